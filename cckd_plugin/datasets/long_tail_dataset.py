@@ -1,0 +1,99 @@
+"""A wrapper that makes any MMPretrain classification dataset long-tailed."""
+import copy
+from typing import List, Optional, Union
+
+import numpy as np
+from mmengine.dataset import BaseDataset
+from mmpretrain.registry import DATASETS
+
+from .long_tail_profile import select_long_tail
+
+
+@DATASETS.register_module()
+class LongTailDataset:
+    """Subsample a dataset with the exponential long-tail profile.
+
+    Example::
+
+        train_dataloader = dict(dataset=dict(
+            type='LongTailDataset', imbalance_ratio=50, n_max=300,
+            dataset=dict(type='CustomDataset', data_root='data/flowers', ...)))
+
+    Args:
+        dataset: the dataset or its config; it must give labels through
+            ``get_gt_labels()`` or ``get_cat_ids(i)`` and classes in its metainfo.
+        imbalance_ratio: ``n_max / n_min``, at least 1.
+        n_max: images of class 0; default: the smallest class size.
+        seed: seed of the per-class subsampling.
+        lazy_init: postpone loading the wrapped dataset.
+    """
+
+    def __init__(self, dataset: Union[BaseDataset, dict], imbalance_ratio: float = 100,
+                 n_max: Optional[int] = None, seed: int = 0, lazy_init: bool = False):
+        if imbalance_ratio < 1:
+            raise ValueError(f'LongTailDataset: imbalance_ratio must be >= 1, '
+                             f'got {imbalance_ratio}')
+        self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
+        self.imbalance_ratio = imbalance_ratio
+        self.n_max = n_max
+        self.seed = seed
+        self._metainfo = self.dataset.metainfo
+        self._fully_initialized = False
+        if not lazy_init:
+            self.full_init()
+
+    @property
+    def metainfo(self) -> dict:
+        return copy.deepcopy(self._metainfo)
+
+    def _labels(self) -> np.ndarray:
+        if hasattr(self.dataset, 'get_gt_labels'):
+            return np.asarray(self.dataset.get_gt_labels(), dtype=np.int64)
+        return np.asarray([self.dataset.get_cat_ids(i)[0]
+                           for i in range(len(self.dataset))], dtype=np.int64)
+
+    def full_init(self) -> None:
+        if self._fully_initialized:
+            return
+        if hasattr(self.dataset, 'full_init'):
+            self.dataset.full_init()
+        classes = self._metainfo.get('classes')
+        if classes is None:
+            raise ValueError('LongTailDataset: the wrapped dataset has no '
+                             "metainfo['classes']")
+        labels = self._labels()
+        try:
+            chosen = select_long_tail(labels, len(classes), self.imbalance_ratio,
+                                      self.n_max, self.seed)
+        except ValueError as err:
+            raise ValueError(f'LongTailDataset: {err}') from None
+        self.indices = chosen['indices']
+        self._labels_kept = labels[self.indices]
+        self._class_counts = [int(c) for c in chosen['counts']]
+        self._fully_initialized = True
+
+    @property
+    def class_counts(self) -> List[int]:
+        """Training images per class after subsampling, ``(C,)`` ints."""
+        self.full_init()
+        return list(self._class_counts)
+
+    def get_gt_labels(self) -> np.ndarray:
+        self.full_init()
+        return self._labels_kept.copy()
+
+    def get_cat_ids(self, idx: int) -> List[int]:
+        self.full_init()
+        return [int(self._labels_kept[idx])]
+
+    def get_data_info(self, idx: int) -> dict:
+        self.full_init()
+        return self.dataset.get_data_info(int(self.indices[idx]))
+
+    def __getitem__(self, idx: int) -> dict:
+        self.full_init()
+        return self.dataset[int(self.indices[idx])]
+
+    def __len__(self) -> int:
+        self.full_init()
+        return len(self.indices)
