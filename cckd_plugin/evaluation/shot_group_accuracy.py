@@ -1,0 +1,104 @@
+"""Top-1 accuracy over all classes and over the many / medium / few shot groups."""
+import json
+import os
+import os.path as osp
+from typing import List, Optional, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
+from mmpretrain.registry import METRICS
+
+GROUPS = ('many', 'medium', 'few')
+
+
+def shot_groups(class_counts: Sequence[int], many_thr: int = 100,
+                few_thr: int = 20) -> np.ndarray:
+    """Group name of every class: ``many`` (> many_thr training images),
+    ``few`` (< few_thr) or ``medium`` (the rest), ``(C,)`` strings."""
+    counts = np.asarray(class_counts)
+    return np.where(counts > many_thr, 'many', np.where(counts < few_thr, 'few', 'medium'))
+
+
+@METRICS.register_module()
+class ShotGroupAccuracy(BaseMetric):
+    """Top-1 accuracy (%) on all samples and per shot group (Liu et al. 2019).
+
+    A group's accuracy is the mean per-class accuracy of its classes, which on
+    a balanced test set equals the sample accuracy over the group. Keys:
+    ``shot/all``, ``shot/many``, ``shot/medium``, ``shot/few`` (NaN for a
+    group without classes).
+
+    Args:
+        class_counts: training images per class, ``(C,)``. Left ``None``, the
+            :class:`ClassCountsHook` fills it from the training set or the
+            checkpoint; without any, only ``shot/all`` is reported.
+        many_thr: classes with more training images are ``many``.
+        few_thr: classes with fewer training images are ``few``.
+        per_class_file: JSON file to write per-class accuracy, counts, groups
+            and class names to (for plots).
+        collect_device: ``'cpu'`` or ``'gpu'`` for collecting results.
+        prefix: key prefix, default ``'shot'``.
+    """
+
+    default_prefix = 'shot'
+
+    def __init__(self, class_counts: Optional[Sequence[int]] = None, many_thr: int = 100,
+                 few_thr: int = 20, per_class_file: Optional[str] = None,
+                 collect_device: str = 'cpu', prefix: Optional[str] = None):
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if few_thr > many_thr + 1:
+            raise ValueError(f'ShotGroupAccuracy: few_thr={few_thr} must not exceed '
+                             f'many_thr + 1 = {many_thr + 1}')
+        self.class_counts = None if class_counts is None else [int(c) for c in class_counts]
+        self.many_thr = many_thr
+        self.few_thr = few_thr
+        self.per_class_file = per_class_file
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        for sample in data_samples:
+            self.results.append((int(sample['pred_label'].view(-1)[0]),
+                                 int(sample['gt_label'].view(-1)[0])))
+
+    def compute_metrics(self, results: List[tuple]) -> dict:
+        pred, gt = (np.asarray(x, dtype=np.int64) for x in zip(*results))
+        classes = (self.dataset_meta or {}).get('classes')
+        num_classes = (len(self.class_counts) if self.class_counts is not None else
+                       len(classes) if classes is not None else int(max(pred.max(), gt.max())) + 1)
+        if max(pred.max(), gt.max()) >= num_classes:
+            raise ValueError(f'ShotGroupAccuracy: class_counts has {num_classes} entries '
+                             f'but labels reach {max(pred.max(), gt.max())}')
+        total = np.bincount(gt, minlength=num_classes)
+        correct = np.bincount(gt[pred == gt], minlength=num_classes)
+        with np.errstate(invalid='ignore', divide='ignore'):
+            per_class = np.where(total > 0, 100.0 * correct / total, np.nan)
+        metrics = {}
+        if self.class_counts is None:
+            MMLogger.get_current_instance().warning(
+                'ShotGroupAccuracy: no class counts known (none in the config, the '
+                'training set or the checkpoint); reporting shot/all only')
+            groups = None
+        else:
+            groups = shot_groups(self.class_counts, self.many_thr, self.few_thr)
+            for name in GROUPS:
+                members = per_class[(groups == name) & (total > 0)]
+                metrics[name] = float(members.mean()) if members.size else float('nan')
+        metrics['all'] = float(100.0 * np.mean(pred == gt))
+        if self.per_class_file:
+            self._write_per_class(per_class, total, groups, classes, metrics)
+        return metrics
+
+    def _write_per_class(self, per_class, total, groups, classes, metrics) -> None:
+        record = dict(
+            summary=metrics,
+            thresholds=dict(many_thr=self.many_thr, few_thr=self.few_thr),
+            classes=list(classes) if classes is not None else None,
+            class_counts=self.class_counts,
+            groups=None if groups is None else groups.tolist(),
+            test_samples=total.tolist(),
+            accuracy=[None if np.isnan(a) else float(a) for a in per_class])
+        os.makedirs(osp.dirname(osp.abspath(self.per_class_file)), exist_ok=True)
+        tmp = f'{self.per_class_file}.tmp'
+        with open(tmp, 'w', encoding='utf-8') as f:
+            json.dump(record, f, indent=1)
+        os.replace(tmp, self.per_class_file)
