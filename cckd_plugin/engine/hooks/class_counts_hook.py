@@ -1,0 +1,105 @@
+"""Hands the training class counts to every component that needs them."""
+from typing import List, Optional
+
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmengine.runner import BaseLoop
+from mmpretrain.registry import HOOKS
+
+from ...datasets.class_counts import get_class_counts
+
+
+@HOOKS.register_module()
+class ClassCountsHook(Hook):
+    """Finds the per-class training counts once and distributes them.
+
+    * Training: the counts are read from ``train_dataloader.dataset`` (its
+      ``class_counts``, else its labels) before the first iteration.
+    * ``tools/test.py``: they come from the checkpoint's ``meta['class_counts']``,
+      else from the evaluation dataset's ``class_counts`` (the long-tailed
+      datasets report their training profile on every split).
+    * Every model module with ``set_class_counts`` (the long-tail losses and,
+      later, the distiller) whose counts were not set in the config receives
+      them, as does every metric with a ``class_counts`` attribute left ``None``.
+    * Checkpoints store them in ``meta['class_counts']``.
+
+    Lengths are checked against ``model.head.num_classes`` before training.
+    """
+
+    priority = 'VERY_HIGH'
+
+    def __init__(self):
+        self.class_counts: Optional[List[int]] = None
+        self.source = ''
+
+    # -- finding ---------------------------------------------------------------
+    def before_run(self, runner) -> None:
+        if isinstance(runner._train_loop, BaseLoop):
+            counts = get_class_counts(runner.train_dataloader.dataset)
+            if counts is not None:
+                self._adopt(runner, counts, 'train_dataloader.dataset')
+        self._check_model(runner)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        saved = (checkpoint.get('meta') or {}).get('class_counts')
+        if saved is None:
+            return
+        saved = [int(c) for c in saved]
+        if self.class_counts is None:
+            self._adopt(runner, saved, 'checkpoint')
+        elif saved != self.class_counts:
+            runner.logger.info('class counts in the loaded checkpoint differ from the '
+                               f'ones of {self.source}; keeping the latter')
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if self.class_counts is not None:
+            checkpoint.setdefault('meta', {})['class_counts'] = list(self.class_counts)
+
+    # -- distributing ------------------------------------------------------------
+    def before_val(self, runner) -> None:
+        self._fill_metrics(runner, runner.val_evaluator, runner.val_dataloader.dataset)
+
+    def before_test(self, runner) -> None:
+        self._fill_metrics(runner, runner.test_evaluator, runner.test_dataloader.dataset)
+
+    def _adopt(self, runner, counts: List[int], source: str) -> None:
+        self.class_counts, self.source = counts, source
+        runner.logger.info(f'class counts ({len(counts)} classes, {sum(counts)} '
+                           f'images, from {source}): max {max(counts)}, min {min(counts)}')
+        for name, module in self._model(runner).named_modules():
+            if hasattr(module, 'set_class_counts') and \
+                    not getattr(module, 'counts_from_config', False):
+                module.set_class_counts(counts)
+
+    def _fill_metrics(self, runner, evaluator, dataset) -> None:
+        counts = self.class_counts
+        if counts is None:
+            counts = getattr(dataset, 'class_counts', None)
+            if counts is not None:
+                self._adopt(runner, [int(c) for c in counts], 'evaluation dataset')
+                counts = self.class_counts
+        for metric in evaluator.metrics:
+            if hasattr(metric, 'class_counts') and metric.class_counts is None \
+                    and counts is not None:
+                metric.class_counts = list(counts)
+
+    @staticmethod
+    def _model(runner):
+        return runner.model.module if is_model_wrapper(runner.model) else runner.model
+
+    def _check_model(self, runner) -> None:
+        """Every set of counts must match ``model.head.num_classes``."""
+        num_classes = getattr(getattr(self._model(runner), 'head', None),
+                              'num_classes', None)
+        if num_classes is None:
+            return
+        if self.class_counts is not None and len(self.class_counts) != num_classes:
+            raise ValueError(f'the training set has {len(self.class_counts)} classes but '
+                             f'model.head.num_classes is {num_classes}')
+        for name, module in self._model(runner).named_modules():
+            counts = getattr(module, 'class_counts', None)
+            if hasattr(module, 'set_class_counts') and counts is not None \
+                    and len(counts) != num_classes:
+                key = 'model.' + name.replace('loss_module', 'loss') + '.class_counts'
+                raise ValueError(f'{key} has {len(counts)} entries but '
+                                 f'model.head.num_classes is {num_classes}')

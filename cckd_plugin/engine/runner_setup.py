@@ -1,0 +1,33 @@
+"""Config fixes applied by ``tools/train.py`` and ``tools/test.py`` before the runner."""
+import torch
+from mmengine.config import Config
+
+from ..compat import fix_dataloader_workers
+
+DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def prepare_cfg(cfg: Config) -> Config:
+    """Make a config runnable on this machine.
+
+    * ``persistent_workers`` is switched off for loaders with ``num_workers=0``;
+    * distributed runs without CUDA use the ``gloo`` backend and a CPU DDP
+      wrapper (``device_ids=None``);
+    * ``default_scope`` defaults to ``'mmpretrain'`` and the plugin is imported.
+    """
+    for name in DATALOADERS:
+        fix_dataloader_workers(cfg.get(name))
+    if cfg.get('launcher', 'none') != 'none' and not torch.cuda.is_available():
+        env_cfg = cfg.setdefault('env_cfg', {})
+        env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
+        wrapper = cfg.get('model_wrapper_cfg') or dict(
+            type='MMDistributedDataParallel', broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
+        wrapper['device_ids'] = None
+        cfg.model_wrapper_cfg = wrapper
+    cfg.setdefault('default_scope', 'mmpretrain')
+    imports = cfg.setdefault('custom_imports',
+                             dict(imports=[], allow_failed_imports=False))
+    if 'cckd_plugin' not in imports.setdefault('imports', []):
+        imports['imports'].append('cckd_plugin')
+    return cfg
