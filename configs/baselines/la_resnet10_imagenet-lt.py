@@ -1,0 +1,7 @@
+# ResNet-10 on ImageNet-LT with the logit-adjusted loss.
+_base_ = [
+    '../_base_/models/resnet10.py',
+    '../_base_/datasets/imagenet_lt.py',
+    '../_base_/schedules/imagenet_lt_200e.py',
+    '../_base_/default_runtime.py',
+]

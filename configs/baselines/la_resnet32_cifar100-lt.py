@@ -1,0 +1,7 @@
+# ResNet-32 on CIFAR-100-LT (ratio 100) with the logit-adjusted loss.
+_base_ = [
+    '../_base_/models/cifar_resnet32.py',
+    '../_base_/datasets/cifar100_lt.py',
+    '../_base_/schedules/cifar_lt_200e.py',
+    '../_base_/default_runtime.py',
+]

@@ -1,0 +1,7 @@
+# ResNet-8 on Fashion-MNIST-LT (ratio 100) with the logit-adjusted loss.
+_base_ = [
+    '../_base_/models/fmnist_resnet8.py',
+    '../_base_/datasets/fashion_mnist_lt.py',
+    '../_base_/schedules/fmnist_lt_30e.py',
+    '../_base_/default_runtime.py',
+]
