@@ -1,0 +1,99 @@
+"""Evaluate a checkpoint: MMPretrain's ``tools/test.py`` interface, with the
+plugin imported. Shot groups come from the checkpoint alone."""
+import argparse
+import os
+import os.path as osp
+import sys
+from copy import deepcopy
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import mmengine  # noqa: E402
+from mmengine.config import Config, ConfigDict, DictAction  # noqa: E402
+from mmengine.evaluator import DumpResults  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+from cckd_plugin.engine import prepare_cfg  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Test (and eval) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the directory to save the file containing '
+                        'evaluation metrics')
+    parser.add_argument('--out', help='the file to output results.')
+    parser.add_argument('--out-item', choices=['metrics', 'pred'],
+                        help='to output whether metrics or predictions; defaults to '
+                        'output predictions')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override some settings in the used config, the '
+                        'key-value pair in xxx=yyy format will be merged into config '
+                        'file')
+    parser.add_argument('--show-dir', help='directory where the visualization images '
+                        'will be saved')
+    parser.add_argument('--show', action='store_true', help='whether to display the '
+                        'prediction results in a window')
+    parser.add_argument('--interval', type=int, default=1,
+                        help='visualize per interval samples')
+    parser.add_argument('--wait-time', type=float, default=2,
+                        help='display time of every window (second)')
+    parser.add_argument('--no-pin-memory', action='store_true',
+                        help='whether to disable the pin_memory option in dataloaders')
+    parser.add_argument('--tta', action='store_true', help='whether to enable the '
+                        'Test-Time-Aug (TTA); needs tta_model and tta_pipeline in the '
+                        'config')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def merge_args(cfg, args):
+    """Apply the command-line flags to the config."""
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    if args.show or args.show_dir:
+        cfg.default_hooks.visualization = dict(
+            type='VisualizationHook', enable=True, out_dir=args.show_dir,
+            show=args.show, wait_time=args.wait_time, interval=args.interval)
+    if args.tta:
+        if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
+            raise ValueError('--tta needs tta_model and tta_pipeline in the config')
+        cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
+        test_dataset = deepcopy(cfg.test_dataloader.dataset)
+        cfg.test_dataloader.dataset = dict(type='ClsTTADataset', dataset=test_dataset,
+                                           tta_pipeline=cfg.tta_pipeline)
+    if args.no_pin_memory:
+        cfg.test_dataloader['pin_memory'] = False
+    if args.out is None and args.out_item is not None:
+        raise ValueError('--out-item needs --out')
+    return cfg
+
+
+def main():
+    args = parse_args()
+    if args.out is not None and args.out_item in ('pred', None) and \
+            not args.out.endswith(('.pkl', '.pickle')):
+        raise ValueError(f'--out {args.out}: predictions are dumped to a .pkl file')
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg = prepare_cfg(merge_args(cfg, args))
+    runner = Runner.from_cfg(cfg)
+    if args.out and args.out_item in ['pred', None]:
+        runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
+    metrics = runner.test()
+    if args.out and args.out_item == 'metrics':
+        mmengine.dump(metrics, args.out)
+
+
+if __name__ == '__main__':
+    main()
