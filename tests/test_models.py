@@ -1,0 +1,65 @@
+import math
+
+import pytest
+import torch
+from mmpretrain.registry import MODELS
+
+
+def n_params(module):
+    return sum(p.numel() for p in module.parameters())
+
+
+def test_cifar_resnet32_has_047m_parameters_with_100_classes():
+    model = MODELS.build(dict(
+        type='ImageClassifier', backbone=dict(type='CifarResNet', depth=32),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=100, in_channels=64)))
+    assert 0.46e6 < n_params(model) < 0.48e6
+    feats = model.extract_feat(torch.randn(2, 3, 32, 32))
+    assert feats[-1].shape == (2, 64)
+
+
+@pytest.mark.parametrize('depth', [8, 20, 32, 44, 56, 110])
+def test_cifar_resnet_depths_and_shapes(depth):
+    net = MODELS.build(dict(type='CifarResNet', depth=depth, in_channels=1,
+                            out_indices=(0, 1, 2)))
+    convs = sum(isinstance(m, torch.nn.Conv2d) for m in net.modules())
+    assert convs == depth - 1  # plus the linear layer of the head makes `depth`
+    outs = net(torch.randn(2, 1, 28, 28))
+    assert [o.shape[1:] for o in outs] == [(16, 28, 28), (32, 14, 14), (64, 7, 7)]
+
+
+def test_cifar_resnet_bad_depth():
+    with pytest.raises(ValueError, match='depth must be 6n\\+2'):
+        MODELS.build(dict(type='CifarResNet', depth=18))
+
+
+def test_resnet10_is_one_basic_block_per_stage():
+    net = MODELS.build(dict(type='ResNet10'))
+    assert [len(net.get_submodule(f'layer{i}')) for i in range(1, 5)] == [1, 1, 1, 1]
+    out = net(torch.randn(1, 3, 64, 64))
+    assert out[-1].shape == (1, 512, 2, 2)
+    assert n_params(net) == pytest.approx(4.9e6, rel=0.02)
+
+
+def test_cosine_head_logits_and_learnable_scale():
+    head = MODELS.build(dict(type='CosineClsHead', num_classes=3, in_channels=4,
+                             scale=25.0, learnable_scale=True))
+    x = torch.randn(5, 4)
+    logits = head((x, ))
+    cos = torch.nn.functional.cosine_similarity(x[:, None], head.fc.weight[None], dim=-1)
+    torch.testing.assert_close(logits, 25.0 * cos, rtol=1e-5, atol=1e-5)
+    assert logits.abs().max() <= 25.0 + 1e-4
+    loss = head.loss((x, ), [_sample(0), _sample(1), _sample(2), _sample(0), _sample(1)])
+    loss['loss'].backward()
+    assert head.log_scale.grad is not None and head.fc.weight.grad is not None
+    fixed = MODELS.build(dict(type='CosineClsHead', num_classes=3, in_channels=4))
+    assert not any(p is fixed.log_scale for p in fixed.parameters())
+    assert float(fixed.scale) == pytest.approx(16.0)
+    with pytest.raises(ValueError, match='scale must be positive'):
+        MODELS.build(dict(type='CosineClsHead', num_classes=3, in_channels=4, scale=0))
+
+
+def _sample(label):
+    from mmpretrain.structures import DataSample
+    return DataSample().set_gt_label(label)

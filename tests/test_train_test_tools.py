@@ -1,0 +1,134 @@
+"""tools/train.py and tools/test.py end to end on synthetic Fashion-MNIST-LT."""
+import json
+import os
+import os.path as osp
+import shutil
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from cckd_plugin.compat import safe_torch_load
+from cckd_plugin.datasets import long_tail_counts
+
+CONFIG = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
+PROFILE = dict(imbalance_ratio=10, n_max=60)
+COUNTS = long_tail_counts(10, 60, 10)  # 60, 46, 35 | 27, 21, 16, 12 | 10, 7, 6
+GROUP_THRESHOLDS = [f'{e}.{k}={v}' for e in ('val_evaluator', 'test_evaluator')
+                    for k, v in (('many_thr', 30), ('few_thr', 12))]
+
+
+def data_options(root, splits=('train', 'val', 'test')):
+    opts = []
+    for split in splits:
+        prefix = f'{split}_dataloader.dataset'
+        opts += [f'{prefix}.data_root={root}', f'{prefix}.download=False']
+        opts += [f'{prefix}.{k}={v}' for k, v in PROFILE.items()]
+    return opts
+
+
+def run_tool(repo_root, tool, *args):
+    env = dict(os.environ, PYTHONWARNINGS='ignore')
+    return subprocess.run([sys.executable, osp.join('tools', tool), *args],
+                          cwd=repo_root, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def scalars(work_dir):
+    runs = sorted(d for d in os.listdir(work_dir) if osp.isdir(osp.join(work_dir, d)))
+    records = []
+    for run in runs:
+        path = osp.join(work_dir, run, 'vis_data', 'scalars.json')
+        if osp.isfile(path):
+            records += [json.loads(line) for line in open(path)]
+    return records
+
+
+@pytest.fixture(scope='module')
+def trained(repo_root, fmnist_root, tmp_path_factory):
+    work_dir = str(tmp_path_factory.mktemp('work'))
+    opts = data_options(fmnist_root) + [
+        'val_dataloader.dataset.split=test', 'train_dataloader.batch_size=32',
+        'train_cfg.max_epochs=3', 'train_cfg.val_interval=1',
+        'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
+        *GROUP_THRESHOLDS]
+    result = run_tool(repo_root, 'train.py', CONFIG, '--work-dir', work_dir,
+                      '--cfg-options', *opts)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(work_dir=work_dir, opts=opts, log=result.stdout + result.stderr)
+
+
+def test_training_uses_dataset_counts_and_loss_falls(trained):
+    assert f'class counts (10 classes, {sum(COUNTS)} images, from ' \
+           'train_dataloader.dataset)' in trained['log']
+    losses = [r['loss'] for r in scalars(trained['work_dir']) if 'loss' in r]
+    assert len(losses) == 24
+    assert sum(losses[-4:]) / 4 < 0.9 * sum(losses[:4]) / 4
+    accuracy = [r['shot/all'] for r in scalars(trained['work_dir']) if 'shot/all' in r]
+    assert accuracy[-1] > 20.0  # chance is 10 %
+    ckpt = safe_torch_load(osp.join(trained['work_dir'], 'epoch_3.pth'))
+    assert ckpt['meta']['class_counts'] == COUNTS
+
+
+def test_checkpoint_alone_gives_same_numbers_in_test_tool(trained, repo_root, tmp_path):
+    # only the test split is present: the shot groups must come from the checkpoint
+    test_only = tmp_path / 'test_only'
+    test_only.mkdir()
+    for name in os.listdir(trained_data_root(trained)):
+        if name.startswith('t10k'):
+            shutil.copy(osp.join(trained_data_root(trained), name), test_only)
+    out = str(tmp_path / 'metrics.json')
+    result = run_tool(repo_root, 'test.py', CONFIG,
+                      osp.join(trained['work_dir'], 'epoch_3.pth'),
+                      '--work-dir', str(tmp_path / 'test'), '--out', out,
+                      '--out-item', 'metrics', '--cfg-options',
+                      f'test_dataloader.dataset.data_root={test_only}',
+                      'test_dataloader.dataset.imbalance_ratio=100',  # wrong on purpose
+                      'test_dataloader.dataset.download=False', *GROUP_THRESHOLDS)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'from checkpoint' in result.stdout + result.stderr
+    metrics = json.load(open(out))
+    val = [r for r in scalars(trained['work_dir']) if 'shot/all' in r][-1]
+    for key in ('shot/many', 'shot/medium', 'shot/few', 'shot/all'):
+        assert metrics[key] == pytest.approx(val[key], abs=1e-3)  # no NaN: all groups used
+
+
+def trained_data_root(trained):
+    opt = next(o for o in trained['opts'] if o.startswith('train_dataloader.dataset.data_root'))
+    return opt.split('=', 1)[1]
+
+
+def test_resume_continues_from_checkpoint(trained, repo_root, tmp_path):
+    work_dir = str(tmp_path / 'resumed')
+    shutil.copytree(trained['work_dir'], work_dir)
+    opts = [o for o in trained['opts'] if not o.startswith('train_cfg.max_epochs')]
+    result = run_tool(repo_root, 'train.py', CONFIG, '--work-dir', work_dir, '--resume',
+                      '--cfg-options', *opts, 'train_cfg.max_epochs=4')
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'resumed epoch: 3, iter: 24' in result.stdout + result.stderr
+    ckpt = safe_torch_load(osp.join(work_dir, 'epoch_4.pth'))
+    assert ckpt['meta']['iter'] == 32 and ckpt['meta']['class_counts'] == COUNTS
+
+
+def test_planted_global_refused_by_test_resume_and_load_from(trained, repo_root,
+                                                             tmp_path):
+    ckpt = torch.load(osp.join(trained['work_dir'], 'epoch_3.pth'), weights_only=False)
+    ckpt['meta']['planted'] = os.getcwd
+    bad = str(tmp_path / 'planted.pth')
+    torch.save(ckpt, bad)
+    runs = {
+        'test.py': run_tool(repo_root, 'test.py', CONFIG, bad, '--work-dir',
+                            str(tmp_path / 't'), '--cfg-options', *trained['opts']),
+        '--resume': run_tool(repo_root, 'train.py', CONFIG, '--work-dir',
+                             str(tmp_path / 'r'), '--resume', bad, '--cfg-options',
+                             *trained['opts']),
+        'load_from': run_tool(repo_root, 'train.py', CONFIG, '--work-dir',
+                              str(tmp_path / 'l'), '--cfg-options', *trained['opts'],
+                              f'load_from={bad}'),
+    }
+    for how, result in runs.items():
+        assert result.returncode != 0, how
+        assert 'UnsafeCheckpointError: refusing to load checkpoint' in result.stderr, how
+        assert "'posix.getcwd'" in result.stderr, how
+        assert not osp.exists(osp.join(str(tmp_path / how[-1]), 'epoch_1.pth'))
