@@ -1,0 +1,86 @@
+"""Base class of the parameter-efficient tuners of a vision transformer."""
+import math
+from typing import Optional
+
+import torch
+import torch.nn as nn
+
+
+def default_bottleneck(num_classes: int, num_layers: int) -> int:
+    """``2 ** max(0, int(log2(C / (2 * layers))))`` (LIFT's default width)."""
+    return 2**max(0, int(math.log2(num_classes / (2 * num_layers))))
+
+
+class VisionTuner(nn.Module):
+    """A PEFT method attached to a frozen ViT (open_clip's ``VisionTransformer``).
+
+    :class:`CLIPVisionBackbone` runs the blocks itself and asks the tuner at
+    two points of every block ``i``:
+
+    * :meth:`insert_prompts` before the block, on the tokens ``(B, 1 + P + N, D)``;
+    * :meth:`mlp_branch` after the MLP: the residual stream ``x`` entering the
+      MLP sub-block and the MLP's output ``h`` (both ``(B, L, D)``) give the
+      branch added to ``x``.
+
+    Subclasses build their parameters in :meth:`attach`.
+
+    Args:
+        bottleneck: hidden width (adapters) or rank (LoRA); ``None`` picks
+            :func:`default_bottleneck` from the number of classes.
+    """
+
+    #: prompt tokens inserted after the class token
+    num_prompts: int = 0
+
+    def __init__(self, bottleneck: Optional[int] = None):
+        super().__init__()
+        if bottleneck is not None and bottleneck < 1:
+            raise ValueError(f'{type(self).__name__}: bottleneck must be >= 1, got {bottleneck}')
+        self.bottleneck = bottleneck
+
+    @staticmethod
+    def check_fits(visual: nn.Module, name: str) -> None:
+        """Raise unless ``visual`` is a ViT whose blocks this plugin can run."""
+        blocks = getattr(getattr(visual, 'transformer', None), 'resblocks', None)
+        if blocks is None or not hasattr(visual, '_embeds'):
+            raise ValueError(f'{name} needs a vision transformer, but the backbone is '
+                             f'{type(visual).__name__}')
+
+    def resolve_bottleneck(self, num_classes: Optional[int], num_layers: int) -> int:
+        if self.bottleneck is not None:
+            return self.bottleneck
+        if num_classes is None:
+            raise ValueError(f'{type(self).__name__}: set peft.bottleneck or the '
+                             f"backbone's num_classes for the default")
+        return default_bottleneck(num_classes, num_layers)
+
+    def attach(self, visual: nn.Module, num_classes: Optional[int]) -> None:
+        """Build the tuner's parameters for ``visual``."""
+        raise NotImplementedError
+
+    def insert_prompts(self, layer: int, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+    def mlp_branch(self, layer: int, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        return h
+
+
+class Bottleneck(nn.Module):
+    """LayerNorm -> down -> ReLU -> up (zero-initialised) -> learnable scale.
+
+    Maps ``(..., D)`` to ``(..., D)``; outputs zero at initialisation.
+    """
+
+    def __init__(self, dim: int, hidden: int, scale: float = 1.0):
+        super().__init__()
+        self.ln = nn.LayerNorm(dim)
+        self.down = nn.Linear(dim, hidden)
+        self.up = nn.Linear(hidden, dim)
+        self.scale = nn.Parameter(torch.tensor(float(scale)))
+        nn.init.kaiming_uniform_(self.down.weight, a=math.sqrt(5))
+        nn.init.zeros_(self.down.bias)
+        nn.init.zeros_(self.up.weight)
+        nn.init.zeros_(self.up.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.scale * self.up(torch.relu(self.down(self.ln(x))))
