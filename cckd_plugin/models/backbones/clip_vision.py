@@ -1,0 +1,161 @@
+"""CLIP's vision tower through ``open_clip``, frozen, with an optional PEFT tuner."""
+import json
+import os
+import os.path as osp
+import tempfile
+from typing import List, Optional, Tuple
+
+import open_clip
+import torch
+import torch.nn as nn
+from mmengine.logging import MMLogger
+from mmengine.model import BaseModule
+from mmpretrain.registry import MODELS
+
+from ...compat import safe_torch_load
+
+
+def register_open_clip_config(model_name: str, model_cfg: dict) -> None:
+    """Make a custom architecture (open_clip's JSON layout) known under ``model_name``."""
+    folder = tempfile.mkdtemp(prefix='open_clip_cfg_')
+    path = osp.join(folder, f'{model_name}.json')
+    with open(path, 'w') as f:
+        json.dump(model_cfg, f)
+    open_clip.add_model_config(path)
+
+
+def _load_local_weights(model: nn.Module, path: str, model_name: str) -> None:
+    ckpt = safe_torch_load(path, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+    state = {k[len('module.'):] if k.startswith('module.') else k: v
+             for k, v in state.items()}
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    shapes = [k for k in own if k in state and tuple(state[k].shape) != tuple(own[k].shape)]
+    if missing or unexpected or shapes:
+        details = [f'{len(missing)} missing keys (e.g. {missing[0]})' if missing else '',
+                   f'{len(unexpected)} unexpected keys (e.g. {unexpected[0]})'
+                   if unexpected else '',
+                   f'{len(shapes)} shape mismatches (e.g. {shapes[0]})' if shapes else '']
+        raise ValueError(f'pretrained checkpoint {path} does not match open_clip model '
+                         f'{model_name}: ' + ', '.join(d for d in details if d))
+    model.load_state_dict(state, strict=True)
+
+
+def create_open_clip(model_name: str = 'ViT-B-16', pretrained: Optional[str] = None,
+                     model_cfg: Optional[dict] = None) -> nn.Module:
+    """Build an open_clip CLIP model (both towers) and load its weights.
+
+    Args:
+        model_name: an open_clip architecture name (``open_clip.list_models()``).
+        pretrained: an open_clip pretrained tag (such as ``'openai'``), a local
+            checkpoint file of the whole model, or ``None`` for random weights.
+        model_cfg: a custom architecture in open_clip's JSON layout, registered
+            under ``model_name`` (tests use a tiny ViT this way).
+
+    Raises:
+        ValueError: unknown model name or tag, or a local file for another model.
+    """
+    if model_cfg is not None:
+        register_open_clip_config(model_name, model_cfg)
+    models = open_clip.list_models()
+    if model_name not in models:
+        raise ValueError(f'unknown open_clip model_name {model_name!r}; valid names: '
+                         f'{", ".join(models)}')
+    if pretrained is None or osp.isfile(str(pretrained)):
+        model = open_clip.create_model(model_name, pretrained=None)
+        if pretrained is not None:
+            _load_local_weights(model, pretrained, model_name)
+        return model
+    tags = open_clip.list_pretrained_tags_by_model(model_name)
+    if pretrained not in tags:
+        raise ValueError(f'unknown pretrained {pretrained!r} for open_clip model '
+                         f'{model_name} (not a file either); valid tags: '
+                         f'{", ".join(tags) or "none"}')
+    return open_clip.create_model(model_name, pretrained=pretrained)
+
+
+@MODELS.register_module()
+class CLIPVisionBackbone(BaseModule):
+    """The frozen image encoder of an open_clip model.
+
+    Only the PEFT tuner (``peft``) trains; every pretrained weight is frozen.
+    The output is a 1-tuple with the image feature ``(B, D)``: the class-token
+    feature before the projection (``out_type='cls_token'``, 768-d for
+    ViT-B/16, used by fine-tuned teachers) or after it (``'projected'``, 512-d,
+    in CLIP's joint space, used by zero-shot heads).
+
+    Attributes exposed for the distiller: ``input_size`` (pixels), ``mean`` and
+    ``std`` (0-255 scale, RGB) and ``out_channels`` (``D``).
+
+    Args:
+        model_name: open_clip architecture (default ``'ViT-B-16'``).
+        pretrained: open_clip tag, local checkpoint file or ``None``.
+        out_type: ``'cls_token'`` or ``'projected'``.
+        peft: config of a tuner: ``AdaptFormer``, ``Adapter``, ``VPTShallow``,
+            ``VPTDeep`` or ``LoRA``; ``None`` keeps the tower fully frozen.
+        num_classes: number of classes, for the tuners' default bottleneck.
+        model_cfg: custom architecture in open_clip's JSON layout.
+    """
+
+    OUT_TYPES = ('cls_token', 'projected')
+
+    def __init__(self, model_name: str = 'ViT-B-16', pretrained: Optional[str] = None,
+                 out_type: str = 'cls_token', peft: Optional[dict] = None,
+                 num_classes: Optional[int] = None, model_cfg: Optional[dict] = None,
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        if out_type not in self.OUT_TYPES:
+            raise ValueError(f'CLIPVisionBackbone: out_type must be one of '
+                             f'{self.OUT_TYPES}, got {out_type!r}')
+        self.model_name = model_name
+        self.out_type = out_type
+        clip = create_open_clip(model_name, pretrained, model_cfg)
+        self.visual = clip.visual
+        del clip
+        self.visual.requires_grad_(False)
+        size = self.visual.image_size
+        self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
+        pre = getattr(self.visual, 'preprocess_cfg', {}) or {}
+        self.mean = [255.0 * m for m in pre.get('mean', open_clip.OPENAI_DATASET_MEAN)]
+        self.std = [255.0 * s for s in pre.get('std', open_clip.OPENAI_DATASET_STD)]
+        is_vit = hasattr(self.visual, 'transformer')
+        if not is_vit and out_type != 'projected':
+            raise ValueError(f"CLIPVisionBackbone: {model_name} is not a vision "
+                             f"transformer; use out_type='projected'")
+        self.out_channels = (self.visual.output_dim if out_type == 'projected'
+                             else self.visual.transformer.width)
+        self.tuner = None
+        if peft is not None:
+            self.tuner = MODELS.build(peft)
+            self.tuner.attach(self.visual, num_classes)
+        trainable = sum(p.numel() for p in self.parameters() if p.requires_grad)
+        total = sum(p.numel() for p in self.parameters())
+        MMLogger.get_current_instance().info(
+            f'CLIPVisionBackbone({model_name}): {type(self.tuner).__name__ if self.tuner else "no tuner"} '
+            f'trains {trainable:,} of {total:,} parameters')
+
+    def trainable_parameters(self) -> List[nn.Parameter]:
+        return [p for p in self.parameters() if p.requires_grad]
+
+    def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor]:
+        """Images ``(B, 3, S, S)`` normalised with ``mean`` / ``std`` -> ``((B, D),)``."""
+        visual = self.visual
+        if self.tuner is None and self.out_type == 'projected':
+            return (visual(images), )
+        x = visual._embeds(images)
+        for i, block in enumerate(visual.transformer.resblocks):
+            if self.tuner is not None:
+                x = self.tuner.insert_prompts(i, x)
+            x = x + block.ls_1(block.attention(q_x=block.ln_1(x)))
+            h = block.ls_2(block.mlp(block.ln_2(x)))
+            if self.tuner is not None:
+                h = self.tuner.mlp_branch(i, x, h)
+            x = x + h
+        if self.tuner is not None and self.tuner.num_prompts:
+            x = torch.cat([x[:, :1], x[:, 1 + self.tuner.num_prompts:]], dim=1)
+        pooled, _ = visual._pool(x)
+        if self.out_type == 'projected' and visual.proj is not None:
+            pooled = pooled @ visual.proj
+        return (pooled, )
