@@ -8,6 +8,8 @@ import torch.nn.functional as F
 from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 
+from .class_weights_file import load_class_weights
+
 
 @MODELS.register_module()
 class CosineClsHead(ClsHead):
@@ -19,12 +21,15 @@ class CosineClsHead(ClsHead):
         in_channels: feature size ``D``.
         scale: the scale ``s`` (CLIP-style teachers use 25).
         learnable_scale: learn ``s`` (kept positive through its logarithm).
+        init_weights_file: a zero-shot or NCM class-weight file (from
+            ``tools/build_teacher_head.py``) to initialise ``w`` from; its
+            feature size must equal ``in_channels``.
         **kwargs: passed to :class:`mmpretrain.models.heads.ClsHead` (``loss``,
             ``topk``, ``cal_acc``, ``init_cfg``).
     """
 
     def __init__(self, num_classes: int, in_channels: int, scale: float = 16.0,
-                 learnable_scale: bool = False,
+                 learnable_scale: bool = False, init_weights_file: Optional[str] = None,
                  init_cfg: Optional[dict] = dict(type='Normal', layer='Linear', std=0.01),
                  **kwargs):
         super().__init__(init_cfg=init_cfg, **kwargs)
@@ -41,6 +46,20 @@ class CosineClsHead(ClsHead):
             self.log_scale = nn.Parameter(log_scale)
         else:
             self.register_buffer('log_scale', log_scale)
+        self.init_weights_file = init_weights_file
+        self._load_init_weights()
+
+    def _load_init_weights(self) -> None:
+        if self.init_weights_file is None:
+            return
+        record = load_class_weights(self.init_weights_file, None, self.num_classes,
+                                    self.in_channels, key='CosineClsHead.init_weights_file')
+        with torch.no_grad():
+            self.fc.weight.copy_(record['weight'])
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        self._load_init_weights()  # the file wins over init_cfg
 
     @property
     def scale(self) -> torch.Tensor:

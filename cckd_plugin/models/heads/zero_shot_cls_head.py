@@ -1,0 +1,99 @@
+"""Zero-shot head: CLIP text features of prompted class names."""
+from typing import List, Optional, Sequence, Union
+
+import torch
+import torch.nn.functional as F
+from mmengine.utils import ProgressBar
+from mmpretrain.registry import MODELS
+
+from .prototype_cls_head import PrototypeClsHead
+
+SINGLE_TEMPLATE = ('a photo of a {}.', )
+#: a short ensemble in the spirit of CLIP's ImageNet prompts
+ENSEMBLE_TEMPLATES = (
+    'a photo of a {}.', 'a bad photo of a {}.', 'a photo of many {}.',
+    'a sculpture of a {}.', 'a rendering of a {}.', 'graffiti of a {}.',
+    'a cropped photo of the {}.', 'a tattoo of a {}.', 'the embroidered {}.',
+    'a bright photo of a {}.', 'a photo of a clean {}.', 'a photo of a dirty {}.',
+    'a dark photo of the {}.', 'a drawing of a {}.', 'a photo of my {}.',
+    'the plastic {}.', 'a photo of the cool {}.', 'a close-up photo of a {}.',
+    'a black and white photo of the {}.', 'a painting of the {}.',
+    'a pixelated photo of the {}.', 'a jpeg corrupted photo of a {}.',
+    'a blurry photo of the {}.', 'a good photo of a {}.', 'a low resolution photo of the {}.',
+    'a photo of the large {}.', 'a photo of the small {}.', 'itap of a {}.',
+)
+
+
+def resolve_templates(templates: Union[str, Sequence[str]]) -> List[str]:
+    if templates == 'single':
+        return list(SINGLE_TEMPLATE)
+    if templates == 'ensemble':
+        return list(ENSEMBLE_TEMPLATES)
+    if isinstance(templates, str) or not templates or \
+            any('{}' not in t for t in templates):
+        raise ValueError("ZeroShotClsHead: templates must be 'single', 'ensemble' or a "
+                         "list of strings with a '{}' slot")
+    return list(templates)
+
+
+@torch.no_grad()
+def zero_shot_weights(clip_model, tokenizer, class_names: Sequence[str],
+                      templates: Sequence[str], device='cpu',
+                      progress: bool = True) -> torch.Tensor:
+    """Per class, the normalised mean over templates of the normalised text
+    features: ``(C, D_proj)``."""
+    clip_model = clip_model.to(device).eval()
+    bar = ProgressBar(len(class_names)) if progress else None
+    weights = []
+    for name in class_names:
+        tokens = tokenizer([t.format(name) for t in templates]).to(device)
+        feats = F.normalize(clip_model.encode_text(tokens).float(), dim=-1)
+        weights.append(F.normalize(feats.mean(0), dim=-1))
+        if bar is not None:
+            bar.update()
+    return torch.stack(weights)
+
+
+@MODELS.register_module()
+class ZeroShotClsHead(PrototypeClsHead):
+    """CLIP zero-shot classifier over projected image features.
+
+    Class weights: class names x prompt templates through CLIP's text tower,
+    averaged per class and normalised; the scale is CLIP's ``logit_scale``.
+
+    Args:
+        num_classes: ``C``.
+        in_channels: CLIP's joint embedding size (512 for ViT-B/16); the
+            backbone must use ``out_type='projected'``.
+        clip: ``dict(model_name=..., pretrained=..., model_cfg=...)`` of the
+            CLIP model whose text tower builds the weights.
+        class_names: names in label order; default: the dataset's
+            ``metainfo['classes']`` (or ``classnames_file`` of the dataset).
+        templates: ``'single'`` ("a photo of a {}."), ``'ensemble'`` or a list.
+        weights_file, scale: see :class:`PrototypeClsHead`.
+    """
+
+    kind = 'zero-shot'
+
+    def __init__(self, num_classes: int, in_channels: int, clip: Optional[dict] = None,
+                 class_names: Optional[Sequence[str]] = None,
+                 templates: Union[str, Sequence[str]] = 'single', **kwargs):
+        self.clip_cfg = dict(clip or {})
+        self.class_names = None if class_names is None else list(class_names)
+        self.templates = resolve_templates(templates)
+        super().__init__(num_classes, in_channels, **kwargs)
+
+    def provenance(self, class_names: Sequence[str]) -> dict:
+        return dict(kind=self.kind, model_name=self.clip_cfg.get('model_name', 'ViT-B-16'),
+                    pretrained=self.clip_cfg.get('pretrained'),
+                    class_names=list(class_names), templates=self.templates)
+
+    def check_class_names(self, class_names: Optional[Sequence[str]]) -> List[str]:
+        names = self.class_names if self.class_names is not None else class_names
+        if names is None:
+            raise ValueError('ZeroShotClsHead: no class names; set head.class_names or give '
+                             "the dataset metainfo['classes'] or a classnames_file")
+        if len(names) != self.num_classes:
+            raise ValueError(f'ZeroShotClsHead: {len(names)} class names for '
+                             f'num_classes={self.num_classes}')
+        return list(names)
