@@ -1,5 +1,7 @@
 """Evaluate a checkpoint: MMPretrain's ``tools/test.py`` interface, with the
-plugin imported. Shot groups come from the checkpoint alone."""
+plugin imported. Shot groups come from the checkpoint alone. The checkpoint
+may be left out for teachers whose weights come from the config (CLIP's
+pretrained tower with a zero-shot or NCM head)."""
 import argparse
 import os
 import os.path as osp
@@ -19,7 +21,8 @@ from cckd_plugin.engine import prepare_cfg  # noqa: E402
 def parse_args():
     parser = argparse.ArgumentParser(description='Test (and eval) a model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('checkpoint', nargs='?', help='checkpoint file; may be left out '
+                        'for teachers whose weights come from the config (zero-shot, NCM)')
     parser.add_argument('--work-dir', help='the directory to save the file containing '
                         'evaluation metrics')
     parser.add_argument('--out', help='the file to output results.')

@@ -168,9 +168,11 @@ class FashionMNISTLT(BaseDataset):
 
     @property
     def class_counts(self) -> List[int]:
-        """Long-tailed training images per class, ``(C,)`` ints, for every split."""
+        """Images per class, ``(C,)`` ints, of this split when it is a training
+        split (``train``, ``pool``); of the long-tailed training profile for
+        ``val`` and ``test``, so that an evaluation knows the shot groups."""
         num_classes = len(self.METAINFO['classes'])
-        if self.split == 'train':
+        if self.split in ('train', 'pool'):
             labels = np.asarray(self.get_gt_labels(), dtype=np.int64)
             return np.bincount(labels, minlength=num_classes).tolist()
         return long_tail_counts(num_classes, self.n_max, self.imbalance_ratio)

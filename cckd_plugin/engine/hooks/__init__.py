@@ -1,3 +1,4 @@
 from .class_counts_hook import ClassCountsHook
+from .teacher_head_hook import TeacherHeadHook
 
-__all__ = ['ClassCountsHook']
+__all__ = ['ClassCountsHook', 'TeacherHeadHook']

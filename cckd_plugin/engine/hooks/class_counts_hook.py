@@ -24,11 +24,22 @@ class ClassCountsHook(Hook):
     * Checkpoints store them in ``meta['class_counts']``.
 
     Lengths are checked against ``model.head.num_classes`` before training.
+
+    Args:
+        metric_source: where metrics take their counts from: ``'train'`` (the
+            counts above) or ``'eval'`` (the evaluation dataset's
+            ``class_counts``: its long-tailed training profile). ``'eval'``
+            suits a teacher pre-trained on other (balanced) data and reported
+            on the student's shot groups.
     """
 
     priority = 'VERY_HIGH'
 
-    def __init__(self):
+    def __init__(self, metric_source: str = 'train'):
+        if metric_source not in ('train', 'eval'):
+            raise ValueError(f"ClassCountsHook: metric_source must be 'train' or 'eval', "
+                             f'got {metric_source!r}')
+        self.metric_source = metric_source
         self.class_counts: Optional[List[int]] = None
         self.source = ''
 
@@ -73,7 +84,9 @@ class ClassCountsHook(Hook):
 
     def _fill_metrics(self, runner, evaluator, dataset) -> None:
         counts = self.class_counts
-        if counts is None:
+        if self.metric_source == 'eval' and getattr(dataset, 'class_counts', None):
+            counts = [int(c) for c in dataset.class_counts]
+        elif counts is None:
             counts = getattr(dataset, 'class_counts', None)
             if counts is not None:
                 self._adopt(runner, [int(c) for c in counts], 'evaluation dataset')

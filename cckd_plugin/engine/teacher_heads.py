@@ -1,0 +1,128 @@
+"""Building the class weights of zero-shot and NCM heads (once, then cached)."""
+import copy
+import hashlib
+import json
+import os.path as osp
+from typing import Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+import open_clip
+import torch
+from mmengine.logging import MMLogger
+from mmengine.runner import Runner
+from mmengine.utils import ProgressBar
+from mmpretrain.models import ImageClassifier
+
+from ..models.backbones.clip_vision import create_open_clip
+from ..models.heads import (NCMClsHead, PrototypeClsHead, ZeroShotClsHead, class_means,
+                            save_class_weights, zero_shot_weights)
+
+
+def prototype_heads(model: torch.nn.Module) -> List[Tuple[ImageClassifier, PrototypeClsHead]]:
+    """Every classifier inside ``model`` whose head is a zero-shot or NCM head."""
+    return [(m, m.head) for m in model.modules()
+            if isinstance(m, ImageClassifier) and isinstance(m.head, PrototypeClsHead)]
+
+
+def weights_digest(module: torch.nn.Module) -> str:
+    """Fingerprint of a module's weights (which backbone produced the features)."""
+    sha = hashlib.sha1()
+    for name, tensor in sorted(module.state_dict().items()):
+        sha.update(name.encode())
+        sha.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return sha.hexdigest()[:16]
+
+
+def ncm_dataloader_cfg(cfg) -> dict:
+    """The training set with the evaluation pipeline, in order."""
+    loader = copy.deepcopy(cfg.train_dataloader)
+    eval_loader = cfg.get('test_dataloader') or cfg.get('val_dataloader')
+    loader['dataset']['pipeline'] = copy.deepcopy(eval_loader['dataset']['pipeline'])
+    loader['sampler'] = dict(type='DefaultSampler', shuffle=False)
+    loader['batch_size'] = eval_loader.get('batch_size', loader.get('batch_size', 64))
+    loader.pop('batch_sampler', None)
+    return loader
+
+
+def _features(classifier: ImageClassifier, dataloader) -> Iterator:
+    bar = ProgressBar(len(dataloader.dataset))
+    with torch.no_grad():
+        for batch in dataloader:
+            data = classifier.data_preprocessor(batch, False)
+            feats = classifier.extract_feat(data['inputs'])[-1]
+            labels = torch.cat([s.gt_label for s in data['data_samples']])
+            bar.update(len(labels))
+            yield feats.float(), labels
+
+
+def build_zero_shot(head: ZeroShotClsHead, class_names: Optional[Sequence[str]],
+                    path: str, device='cpu') -> None:
+    """Load ``path`` if it was built from the same names and prompts, else build it."""
+    logger = MMLogger.get_current_instance()
+    names = head.check_class_names(class_names)
+    provenance = head.provenance(names)
+    if osp.isfile(path):
+        head.load_weights(path, provenance)
+        logger.info(f'ZeroShotClsHead: class weights from {path}')
+        return
+    clip = create_open_clip(head.clip_cfg.get('model_name', 'ViT-B-16'),
+                            head.clip_cfg.get('pretrained'), head.clip_cfg.get('model_cfg'))
+    tokenizer = open_clip.get_tokenizer(head.clip_cfg.get('model_name', 'ViT-B-16'))
+    logger.info(f'ZeroShotClsHead: encoding {len(names)} classes x '
+                f'{len(head.templates)} prompts')
+    weight = zero_shot_weights(clip, tokenizer, names, head.templates, device)
+    if weight.shape[1] != head.in_channels:
+        raise ValueError(f'ZeroShotClsHead: in_channels={head.in_channels} but the text '
+                         f'features have {weight.shape[1]} dimensions')
+    scale = float(clip.logit_scale.exp())
+    save_class_weights(path, weight, scale, head.kind, provenance)
+    head.set_weights(weight, scale)
+    logger.info(f'ZeroShotClsHead: class weights saved to {path}')
+
+
+def build_ncm(classifier: ImageClassifier, head: NCMClsHead, loader_cfg: dict,
+              path: str) -> None:
+    """Load ``path`` if built from the same data and backbone, else build it."""
+    logger = MMLogger.get_current_instance()
+    dataloader = Runner.build_dataloader(loader_cfg)
+    labels = np.asarray(dataloader.dataset.get_gt_labels(), dtype=np.int64) \
+        if hasattr(dataloader.dataset, 'get_gt_labels') else None
+    dataset_cfg = {k: v for k, v in loader_cfg['dataset'].items() if k != 'pipeline'}
+    provenance = dict(
+        kind=head.kind, dataset=json.loads(json.dumps(dataset_cfg, default=str)),
+        num_samples=len(dataloader.dataset),
+        labels=None if labels is None else hashlib.sha1(labels.tobytes()).hexdigest()[:16],
+        backbone=weights_digest(classifier.backbone))
+    if osp.isfile(path):
+        head.load_weights(path, provenance)
+        logger.info(f'NCMClsHead: class weights from {path}')
+        return
+    logger.info(f'NCMClsHead: class means over {len(dataloader.dataset)} training images')
+    was_training = classifier.training
+    classifier.eval()
+    weight = class_means(_features(classifier, dataloader), head.num_classes,
+                         head.in_channels)
+    classifier.train(was_training)
+    save_class_weights(path, weight, head.scale.item(), head.kind, provenance)
+    head.set_weights(weight, head.scale.item())
+    logger.info(f'NCMClsHead: class weights saved to {path}')
+
+
+def build_prototype_heads(model: torch.nn.Module, cfg, class_names: Optional[Sequence[str]],
+                          work_dir: str) -> int:
+    """Build (or load and check) every zero-shot / NCM head in ``model``.
+
+    Returns:
+        the number of heads handled.
+    """
+    heads = prototype_heads(model)
+    device = next(model.parameters()).device if any(True for _ in model.parameters()) \
+        else torch.device('cpu')
+    for classifier, head in heads:
+        path = head.weights_file or osp.join(work_dir, 'teacher_heads', f'{head.kind}.pth')
+        head.weights_file = path
+        if isinstance(head, ZeroShotClsHead):
+            build_zero_shot(head, class_names, path, device)
+        else:
+            build_ncm(classifier, head, ncm_dataloader_cfg(cfg), path)
+    return len(heads)
