@@ -1,0 +1,4 @@
+# The AF+LA teacher with Adapter in place of AdaptFormer: a one-line change.
+_base_ = ['./clip-vitb16_adaptformer_la_inat2018.py']
+
+model = dict(backbone=dict(peft=dict(type='Adapter')))
