@@ -1,0 +1,206 @@
+"""CLIP vision tower with the five PEFT methods, zero-shot and NCM heads."""
+import numpy as np
+import open_clip
+import pytest
+import torch
+import torch.nn.functional as F
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+from tiny_clip import TINY_RESNET, TINY_VIT, tiny_backbone
+
+from cckd_plugin.engine.teacher_heads import build_zero_shot
+from cckd_plugin.models import class_means, create_open_clip, save_class_weights
+
+PEFTS = [dict(type='AdaptFormer', bottleneck=4), dict(type='Adapter', bottleneck=4),
+         dict(type='LoRA', bottleneck=2), dict(type='VPTShallow', num_tokens=3),
+         dict(type='VPTDeep', num_tokens=3)]
+UNCHANGED_AT_INIT = ('AdaptFormer', 'Adapter', 'LoRA')
+
+
+def tiny_teacher(peft, num_classes=4):
+    return MODELS.build(dict(
+        type='ImageClassifier', backbone=tiny_backbone(peft=peft),
+        head=dict(type='CosineClsHead', num_classes=num_classes, in_channels=64,
+                  scale=25.0, loss=dict(type='LogitAdjustLoss',
+                                        class_counts=[8, 4, 2, 1]))))
+
+
+def is_tuner_param(name):
+    return name.startswith('backbone.tuner.') or 'lora_' in name
+
+
+@pytest.mark.parametrize('peft', PEFTS, ids=lambda p: p['type'])
+def test_only_tuner_and_head_train(peft):
+    model = tiny_teacher(peft)
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
+    expected = {n for n, _ in model.named_parameters()
+                if is_tuner_param(n) or n.startswith('head.')}
+    assert trainable == expected
+    assert any(is_tuner_param(n) for n in trainable)
+    x = torch.randn(3, 3, 32, 32)
+    model.head(model.extract_feat(x)).sum().backward()
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            assert p.grad is None, name
+
+
+@pytest.mark.parametrize('peft', PEFTS, ids=lambda p: p['type'])
+def test_output_at_initialisation(peft):
+    torch.manual_seed(0)
+    plain = MODELS.build(tiny_backbone())
+    torch.manual_seed(0)
+    tuned = MODELS.build(tiny_backbone(peft=peft))
+    tuned.visual.load_state_dict(plain.visual.state_dict(), strict=False)
+    x = torch.randn(2, 3, 32, 32)
+    same = torch.allclose(plain(x)[0], tuned(x)[0], atol=1e-5)
+    assert same == (peft['type'] in UNCHANGED_AT_INIT)
+
+
+def test_plain_tower_matches_open_clip_forward():
+    torch.manual_seed(0)
+    backbone = MODELS.build(tiny_backbone(out_type='projected'))
+    cls = MODELS.build(tiny_backbone(out_type='cls_token'))
+    cls.visual.load_state_dict(backbone.visual.state_dict())
+    x = torch.randn(2, 3, 32, 32)
+    torch.testing.assert_close(backbone(x)[0], backbone.visual(x))
+    torch.testing.assert_close(cls(x)[0] @ backbone.visual.proj, backbone.visual(x),
+                               rtol=1e-4, atol=1e-5)
+    assert backbone.input_size == 32 and cls.out_channels == 64
+    assert backbone.mean[0] == pytest.approx(255 * 0.48145466)
+
+
+@pytest.mark.parametrize('peft', PEFTS, ids=lambda p: p['type'])
+def test_la_steps_move_the_tuner_and_lower_the_loss(peft):
+    torch.manual_seed(0)
+    model = tiny_teacher(peft)
+    frozen = {n: p.detach().clone() for n, p in model.named_parameters()
+              if not p.requires_grad}
+    tuner = {n: p.detach().clone() for n, p in model.named_parameters()
+             if is_tuner_param(n)}
+    x = torch.randn(8, 3, 32, 32)
+    samples = [DataSample().set_gt_label(i % 4) for i in range(8)]
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.SGD(params, lr=0.001)  # cosine logits x25: small steps
+    losses = []
+    for _ in range(8):
+        loss = model.loss(x, samples)['loss']
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss))
+    assert losses[-1] < losses[0]
+    now = dict(model.named_parameters())
+    assert any(not torch.equal(now[n], v) for n, v in tuner.items())
+    assert all(torch.equal(now[n], v) for n, v in frozen.items())
+
+
+def test_default_bottleneck_follows_class_count():
+    from cckd_plugin.models import default_bottleneck
+    assert default_bottleneck(100, 12) == 4
+    assert default_bottleneck(1000, 12) == 32
+    assert default_bottleneck(8142, 12) == 256
+    assert default_bottleneck(10, 12) == 1
+    backbone = MODELS.build(tiny_backbone(peft=dict(type='AdaptFormer'), num_classes=64))
+    assert backbone.tuner.adapters[0].down.out_features == 16  # 2**int(log2(64 / 4))
+
+
+@pytest.fixture(scope='module')
+def tiny_clip_file(tmp_path_factory):
+    torch.manual_seed(1)
+    model = create_open_clip('tiny-vit', None, TINY_VIT)
+    path = str(tmp_path_factory.mktemp('clip') / 'tiny_clip.pth')
+    torch.save(model.state_dict(), path)
+    return path
+
+
+def test_local_checkpoint_loads(tiny_clip_file):
+    backbone = MODELS.build(tiny_backbone(pretrained=tiny_clip_file))
+    saved = torch.load(tiny_clip_file, weights_only=True)
+    torch.testing.assert_close(backbone.visual.conv1.weight, saved['visual.conv1.weight'])
+
+
+def test_zero_shot_head_equals_mean_prompt_features(tiny_clip_file, tmp_path):
+    names = ['cat', 'dog', 'traffic light']
+    templates = ['a photo of a {}.', 'a drawing of a {}.']
+    head = MODELS.build(dict(
+        type='ZeroShotClsHead', num_classes=3, in_channels=32, templates=templates,
+        clip=dict(model_name='tiny-vit', pretrained=tiny_clip_file, model_cfg=TINY_VIT)))
+    build_zero_shot(head, names, str(tmp_path / 'zs.pth'))
+    clip = create_open_clip('tiny-vit', tiny_clip_file, TINY_VIT).eval()
+    tokenizer = open_clip.get_tokenizer('tiny-vit')
+    with torch.no_grad():
+        expected = []
+        for name in names:
+            feats = clip.encode_text(tokenizer([t.format(name) for t in templates]))
+            expected.append(F.normalize(F.normalize(feats, dim=-1).mean(0), dim=-1))
+    torch.testing.assert_close(head.weight, torch.stack(expected), rtol=1e-5, atol=1e-6)
+    assert float(head.scale) == pytest.approx(float(clip.logit_scale.exp()))
+    x = torch.randn(2, 32)
+    torch.testing.assert_close(head((x, )), head.scale * F.normalize(x, dim=-1) @
+                               torch.stack(expected).t(), rtol=1e-5, atol=1e-5)
+    # cached: a second head reads the file; other class names are an error
+    again = MODELS.build(dict(type='ZeroShotClsHead', num_classes=3, in_channels=32,
+                              templates=templates, weights_file=str(tmp_path / 'zs.pth')))
+    torch.testing.assert_close(again.weight, head.weight)
+    with pytest.raises(ValueError, match='was built from other data \\(class_names'):
+        build_zero_shot(again, ['cat', 'dog', 'bird'], str(tmp_path / 'zs.pth'))
+
+
+def test_ncm_means_equal_hand_computed():
+    rng = np.random.default_rng(0)
+    feats = rng.normal(size=(12, 5))
+    labels = np.array([0, 1, 2, 0, 1, 2, 0, 0, 1, 2, 2, 2])
+    batches = [(torch.tensor(feats[i:i + 5], dtype=torch.float32),
+                torch.tensor(labels[i:i + 5])) for i in range(0, 12, 5)]
+    means = class_means(batches, 3, 5)
+    for c in range(3):
+        mean = feats[labels == c].mean(0)
+        np.testing.assert_allclose(means[c].numpy(), mean / np.linalg.norm(mean),
+                                   rtol=1e-5)
+    with pytest.raises(ValueError, match='class 3 has no training sample'):
+        class_means(batches, 4, 5)
+
+
+def test_cosine_head_initialised_from_class_weight_file(tmp_path):
+    weight = F.normalize(torch.randn(4, 64), dim=-1)
+    path = str(tmp_path / 'ncm.pth')
+    save_class_weights(path, weight, 25.0, 'ncm', dict(kind='ncm'))
+    head = MODELS.build(dict(type='CosineClsHead', num_classes=4, in_channels=64,
+                             scale=25.0, init_weights_file=path))
+    head.init_weights()
+    torch.testing.assert_close(head.fc.weight, weight)
+
+
+def test_teacher_bad_input(tiny_clip_file, tmp_path):
+    with pytest.raises(ValueError, match="unknown open_clip model_name 'ViT-X'; valid "
+                       'names: .*ViT-B-16'):
+        MODELS.build(dict(type='CLIPVisionBackbone', model_name='ViT-X'))
+    with pytest.raises(ValueError, match="unknown pretrained 'open-ai' for open_clip model "
+                       'ViT-B-16 .*valid tags: openai'):
+        MODELS.build(dict(type='CLIPVisionBackbone', pretrained='open-ai'))
+    with pytest.raises(ValueError, match='does not match open_clip model tiny-other'):
+        other = dict(TINY_VIT, vision_cfg=dict(TINY_VIT['vision_cfg'], width=32))
+        MODELS.build(dict(type='CLIPVisionBackbone', model_name='tiny-other',
+                          model_cfg=other, pretrained=tiny_clip_file))
+    with pytest.raises(ValueError, match='bottleneck must be >= 1'):
+        MODELS.build(tiny_backbone(peft=dict(type='AdaptFormer', bottleneck=0)))
+    with pytest.raises(ValueError, match='bottleneck must be >= 1'):
+        MODELS.build(tiny_backbone(peft=dict(type='LoRA', bottleneck=0)))
+    with pytest.raises(ValueError, match='VPTDeep needs a vision transformer, but the '
+                       'backbone is ModifiedResNet'):
+        MODELS.build(dict(type='CLIPVisionBackbone', model_name='tiny-rn',
+                          model_cfg=TINY_RESNET, out_type='projected',
+                          peft=dict(type='VPTDeep')))
+    head = MODELS.build(dict(type='ZeroShotClsHead', num_classes=3, in_channels=32))
+    with pytest.raises(ValueError, match='2 class names for num_classes=3'):
+        head.check_class_names(['a', 'b'])
+    with pytest.raises(ValueError, match='no class names'):
+        head.check_class_names(None)
+    path = str(tmp_path / 'ncm.pth')
+    save_class_weights(path, torch.randn(10, 64), 25.0, 'ncm', {})
+    with pytest.raises(ValueError, match='holds 10 classes x 64 features, the head '
+                       'expects 100 x 768'):
+        MODELS.build(dict(type='NCMClsHead', num_classes=100, in_channels=768,
+                          weights_file=path))
+    with pytest.raises(RuntimeError, match='class weights are not built'):
+        MODELS.build(dict(type='NCMClsHead', num_classes=2, in_channels=4))((torch.ones(1, 4), ))
