@@ -196,6 +196,15 @@ def test_teacher_bad_input(tiny_clip_file, tmp_path):
         head.check_class_names(['a', 'b'])
     with pytest.raises(ValueError, match='no class names'):
         head.check_class_names(None)
+    names = tmp_path / 'names.txt'
+    names.write_text('cat\ndog\n')
+    with pytest.raises(ValueError, match='lists 2 names, expected 3'):
+        MODELS.build(dict(type='ZeroShotClsHead', num_classes=3, in_channels=32,
+                          class_names_file=str(names)))
+    names.write_text('cat\ndog\nsea_lion\n')
+    head = MODELS.build(dict(type='ZeroShotClsHead', num_classes=3, in_channels=32,
+                             class_names_file=str(names)))
+    assert head.check_class_names(['x', 'y', 'z']) == ['cat', 'dog', 'sea_lion']
     path = str(tmp_path / 'ncm.pth')
     save_class_weights(path, torch.randn(10, 64), 25.0, 'ncm', {})
     with pytest.raises(ValueError, match='holds 10 classes x 64 features, the head '

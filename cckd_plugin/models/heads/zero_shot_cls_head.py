@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from mmengine.utils import ProgressBar
 from mmpretrain.registry import MODELS
 
+from ...datasets.list_file_dataset import read_class_names
 from .prototype_cls_head import PrototypeClsHead
 
 SINGLE_TEMPLATE = ('a photo of a {}.', )
@@ -46,7 +47,8 @@ def zero_shot_weights(clip_model, tokenizer, class_names: Sequence[str],
     bar = ProgressBar(len(class_names)) if progress else None
     weights = []
     for name in class_names:
-        tokens = tokenizer([t.format(name) for t in templates]).to(device)
+        readable = name.replace('_', ' ')  # CIFAR's 'aquarium_fish' -> 'aquarium fish'
+        tokens = tokenizer([t.format(readable) for t in templates]).to(device)
         feats = F.normalize(clip_model.encode_text(tokens).float(), dim=-1)
         weights.append(F.normalize(feats.mean(0), dim=-1))
         if bar is not None:
@@ -67,8 +69,9 @@ class ZeroShotClsHead(PrototypeClsHead):
             backbone must use ``out_type='projected'``.
         clip: ``dict(model_name=..., pretrained=..., model_cfg=...)`` of the
             CLIP model whose text tower builds the weights.
-        class_names: names in label order; default: the dataset's
-            ``metainfo['classes']`` (or ``classnames_file`` of the dataset).
+        class_names: names in label order; default: ``class_names_file``,
+            else the dataset's ``metainfo['classes']``.
+        class_names_file: a file with one class name per line.
         templates: ``'single'`` ("a photo of a {}."), ``'ensemble'`` or a list.
         weights_file, scale: see :class:`PrototypeClsHead`.
     """
@@ -77,8 +80,11 @@ class ZeroShotClsHead(PrototypeClsHead):
 
     def __init__(self, num_classes: int, in_channels: int, clip: Optional[dict] = None,
                  class_names: Optional[Sequence[str]] = None,
+                 class_names_file: Optional[str] = None,
                  templates: Union[str, Sequence[str]] = 'single', **kwargs):
         self.clip_cfg = dict(clip or {})
+        if class_names is None and class_names_file is not None:
+            class_names = read_class_names(class_names_file, num_classes)
         self.class_names = None if class_names is None else list(class_names)
         self.templates = resolve_templates(templates)
         super().__init__(num_classes, in_channels, **kwargs)
