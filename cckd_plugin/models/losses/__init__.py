@@ -1,10 +1,18 @@
 from .balanced_softmax_loss import BalancedSoftmaxLoss
+from .cckd_loss import CCKDLoss, CCKDMixLoss, class_conditional_target
 from .cdt_loss import CDTLoss
 from .class_counts_loss import ClassCountsLoss, soft_cross_entropy
+from .dive_loss import DiVELoss
+from .feature_imitation_loss import FeatureImitationLoss
+from .kd_loss import KDLoss
 from .lade_loss import LADELoss
 from .logit_adjust_loss import LogitAdjustLoss
+from .sup_mix_loss import SupMixLoss
+from .wkd_loss import WKDLoss, inverse_frequency_weights
 
 __all__ = [
-    'BalancedSoftmaxLoss', 'CDTLoss', 'ClassCountsLoss', 'LADELoss', 'LogitAdjustLoss',
+    'BalancedSoftmaxLoss', 'CCKDLoss', 'CCKDMixLoss', 'CDTLoss', 'ClassCountsLoss',
+    'DiVELoss', 'FeatureImitationLoss', 'KDLoss', 'LADELoss', 'LogitAdjustLoss',
+    'SupMixLoss', 'WKDLoss', 'class_conditional_target', 'inverse_frequency_weights',
     'soft_cross_entropy'
 ]

@@ -1,0 +1,47 @@
+"""Shared pieces of the distillation losses (DESIGN.md section 4)."""
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+
+from .class_counts_loss import PROB_EPS
+
+
+def safe_log(prob: torch.Tensor) -> torch.Tensor:
+    """``log`` of probabilities clamped to at least ``PROB_EPS`` (no -inf)."""
+    return prob.clamp_min(PROB_EPS).log()
+
+
+def check_prior(prior: torch.Tensor, num_classes: int, name: str) -> torch.Tensor:
+    """A prior must be ``(C,)``, non-negative and sum to 1 (within 1e-3).
+
+    Raises:
+        ValueError: naming the prior.
+    """
+    prior = torch.as_tensor(prior)
+    if prior.ndim != 1 or prior.numel() != num_classes:
+        raise ValueError(f'{name} must have shape ({num_classes},), got '
+                         f'{tuple(prior.shape)}')
+    if bool((prior < 0).any()):
+        raise ValueError(f'{name} has negative entries')
+    total = float(prior.sum())
+    if abs(total - 1.0) > 1e-3:
+        raise ValueError(f'{name} must sum to 1, sums to {total:.6f}')
+    return prior
+
+
+def soft_kl(target: torch.Tensor, student_logits: torch.Tensor, tau: float,
+            weight: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """``tau^2 * mean_i w_i KL(target_i || softmax(z_i / tau))``, a scalar.
+
+    Args:
+        target: target distributions ``(B, C)`` (rows sum to 1).
+        student_logits: ``z`` ``(B, C)``.
+        tau: temperature of the student softmax.
+        weight: per-sample weights ``(B,)``; the mean still divides by ``B``.
+    """
+    log_student = F.log_softmax(student_logits / tau, dim=-1)
+    kl = (target * (safe_log(target) - log_student)).sum(dim=-1)
+    if weight is not None:
+        kl = kl * weight
+    return tau**2 * kl.mean()
