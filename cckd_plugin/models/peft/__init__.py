@@ -1,10 +1,10 @@
 from .adaptformer import AdaptFormer
 from .adapter import Adapter
 from .lora import LoRA
-from .vision_tuner import Bottleneck, VisionTuner, default_bottleneck
+from .vision_tuner import Bottleneck, BottleneckTuner, VisionTuner, default_bottleneck
 from .vpt import VPTDeep, VPTShallow
 
 __all__ = [
-    'AdaptFormer', 'Adapter', 'Bottleneck', 'LoRA', 'VPTDeep', 'VPTShallow',
-    'VisionTuner', 'default_bottleneck'
+    'AdaptFormer', 'Adapter', 'Bottleneck', 'BottleneckTuner', 'LoRA', 'VPTDeep',
+    'VPTShallow', 'VisionTuner', 'default_bottleneck'
 ]

@@ -65,6 +65,18 @@ class VisionTuner(nn.Module):
         return h
 
 
+class BottleneckTuner(VisionTuner):
+    """A :class:`Bottleneck` per block (``self.adapters``); subclasses decide
+    where its branch joins the MLP in :meth:`mlp_branch`."""
+
+    def attach(self, visual: nn.Module, num_classes: Optional[int]) -> None:
+        self.check_fits(visual, type(self).__name__)
+        blocks = visual.transformer.resblocks
+        hidden = self.resolve_bottleneck(num_classes, len(blocks))
+        self.adapters = nn.ModuleList(
+            Bottleneck(visual.transformer.width, hidden) for _ in blocks)
+
+
 class Bottleneck(nn.Module):
     """LayerNorm -> down -> ReLU -> up (zero-initialised) -> learnable scale.
 
