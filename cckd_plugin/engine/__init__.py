@@ -2,5 +2,7 @@ from .hooks import *  # noqa: F401,F403
 from .runner_setup import prepare_cfg
 from .teacher_heads import build_prototype_heads, prototype_heads
 
-__all__ = ['ClassCountsHook', 'TeacherHeadHook', 'build_prototype_heads', 'prepare_cfg',
-           'prototype_heads']
+__all__ = [
+    'ClassCountsHook', 'TeacherHeadHook', 'TeacherPriorHook', 'build_prototype_heads',
+    'prepare_cfg', 'prototype_heads'
+]

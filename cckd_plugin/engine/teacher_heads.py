@@ -33,13 +33,21 @@ def weights_digest(module: torch.nn.Module) -> str:
     return sha.hexdigest()[:16]
 
 
-def ncm_dataloader_cfg(cfg) -> dict:
-    """The training set with the evaluation pipeline, in order."""
+def train_eval_loader_cfg(cfg) -> dict:
+    """The training set seen through the evaluation pipeline, in order (for
+    class means and priors); a ``ClassBalancedPairDataset`` wrapper is dropped,
+    other wrappers (which choose the samples) are kept."""
     loader = copy.deepcopy(cfg.train_dataloader)
+    while loader['dataset'].get('type') == 'ClassBalancedPairDataset':
+        loader['dataset'] = loader['dataset']['dataset']
+    inner = loader['dataset']
+    while 'dataset' in inner and 'pipeline' not in inner:
+        inner = inner['dataset']
     eval_loader = cfg.get('test_dataloader') or cfg.get('val_dataloader')
-    loader['dataset']['pipeline'] = copy.deepcopy(eval_loader['dataset']['pipeline'])
+    inner['pipeline'] = copy.deepcopy(eval_loader['dataset']['pipeline'])
     loader['sampler'] = dict(type='DefaultSampler', shuffle=False)
     loader['batch_size'] = eval_loader.get('batch_size', loader.get('batch_size', 64))
+    loader['persistent_workers'] = False
     loader.pop('batch_sampler', None)
     return loader
 
@@ -124,5 +132,5 @@ def build_prototype_heads(model: torch.nn.Module, cfg, class_names: Optional[Seq
         if isinstance(head, ZeroShotClsHead):
             build_zero_shot(head, class_names, path, device)
         else:
-            build_ncm(classifier, head, ncm_dataloader_cfg(cfg), path)
+            build_ncm(classifier, head, train_eval_loader_cfg(cfg), path)
     return len(heads)

@@ -1,0 +1,85 @@
+"""Estimates the distiller's priors once, before training."""
+import torch
+import torch.nn.functional as F
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
+from mmengine.utils import ProgressBar
+from mmpretrain.registry import HOOKS
+
+from ...models.losses.distill_functional import safe_log
+from ..teacher_heads import train_eval_loader_cfg
+
+
+def teacher_posteriors(distiller, dataloader):
+    """Teacher softmax ``(N, C)`` (temperature 1) and labels ``(N,)`` of a loader."""
+    probs, labels = [], []
+    bar = ProgressBar(len(dataloader.dataset))
+    with torch.no_grad():
+        for batch in dataloader:
+            data = distiller.data_preprocessor(batch, False)
+            logits, _ = distiller.teacher_forward(data['inputs'])
+            probs.append(F.softmax(logits, dim=-1).cpu())
+            labels.append(torch.cat([s.gt_label for s in data['data_samples']]).cpu())
+            bar.update(len(labels[-1]))
+    return torch.cat(probs), torch.cat(labels)
+
+
+@HOOKS.register_module()
+class TeacherPriorHook(Hook):
+    """Fills ``teacher_prior`` and ``train_prior`` of a ``ClassConditionalDistiller``
+    before the first iteration (DESIGN.md section 4) and sets the epoch of a
+    ``ClassBalancedPairDataset`` before every epoch.
+
+    * ``teacher_prior`` (Eq. 9): mean teacher posterior over the validation
+      split; without one (or with ``priors.teacher='balanced_train'``) the mean
+      over classes of the per-class mean posterior on the training set (the
+      training set resampled class-balanced). The teacher's validation
+      accuracy is logged once for reference.
+    * ``train_prior``: Eq. 4, the mean over the training set of
+      ``q(y|x) = softmax(t - log p_t)``; or the label frequencies
+      (``priors.train='labels'``).
+
+    Priors already in the model (a resumed checkpoint) are never re-estimated.
+    """
+
+    priority = 'NORMAL'
+
+    def before_train(self, runner) -> None:
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        if not hasattr(model, 'set_priors'):
+            return
+        if bool(model.priors_ready):
+            runner.logger.info('priors restored from the checkpoint, not re-estimated')
+            return
+        was_training = model.training
+        model.eval()
+        train_loader = Runner.build_dataloader(train_eval_loader_cfg(runner.cfg))
+        train_probs, train_labels = teacher_posteriors(model, train_loader)
+        source = model.prior_sources['teacher']
+        if source == 'val' and runner.val_loop is not None:
+            val_probs, val_labels = teacher_posteriors(model, runner.val_dataloader)
+            teacher_prior = val_probs.mean(0)
+            accuracy = 100.0 * float((val_probs.argmax(1) == val_labels).float().mean())
+            runner.logger.info(f'teacher accuracy on the validation split: {accuracy:.2f}%')
+        else:
+            present = torch.unique(train_labels)
+            if len(present) < model.num_classes:
+                raise ValueError('no validation split and no training sample of some '
+                                 'class to resample for the teacher prior')
+            teacher_prior = torch.stack([train_probs[train_labels == c].mean(0)
+                                         for c in range(model.num_classes)]).mean(0)
+        teacher_prior = teacher_prior / teacher_prior.sum()
+        if model.prior_sources['train'] == 'teacher':
+            shifted = safe_log(train_probs) - safe_log(teacher_prior)
+            train_prior = F.softmax(shifted, dim=-1).mean(0)
+        else:
+            counts = torch.bincount(train_labels, minlength=model.num_classes).float()
+            train_prior = counts / counts.sum()
+        model.set_priors(teacher_prior, train_prior / train_prior.sum())
+        model.train(was_training)
+
+    def before_train_epoch(self, runner) -> None:
+        dataset = runner.train_dataloader.dataset
+        if hasattr(dataset, 'set_epoch'):
+            dataset.set_epoch(runner.epoch)

@@ -1,0 +1,117 @@
+"""ClassConditionalDistiller end to end with a tiny CLIP teacher and a tiny student."""
+import json
+import os
+import os.path as osp
+
+import pytest
+import torch
+from mmpretrain.registry import MODELS
+from test_train_test_tools import run_tool, scalars
+from tiny_clip import TINY_VIT
+
+from cckd_plugin.compat import safe_torch_load
+
+CONFIG = 'configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py'
+TEACHER = dict(
+    type='ImageClassifier',
+    backbone=dict(type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT,
+                  peft=dict(type='AdaptFormer', bottleneck=2)),
+    head=dict(type='CosineClsHead', num_classes=10, in_channels=64, scale=25.0))
+STUDENT = dict(type='ImageClassifier',
+               backbone=dict(type='CifarResNet', depth=8, in_channels=1),
+               neck=dict(type='GlobalAveragePooling'),
+               head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
+                         loss=dict(type='LogitAdjustLoss')))
+
+
+@pytest.fixture(scope='module')
+def tiny_teacher_ckpt(tmp_path_factory):
+    torch.manual_seed(0)
+    teacher = MODELS.build(TEACHER)
+    path = str(tmp_path_factory.mktemp('teacher') / 'tiny_clip_teacher.pth')
+    torch.save({'state_dict': teacher.state_dict()}, path)
+    return path
+
+
+def write_config(tmp_path, repo_root, fmnist_root, ckpt, method='acckd'):
+    cfg = f'''
+_base_ = [{osp.join(repo_root, CONFIG)!r}]
+model = dict(teacher=dict(_delete_=True, **{TEACHER!r}), teacher_ckpt={ckpt!r},
+             distill=dict(method={method!r}))
+profile = dict(data_root={fmnist_root!r}, n_max=60, imbalance_ratio=10, download=False)
+train_dataloader = dict(batch_size=16, dataset=dict(dataset=profile))
+val_dataloader = dict(dataset=profile)
+test_dataloader = dict(dataset=profile)
+train_cfg = dict(max_epochs=1, val_interval=1)
+default_hooks = dict(logger=dict(interval=1))
+'''
+    path = tmp_path / f'{method}_tiny.py'
+    path.write_text(cfg)
+    return str(path)
+
+
+def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp_path):
+    config = write_config(tmp_path, repo_root, fmnist_root, tiny_teacher_ckpt)
+    work = str(tmp_path / 'work')
+    result = run_tool(repo_root, 'train.py', config, '--work-dir', work)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'priors: teacher' in log and 'teacher accuracy on the validation split' in log
+    records = [r for r in scalars(work) if 'loss' in r]
+    assert len(records) == 15  # 240 images / 16
+    for term in ('loss_sup', 'loss_cckd', 'loss_sup_mix', 'loss_cckd_mix', 'loss_fi',
+                 'loss_fi_mix'):
+        assert all(term in r for r in records), term
+    ckpt = safe_torch_load(osp.join(work, 'epoch_1.pth'))
+    saved = safe_torch_load(tiny_teacher_ckpt)['state_dict']
+    state = ckpt['state_dict']
+    for key, value in saved.items():  # the teacher is bit-identical after training
+        assert torch.equal(state['teacher.' + key], value), key
+    assert bool(state['priors_ready'])
+    assert float(state['teacher_prior'].sum()) == pytest.approx(1.0, abs=1e-5)
+    assert 'align.weight' in state
+
+
+def build(**kwargs):
+    cfg = dict(type='ClassConditionalDistiller', student=STUDENT,
+               teacher=dict(STUDENT, backbone=dict(type='CifarResNet', depth=8,
+                                                   in_channels=1)),
+               distill=dict(method='cckd'), data_preprocessor=dict(mean=[0.0], std=[1.0]))
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def test_distiller_bad_input(tmp_path):
+    with pytest.raises(ValueError, match="distill.method must be one of .* got 'akd'"):
+        build(distill=dict(method='akd'))
+    with pytest.raises(ValueError, match='teacher has 5 classes but the student 10'):
+        build(teacher=dict(STUDENT, head=dict(type='LinearClsHead', num_classes=5,
+                                              in_channels=64)))
+    with pytest.raises(FileNotFoundError, match='teacher_ckpt not found'):
+        build(teacher_ckpt=str(tmp_path / 'none.pth'))
+    other = MODELS.build(dict(STUDENT, backbone=dict(type='CifarResNet', depth=20,
+                                                     in_channels=1)))
+    path = str(tmp_path / 'other.pth')
+    torch.save({'state_dict': {'backbone.x': torch.zeros(1)}}, path)
+    with pytest.raises(ValueError, match='does not fit model.teacher'):
+        build(teacher_ckpt=path)
+    with pytest.raises(ValueError, match='priors.test must sum to 1'):
+        build(priors=dict(test=[0.5] * 10))
+    with pytest.raises(ValueError, match=r'priors.test must have shape \(10,\)'):
+        build(priors=dict(test=[0.5, 0.5]))
+    del other
+
+
+def test_feature_imitation_needs_feature_sizes(monkeypatch):
+    from cckd_plugin.models.distillers import class_conditional_distiller as module
+    monkeypatch.setattr(module, '_feature_dim', lambda classifier: None)
+    with pytest.raises(ValueError, match='feature imitation needs head.in_channels'):
+        build(distill=dict(method='acckd'))
+    build(distill=dict(method='acckd', feature_imitation=False))  # fine without FI
+
+
+def test_teacher_stays_in_eval_mode():
+    model = build()
+    model.train()
+    assert model.student.training and not model.teacher.training
+    assert not any(p.requires_grad for p in model.teacher.parameters())
