@@ -1,5 +1,6 @@
 """Every student config parses, registers the plugin and builds its model
-(teacher configs: test_teacher_configs.py)."""
+(teacher configs: test_teacher_configs.py; distillation configs:
+test_distiller.py)."""
 import glob
 import os
 
@@ -10,7 +11,8 @@ from mmpretrain.registry import MODELS
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIGS = sorted(p for p in glob.glob(os.path.join(ROOT, 'configs', '**', '*.py'),
                                       recursive=True)
-                 if '_base_' not in p and os.sep + 'teachers' + os.sep not in p)
+                 if '_base_' not in p and os.sep + 'teachers' + os.sep not in p
+                 and os.sep + 'distill' + os.sep not in p)
 
 
 def test_there_are_configs():

@@ -1,5 +1,4 @@
 """ClassConditionalDistiller end to end with a tiny CLIP teacher and a tiny student."""
-import json
 import os
 import os.path as osp
 
@@ -70,6 +69,49 @@ def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp
     assert bool(state['priors_ready'])
     assert float(state['teacher_prior'].sum()) == pytest.approx(1.0, abs=1e-5)
     assert 'align.weight' in state
+
+    # the exported student is a plain MMPretrain classifier with the same outputs
+    out = str(tmp_path / 'export' / 'student.pth')
+    result = run_tool(repo_root, 'export_student.py', config, osp.join(work, 'epoch_1.pth'),
+                      out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    exported = safe_torch_load(out)['state_dict']
+    assert not any(k.startswith(('teacher.', 'align.')) for k in exported)
+    from mmengine.config import Config
+    from mmengine.runner import load_checkpoint
+    from mmpretrain.apis import init_model
+    plain = init_model(out[:-4] + '.py', out, device='cpu')
+    assert type(plain).__name__ == 'ImageClassifier'
+    distill_cfg = Config.fromfile(config)
+    distiller = MODELS.build(dict(distill_cfg.model,
+                                  data_preprocessor=distill_cfg.data_preprocessor))
+    load_checkpoint(distiller, osp.join(work, 'epoch_1.pth'), map_location='cpu')
+    distiller.eval()
+    raw = [torch.randint(0, 256, (1, 28, 28), dtype=torch.uint8) for _ in range(4)]
+    with torch.no_grad():
+        data = plain.data_preprocessor({'inputs': raw, 'data_samples': None}, False)
+        expected = plain(data['inputs'], mode='tensor')
+        got = distiller(torch.stack(raw).float(), mode='tensor')
+    torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-5)
+
+
+DISTILL_CONFIGS = sorted(
+    osp.join(root, f) for root, _, files in os.walk(osp.join(
+        osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'distill'))
+    for f in files if f.endswith('.py'))
+
+
+@pytest.mark.parametrize('path', DISTILL_CONFIGS, ids=osp.basename)
+def test_distill_config_builds(path):
+    from mmengine.config import Config
+    cfg = Config.fromfile(path)
+    cfg.model.teacher_ckpt = None  # the real teacher checkpoint is trained, not shipped
+    model = MODELS.build(dict(cfg.model, data_preprocessor=cfg.data_preprocessor))
+    method = osp.basename(path).split('_')[0]
+    assert model.method == method
+    assert (model.align is not None) == (method == 'acckd')
+    assert cfg.train_dataloader.dataset.type == 'ClassBalancedPairDataset'
+    assert dict(type='TeacherPriorHook') in cfg.custom_hooks
 
 
 def build(**kwargs):

@@ -1,0 +1,65 @@
+"""Export the student of a distillation checkpoint as a plain MMPretrain model.
+
+    python tools/export_student.py CONFIG CHECKPOINT OUT.pth
+
+Writes ``OUT.pth`` (an ``ImageClassifier`` state dict: no teacher, no align
+layer; the class counts kept in its meta) and ``OUT.py`` (a config with the
+student, its normalisation and the evaluation settings of CONFIG), which
+MMPretrain's test tool and inference API (``mmpretrain.apis.init_model``) load.
+"""
+import argparse
+import copy
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import torch  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+
+from cckd_plugin.compat import safe_torch_load  # noqa: E402
+
+KEEP = ('custom_imports', 'default_scope', 'test_dataloader', 'test_evaluator',
+        'test_cfg', 'val_dataloader', 'val_evaluator', 'val_cfg', 'default_hooks',
+        'env_cfg', 'log_level', 'vis_backends', 'visualizer', 'randomness')
+
+
+def export(config: str, checkpoint: str, out: str) -> None:
+    cfg = Config.fromfile(config)
+    if cfg.model.get('type') != 'ClassConditionalDistiller':
+        raise SystemExit(f'{config}: model.type is {cfg.model.get("type")}, not '
+                         f'ClassConditionalDistiller')
+    ckpt = safe_torch_load(checkpoint, map_location='cpu')
+    state = {k[len('student.'):]: v for k, v in ckpt['state_dict'].items()
+             if k.startswith('student.')}
+    if not state:
+        raise SystemExit(f'{checkpoint} holds no student weights')
+    meta = ckpt.get('meta', {})
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
+    torch.save({'state_dict': state,
+                'meta': dict(class_counts=meta.get('class_counts'),
+                             dataset_meta=meta.get('dataset_meta'),
+                             exported_from=osp.abspath(checkpoint))}, out)
+    plain = {k: copy.deepcopy(cfg[k]) for k in KEEP if k in cfg}
+    model = copy.deepcopy(cfg.model.student)
+    model['data_preprocessor'] = dict(type='ClsDataPreprocessor',
+                                      **copy.deepcopy(cfg.get('data_preprocessor', {})))
+    plain['model'] = model
+    plain['custom_hooks'] = [h for h in cfg.get('custom_hooks', [])
+                             if h.get('type') == 'ClassCountsHook']
+    Config(plain).dump(osp.splitext(out)[0] + '.py')
+    print(f'student: {out} ({len(state)} tensors), config: {osp.splitext(out)[0]}.py')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='the distillation config')
+    parser.add_argument('checkpoint', help='a checkpoint of that config')
+    parser.add_argument('out', help='output .pth (a .py config is written beside it)')
+    args = parser.parse_args()
+    export(args.config, args.checkpoint, args.out)
+
+
+if __name__ == '__main__':
+    main()
