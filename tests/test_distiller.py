@@ -95,21 +95,47 @@ def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp
     torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-5)
 
 
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DISTILL_CONFIGS = sorted(
-    osp.join(root, f) for root, _, files in os.walk(osp.join(
-        osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'distill'))
-    for f in files if f.endswith('.py'))
+    [osp.join(root, f) for root, _, files in os.walk(osp.join(ROOT, 'configs', 'distill'))
+     for f in files if f.endswith('.py')] + [osp.join(ROOT, 'configs',
+                                                      'acckd_r18_imagenet-lt.py')])
+
+
+def test_distill_family_is_complete():
+    names = {osp.basename(p) for p in DISTILL_CONFIGS}
+    for method in ('kd', 'wkd', 'dive', 'cckd', 'acckd'):
+        for teacher in ('af-la', 'zero-shot', 'ncm'):
+            assert f'{method}_resnet32_clip-{teacher}_cifar100-lt.py' in names
+            assert f'{method}_resnet18_clip-{teacher}_inat2018.py' in names
+            for depth in (10, 18, 34, 50):
+                assert f'{method}_resnet{depth}_clip-{teacher}_imagenet-lt.py' in names
+        for teacher in ('ft', 'ncm'):
+            assert f'{method}_resnet8_offline-{teacher}_fashion-mnist-lt.py' in names
+    assert len([n for n in names if n.startswith('row')]) == 6
 
 
 @pytest.mark.parametrize('path', DISTILL_CONFIGS, ids=osp.basename)
 def test_distill_config_builds(path):
     from mmengine.config import Config
+    from test_teacher_configs import shrink
     cfg = Config.fromfile(path)
-    cfg.model.teacher_ckpt = None  # the real teacher checkpoint is trained, not shipped
-    model = MODELS.build(dict(cfg.model, data_preprocessor=cfg.data_preprocessor))
-    method = osp.basename(path).split('_')[0]
+    model_cfg = cfg.model.to_dict()
+    teacher = model_cfg['teacher']
+    if isinstance(teacher, str):  # a teacher config file: its model, CLIP made tiny
+        model_cfg['teacher'] = shrink(Config.fromfile(osp.join(ROOT, teacher)).model.to_dict())
+    model_cfg['teacher_ckpt'] = None  # the real teacher checkpoints are trained, not shipped
+    model = MODELS.build(dict(model_cfg, data_preprocessor=cfg.data_preprocessor))
+    name = osp.basename(path)
+    method = 'acckd' if name.startswith('row') else name.split('_')[0]
     assert model.method == method
-    assert (model.align is not None) == (method == 'acckd')
+    fi = model.terms['fi'] or model.terms['fi_mix']
+    assert (model.align is not None) == fi
+    if 'cifar100' in name:
+        assert not fi  # Appendix C: no feature imitation on CIFAR-100
+    elif method == 'acckd' and not name.startswith('row'):
+        assert fi and all(model.terms.values())
+    assert model.student.head.num_classes == cfg.data_preprocessor['num_classes']
     assert cfg.train_dataloader.dataset.type == 'ClassBalancedPairDataset'
     assert dict(type='TeacherPriorHook') in cfg.custom_hooks
 

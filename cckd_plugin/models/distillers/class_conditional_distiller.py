@@ -1,11 +1,12 @@
 """ClassConditionalDistiller: a student, a frozen pre-trained teacher and the
 KD / WKD / DiVE / CCKD / ACCKD objectives (DESIGN.md sections 3 and 4)."""
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import torch
 import torch.nn as nn
+from mmengine.config import Config
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 from mmengine.runner.checkpoint import load_checkpoint
@@ -47,7 +48,8 @@ class ClassConditionalDistiller(BaseModel):
 
     Args:
         student: an MMPretrain classifier config (no data preprocessor).
-        teacher: a teacher classifier config.
+        teacher: a teacher classifier config, or the path of a teacher config
+            file (``configs/teachers/...``) whose ``model`` is used.
         teacher_ckpt: checkpoint of the teacher (``None``: the weights come
             from the teacher config itself, e.g. CLIP's pretrained tag).
         distill: ``method`` plus optional ``tau``, ``alpha1``, ``alpha2``,
@@ -57,14 +59,15 @@ class ClassConditionalDistiller(BaseModel):
             or a list).
         teacher_view: ``dict(mean, std, size)`` of the teacher input;
             default: the teacher backbone's ``mean`` / ``std`` / ``input_size``
-            (CLIP) or the student's statistics at the input size.
+            (CLIP), else the teacher's own data preprocessor, else the
+            student's statistics, at the input size.
         mix: the ``ClassBalancedMix`` config.
         data_preprocessor: the student's normalisation (``mean``, ``std``,
             ``to_rgb``), usually the config's top-level ``data_preprocessor``.
         seed: seed of the mixing random numbers.
     """
 
-    def __init__(self, student: dict, teacher: dict, distill: dict,
+    def __init__(self, student: dict, teacher: Union[dict, str], distill: dict,
                  teacher_ckpt: Optional[str] = None, priors: Optional[dict] = None,
                  teacher_view: Optional[dict] = None,
                  mix: dict = dict(type='ClassBalancedMix', alpha=0.5, mixup_prob=0.5),
@@ -77,6 +80,12 @@ class ClassConditionalDistiller(BaseModel):
             raise ValueError(f'distill.method must be one of {METHODS}, got '
                              f'{self.method!r}')
         self.student = MODELS.build(student)
+        if isinstance(teacher, str):
+            if not osp.isfile(teacher):
+                raise FileNotFoundError(f'model.teacher config not found: {teacher}')
+            teacher_cfg = Config.fromfile(teacher)
+            teacher = teacher_cfg.model.to_dict()
+            teacher.setdefault('data_preprocessor', teacher_cfg.get('data_preprocessor'))
         self.teacher = MODELS.build(teacher)
         self.num_classes = self.student.head.num_classes
         if self.teacher.head.num_classes != self.num_classes:
@@ -92,8 +101,13 @@ class ClassConditionalDistiller(BaseModel):
                                       to_rgb=norm.get('to_rgb', False))
         view = dict(teacher_view or {})
         backbone = self.teacher.backbone
-        view.setdefault('mean', getattr(backbone, 'mean', norm.get('mean', [0.0])))
-        view.setdefault('std', getattr(backbone, 'std', norm.get('std', [1.0])))
+        own = self.teacher.data_preprocessor  # the teacher config's normalisation
+        own_mean = getattr(own, 'mean', None)
+        own_std = getattr(own, 'std', None)
+        view.setdefault('mean', getattr(backbone, 'mean', None) or (
+            own_mean.flatten().tolist() if own_mean is not None else norm.get('mean', [0.0])))
+        view.setdefault('std', getattr(backbone, 'std', None) or (
+            own_std.flatten().tolist() if own_std is not None else norm.get('std', [1.0])))
         view.setdefault('size', getattr(backbone, 'input_size', None))
         self.teacher_view = ImageView(view['mean'], view['std'], view['size'],
                                       to_rgb=norm.get('to_rgb', False))

@@ -1,0 +1,6 @@
+# ACCKD: ResNet-32 student, CLIP ViT-B/16 AdaptFormer + LA teacher, CIFAR-100-LT.
+_base_ = ['../../_base_/distill/cifar100_lt_resnet32.py']
+
+model = dict(
+    distill=dict(method='acckd'),
+)

@@ -1,0 +1,6 @@
+# ACCKD: ResNet-18 student, CLIP ViT-B/16 AdaptFormer + LA teacher, ImageNet-LT.
+_base_ = ['../../_base_/distill/imagenet_lt_resnet18.py']
+
+model = dict(
+    distill=dict(method='acckd'),
+)

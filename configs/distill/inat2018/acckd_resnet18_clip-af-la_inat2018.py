@@ -1,0 +1,6 @@
+# ACCKD: ResNet-18 student, CLIP ViT-B/16 AdaptFormer + LA teacher, iNaturalist 2018.
+_base_ = ['../../_base_/distill/inat2018_resnet18.py']
+
+model = dict(
+    distill=dict(method='acckd'),
+)
