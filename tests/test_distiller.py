@@ -183,3 +183,36 @@ def test_teacher_stays_in_eval_mode():
     model.train()
     assert model.student.training and not model.teacher.training
     assert not any(p.requires_grad for p in model.teacher.parameters())
+
+
+def test_ncm_teacher_built_inside_the_distiller(repo_root, fmnist_root, tmp_path):
+    """The offline NCM teacher: backbone from teacher_ckpt, class means built on
+    first use through the teacher's view, then CCKD trains."""
+    teacher = MODELS.build(dict(type='ImageClassifier',
+                                backbone=dict(type='CifarResNet', depth=20, in_channels=1),
+                                neck=dict(type='GlobalAveragePooling'),
+                                head=dict(type='LinearClsHead', num_classes=10,
+                                          in_channels=64)))
+    ckpt = str(tmp_path / 'pool_teacher.pth')
+    torch.save({'state_dict': teacher.state_dict()}, ckpt)
+    base = osp.join(repo_root, 'configs', 'distill', 'fashion_mnist_lt',
+                    'cckd_resnet8_offline-ncm_fashion-mnist-lt.py')
+    config = tmp_path / 'ncm_tiny.py'
+    config.write_text(f'''
+_base_ = [{base!r}]
+model = dict(teacher_ckpt={ckpt!r})
+profile = dict(data_root={fmnist_root!r}, n_max=60, imbalance_ratio=10, download=False)
+train_dataloader = dict(batch_size=32, dataset=dict(dataset=profile))
+val_dataloader = dict(dataset=profile)
+test_dataloader = dict(dataset=profile)
+train_cfg = dict(max_epochs=1, val_interval=1)
+''')
+    work = str(tmp_path / 'work')
+    result = run_tool(repo_root, 'train.py', str(config), '--work-dir', work)
+    assert result.returncode == 0, result.stderr[-3000:]
+    record = safe_torch_load(osp.join(work, 'teacher_heads', 'ncm.pth'))
+    assert record['weight'].shape == (10, 64)
+    state = safe_torch_load(osp.join(work, 'epoch_1.pth'))['state_dict']
+    torch.testing.assert_close(state['teacher.head.weight'],
+                               torch.nn.functional.normalize(record['weight'], dim=-1))
+    assert any('loss_cckd' in r for r in scalars(work))

@@ -3,7 +3,7 @@ import copy
 import hashlib
 import json
 import os.path as osp
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import open_clip
@@ -52,15 +52,22 @@ def train_eval_loader_cfg(cfg) -> dict:
     return loader
 
 
-def _features(classifier: ImageClassifier, dataloader) -> Iterator:
+def _features(classifier: ImageClassifier, dataloader, prepare: Callable) -> Iterator:
     bar = ProgressBar(len(dataloader.dataset))
     with torch.no_grad():
         for batch in dataloader:
-            data = classifier.data_preprocessor(batch, False)
-            feats = classifier.extract_feat(data['inputs'])[-1]
-            labels = torch.cat([s.gt_label for s in data['data_samples']])
+            inputs, data_samples = prepare(batch)
+            feats = classifier.extract_feat(inputs)[-1]
+            labels = torch.cat([s.gt_label for s in data_samples])
             bar.update(len(labels))
             yield feats.float(), labels
+
+
+def _own_view(classifier: ImageClassifier) -> Callable:
+    def prepare(batch):
+        data = classifier.data_preprocessor(batch, False)
+        return data['inputs'], data['data_samples']
+    return prepare
 
 
 def build_zero_shot(head: ZeroShotClsHead, class_names: Optional[Sequence[str]],
@@ -89,7 +96,7 @@ def build_zero_shot(head: ZeroShotClsHead, class_names: Optional[Sequence[str]],
 
 
 def build_ncm(classifier: ImageClassifier, head: NCMClsHead, loader_cfg: dict,
-              path: str) -> None:
+              path: str, prepare: Optional[Callable] = None) -> None:
     """Load ``path`` if built from the same data and backbone, else build it."""
     logger = MMLogger.get_current_instance()
     dataloader = Runner.build_dataloader(loader_cfg)
@@ -108,8 +115,8 @@ def build_ncm(classifier: ImageClassifier, head: NCMClsHead, loader_cfg: dict,
     logger.info(f'NCMClsHead: class means over {len(dataloader.dataset)} training images')
     was_training = classifier.training
     classifier.eval()
-    weight = class_means(_features(classifier, dataloader), head.num_classes,
-                         head.in_channels)
+    weight = class_means(_features(classifier, dataloader, prepare or _own_view(classifier)),
+                         head.num_classes, head.in_channels)
     classifier.train(was_training)
     save_class_weights(path, weight, head.scale.item(), head.kind, provenance)
     head.set_weights(weight, head.scale.item())
@@ -131,6 +138,13 @@ def build_prototype_heads(model: torch.nn.Module, cfg, class_names: Optional[Seq
         head.weights_file = path
         if isinstance(head, ZeroShotClsHead):
             build_zero_shot(head, class_names, path, device)
-        else:
-            build_ncm(classifier, head, train_eval_loader_cfg(cfg), path)
+            continue
+        prepare = None
+        if classifier is getattr(model, 'teacher', None) and hasattr(model, 'teacher_view'):
+            # a distiller's teacher sees its own view of the raw pixels
+
+            def prepare(batch, model=model):
+                data = model.data_preprocessor(batch, False)
+                return model.teacher_view(data['inputs']), data['data_samples']
+        build_ncm(classifier, head, train_eval_loader_cfg(cfg), path, prepare)
     return len(heads)
