@@ -216,3 +216,21 @@ train_cfg = dict(max_epochs=1, val_interval=1)
     torch.testing.assert_close(state['teacher.head.weight'],
                                torch.nn.functional.normalize(record['weight'], dim=-1))
     assert any('loss_cckd' in r for r in scalars(work))
+
+
+def test_priors_in_the_model_are_not_re_estimated():
+    from types import SimpleNamespace
+
+    from mmengine.logging import MMLogger
+
+    from cckd_plugin.engine import TeacherPriorHook
+    model = build()
+    prior = torch.linspace(1, 2, 10)
+    model.set_priors(prior / prior.sum(), torch.full((10, ), 0.1))
+    saved = model.teacher_prior.clone()
+    runner = SimpleNamespace(model=model, logger=MMLogger.get_current_instance(),
+                             cfg=None)  # a resumed run: no data needed
+    TeacherPriorHook().before_train(runner)
+    assert torch.equal(model.teacher_prior, saved)
+    state = model.state_dict()
+    assert bool(state['priors_ready']) and torch.equal(state['teacher_prior'], saved)
