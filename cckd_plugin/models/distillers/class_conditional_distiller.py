@@ -80,6 +80,9 @@ class ClassConditionalDistiller(BaseModel):
             raise ValueError(f'distill.method must be one of {METHODS}, got '
                              f'{self.method!r}')
         self.student = MODELS.build(student)
+        if not hasattr(self.student.head, 'loss_module'):
+            raise ValueError('model.student.head has no loss: use an MMPretrain ClsHead '
+                             '(LinearClsHead, CosineClsHead, ...)')
         if isinstance(teacher, str):
             if not osp.isfile(teacher):
                 raise FileNotFoundError(f'model.teacher config not found: {teacher}')
@@ -239,17 +242,15 @@ class ClassConditionalDistiller(BaseModel):
                              f"ClassBalancedPairDataset as train_dataloader.dataset")
         batch = inputs
         if needs_mix:
-            mixed, lam, _ = self.mix(inputs, partner_inputs, self.rng)
+            mixed, _, _ = self.mix(inputs, partner_inputs, self.rng)
             batch = torch.cat([inputs, mixed])
         t_logits, t_feats = self.teacher_forward(batch)
         s_logits, s_feats = self.student_forward(batch)
         n = inputs.size(0)
         z, t = s_logits[:n], t_logits[:n]
         losses = {}
-        if self.method != 'dive':
-            losses['loss_sup'] = self.student.head.loss_module(
-                z, labels, avg_factor=n) if hasattr(self.student.head, 'loss_module') \
-                else self.student.head.loss(s_feats, data_samples)['loss']
+        if self.method != 'dive':  # the student head's own (supervised) loss
+            losses['loss_sup'] = self.student.head.loss_module(z, labels, avg_factor=n)
         if self.method in ('wkd', 'dive'):
             losses[f'loss_{self.method}'] = self.distill_loss(z, t, labels,
                                                               self._counts(z))
