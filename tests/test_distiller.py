@@ -228,9 +228,12 @@ def test_priors_in_the_model_are_not_re_estimated():
     prior = torch.linspace(1, 2, 10)
     model.set_priors(prior / prior.sum(), torch.full((10, ), 0.1))
     saved = model.teacher_prior.clone()
+    pairs = SimpleNamespace(with_partner=True)
     runner = SimpleNamespace(model=model, logger=MMLogger.get_current_instance(),
-                             cfg=None)  # a resumed run: no data needed
+                             cfg=None,  # a resumed run: no data needed
+                             train_dataloader=SimpleNamespace(dataset=pairs))
     TeacherPriorHook().before_train(runner)
     assert torch.equal(model.teacher_prior, saved)
+    assert pairs.with_partner is False  # CCKD does not mix: no partner images decoded
     state = model.state_dict()
     assert bool(state['priors_ready']) and torch.equal(state['teacher_prior'], saved)

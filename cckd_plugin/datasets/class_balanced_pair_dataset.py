@@ -21,7 +21,9 @@ class ClassBalancedPairDataset:
     dataloader workers keep ``persistent_workers=False`` so that they see it.
 
     Returned item: the wrapped item's keys plus ``partner_inputs`` and
-    ``partner_data_samples``.
+    ``partner_data_samples``; without them when ``with_partner`` is False (set
+    by ``TeacherPriorHook`` for objectives that do not mix, so no partner image
+    is decoded in vain).
 
     Args:
         dataset: the long-tailed training set or its config.
@@ -32,6 +34,7 @@ class ClassBalancedPairDataset:
         self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
         self.seed = int(seed)
         self.epoch = 0
+        self.with_partner = True
         labels = np.asarray(self.dataset.get_gt_labels(), dtype=np.int64)
         counts = get_class_counts(self.dataset)
         self.members: List[np.ndarray] = [np.flatnonzero(labels == c)
@@ -66,6 +69,8 @@ class ClassBalancedPairDataset:
 
     def __getitem__(self, idx: int) -> dict:
         item = dict(self.dataset[idx])
+        if not self.with_partner:
+            return item
         partner = self.dataset[self.partner_index(idx)]
         item['partner_inputs'] = partner['inputs']
         item['partner_data_samples'] = partner['data_samples']

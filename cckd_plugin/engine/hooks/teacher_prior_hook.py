@@ -49,20 +49,27 @@ class TeacherPriorHook(Hook):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         if not hasattr(model, 'set_priors'):
             return
+        dataset = runner.train_dataloader.dataset
+        if hasattr(dataset, 'with_partner'):
+            dataset.with_partner = model.needs_mix
         if bool(model.priors_ready):
             runner.logger.info('priors restored from the checkpoint, not re-estimated')
             return
         was_training = model.training
         model.eval()
-        train_loader = Runner.build_dataloader(train_eval_loader_cfg(runner.cfg))
-        train_probs, train_labels = teacher_posteriors(model, train_loader)
         source = model.prior_sources['teacher']
-        if source == 'val' and runner.val_loop is not None:
+        use_val = source == 'val' and runner.val_loop is not None
+        train = None  # teacher posteriors on the training set, computed only if needed
+        if not use_val or model.prior_sources['train'] == 'teacher':
+            train = teacher_posteriors(
+                model, Runner.build_dataloader(train_eval_loader_cfg(runner.cfg)))
+        if use_val:
             val_probs, val_labels = teacher_posteriors(model, runner.val_dataloader)
             teacher_prior = val_probs.mean(0)
             accuracy = 100.0 * float((val_probs.argmax(1) == val_labels).float().mean())
             runner.logger.info(f'teacher accuracy on the validation split: {accuracy:.2f}%')
         else:
+            train_probs, train_labels = train
             present = torch.unique(train_labels)
             if len(present) < model.num_classes:
                 raise ValueError('no validation split and no training sample of some '
@@ -71,10 +78,10 @@ class TeacherPriorHook(Hook):
                                          for c in range(model.num_classes)]).mean(0)
         teacher_prior = teacher_prior / teacher_prior.sum()
         if model.prior_sources['train'] == 'teacher':
-            shifted = safe_log(train_probs) - safe_log(teacher_prior)
+            shifted = safe_log(train[0]) - safe_log(teacher_prior)
             train_prior = F.softmax(shifted, dim=-1).mean(0)
-        else:
-            counts = torch.bincount(train_labels, minlength=model.num_classes).float()
+        else:  # label frequencies, from the counts ClassCountsHook handed out
+            counts = model._counts(teacher_prior)
             train_prior = counts / counts.sum()
         model.set_priors(teacher_prior, train_prior / train_prior.sum())
         model.train(was_training)

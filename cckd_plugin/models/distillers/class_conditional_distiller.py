@@ -195,6 +195,11 @@ class ClassConditionalDistiller(BaseModel):
 
     # -- helpers -----------------------------------------------------------------
     @property
+    def needs_mix(self) -> bool:
+        """Whether the objective uses the mixed batch (and so partner images)."""
+        return self.terms['cckd_mix'] or self.terms['sup_mix'] or self.terms['fi_mix']
+
+    @property
     def head(self):
         """The student's head (``ClassCountsHook`` checks counts against it)."""
         return self.student.head
@@ -236,7 +241,7 @@ class ClassConditionalDistiller(BaseModel):
     def loss(self, inputs: torch.Tensor, data_samples: List, partner_inputs=None,
              partner_data_samples=None) -> Dict[str, torch.Tensor]:
         labels = torch.cat([s.gt_label for s in data_samples]).to(inputs.device)
-        needs_mix = self.terms['cckd_mix'] or self.terms['sup_mix'] or self.terms['fi_mix']
+        needs_mix = self.needs_mix
         if needs_mix and partner_inputs is None:
             raise ValueError(f"distill.method='{self.method}' needs partner images: use "
                              f"ClassBalancedPairDataset as train_dataloader.dataset")
