@@ -3,7 +3,7 @@ import json
 import os
 import os.path as osp
 import tempfile
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 import open_clip
 import torch
@@ -135,9 +135,6 @@ class CLIPVisionBackbone(BaseModule):
         MMLogger.get_current_instance().info(
             f'CLIPVisionBackbone({model_name}): {type(self.tuner).__name__ if self.tuner else "no tuner"} '
             f'trains {trainable:,} of {total:,} parameters')
-
-    def trainable_parameters(self) -> List[nn.Parameter]:
-        return [p for p in self.parameters() if p.requires_grad]
 
     def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor]:
         """Images ``(B, 3, S, S)`` normalised with ``mean`` / ``std`` -> ``((B, D),)``."""
