@@ -10,6 +10,11 @@ from mmpretrain.models.losses.utils import weight_reduce_loss
 PROB_EPS = 1e-12
 
 
+def safe_log(prob: torch.Tensor) -> torch.Tensor:
+    """``log`` of probabilities clamped to at least ``PROB_EPS`` (no -inf)."""
+    return prob.clamp_min(PROB_EPS).log()
+
+
 def soft_cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Per-sample cross-entropy ``(B,)`` for hard ``(B,)`` or soft ``(B, C)`` targets."""
     if target.ndim == 1:
@@ -55,8 +60,7 @@ class ClassCountsLoss(nn.Module):
 
     def log_prior(self) -> torch.Tensor:
         """``log p_tr`` ``(C,)`` from the counts, clamped at ``log(PROB_EPS)``."""
-        prior = self.class_counts / self.class_counts.sum()
-        return prior.clamp_min(PROB_EPS).log()
+        return safe_log(self.class_counts / self.class_counts.sum())
 
     def _check(self, cls_score: torch.Tensor) -> None:
         name = type(self).__name__

@@ -4,12 +4,7 @@ from typing import Optional
 import torch
 import torch.nn.functional as F
 
-from .class_counts_loss import PROB_EPS
-
-
-def safe_log(prob: torch.Tensor) -> torch.Tensor:
-    """``log`` of probabilities clamped to at least ``PROB_EPS`` (no -inf)."""
-    return prob.clamp_min(PROB_EPS).log()
+from .class_counts_loss import safe_log  # noqa: F401  (re-exported)
 
 
 def check_prior(prior: torch.Tensor, num_classes: int, name: str) -> torch.Tensor:
