@@ -3,6 +3,7 @@ from .runner_setup import prepare_cfg
 from .teacher_heads import build_prototype_heads, prototype_heads
 
 __all__ = [
-    'ClassCountsHook', 'TeacherHeadHook', 'TeacherPriorHook', 'build_prototype_heads',
+    'ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossError', 'NonFiniteLossHook',
+    'TeacherHeadHook', 'TeacherPriorHook', 'build_prototype_heads',
     'prepare_cfg', 'prototype_heads'
 ]

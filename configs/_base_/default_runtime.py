@@ -10,6 +10,10 @@ default_hooks = dict(
                     save_best='shot/all', rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
+    # random states from (seed, epoch, rank): a resumed run repeats the original
+    epoch_seed=dict(type='EpochSeedHook'),
+    # a NaN or infinite loss term stops the run before the step is applied
+    non_finite=dict(type='NonFiniteLossHook'),
 )
 # Class counts found once (training set or checkpoint) and handed to the
 # long-tail losses, the shot-group metric and the checkpoints.
