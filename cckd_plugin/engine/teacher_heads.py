@@ -8,14 +8,15 @@ from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 import numpy as np
 import open_clip
 import torch
+from mmengine.dist import is_main_process
 from mmengine.logging import MMLogger
-from mmengine.runner import Runner
 from mmengine.utils import ProgressBar
 from mmpretrain.models import ImageClassifier
 
 from ..models.backbones.clip_vision import create_open_clip
 from ..models.heads import (NCMClsHead, PrototypeClsHead, ZeroShotClsHead, class_means,
                             save_class_weights, zero_shot_weights)
+from .dataset_pass import gather_ordered, ordered_loader
 
 
 def prototype_heads(model: torch.nn.Module) -> List[Tuple[ImageClassifier, PrototypeClsHead]]:
@@ -99,7 +100,7 @@ def build_ncm(classifier: ImageClassifier, head: NCMClsHead, loader_cfg: dict,
               path: str, prepare: Optional[Callable] = None) -> None:
     """Load ``path`` if built from the same data and backbone, else build it."""
     logger = MMLogger.get_current_instance()
-    dataloader = Runner.build_dataloader(loader_cfg)
+    dataloader = ordered_loader(loader_cfg)
     labels = np.asarray(dataloader.dataset.get_gt_labels(), dtype=np.int64) \
         if hasattr(dataloader.dataset, 'get_gt_labels') else None
     dataset_cfg = {k: v for k, v in loader_cfg['dataset'].items() if k != 'pipeline'}
@@ -115,10 +116,13 @@ def build_ncm(classifier: ImageClassifier, head: NCMClsHead, loader_cfg: dict,
     logger.info(f'NCMClsHead: class means over {len(dataloader.dataset)} training images')
     was_training = classifier.training
     classifier.eval()
-    weight = class_means(_features(classifier, dataloader, prepare or _own_view(classifier)),
+    feats, labels = zip(*_features(classifier, dataloader, prepare or _own_view(classifier)))
+    # every process gets all features, in order: the N-process means equal one's
+    weight = class_means([(gather_ordered(torch.cat(feats)), gather_ordered(torch.cat(labels)))],
                          head.num_classes, head.in_channels)
     classifier.train(was_training)
-    save_class_weights(path, weight, head.scale.item(), head.kind, provenance)
+    if is_main_process():
+        save_class_weights(path, weight, head.scale.item(), head.kind, provenance)
     head.set_weights(weight, head.scale.item())
     logger.info(f'NCMClsHead: class weights saved to {path}')
 

@@ -3,16 +3,17 @@ import torch
 import torch.nn.functional as F
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from mmengine.runner import Runner
 from mmengine.utils import ProgressBar
 from mmpretrain.registry import HOOKS
 
 from ...models.losses.distill_functional import safe_log
+from ..dataset_pass import gather_ordered, ordered_loader
 from ..teacher_heads import train_eval_loader_cfg
 
 
 def teacher_posteriors(distiller, dataloader):
-    """Teacher softmax ``(N, C)`` (temperature 1) and labels ``(N,)`` of a loader."""
+    """Teacher softmax ``(N, C)`` (temperature 1) and labels ``(N,)`` of the
+    whole dataset of an ``ordered_loader`` (gathered from every process)."""
     probs, labels = [], []
     bar = ProgressBar(len(dataloader.dataset))
     with torch.no_grad():
@@ -22,7 +23,7 @@ def teacher_posteriors(distiller, dataloader):
             probs.append(F.softmax(logits, dim=-1).cpu())
             labels.append(torch.cat([s.gt_label for s in data['data_samples']]).cpu())
             bar.update(len(labels[-1]))
-    return torch.cat(probs), torch.cat(labels)
+    return gather_ordered(torch.cat(probs)), gather_ordered(torch.cat(labels))
 
 
 @HOOKS.register_module()
@@ -41,6 +42,8 @@ class TeacherPriorHook(Hook):
       (``priors.train='labels'``).
 
     Priors already in the model (a resumed checkpoint) are never re-estimated.
+    With several processes each runs the teacher on its share of the data and
+    all gather the posteriors, so every process gets the one-process priors.
     """
 
     priority = 'NORMAL'
@@ -61,10 +64,11 @@ class TeacherPriorHook(Hook):
         use_val = source == 'val' and runner.val_loop is not None
         train = None  # teacher posteriors on the training set, computed only if needed
         if not use_val or model.prior_sources['train'] == 'teacher':
-            train = teacher_posteriors(
-                model, Runner.build_dataloader(train_eval_loader_cfg(runner.cfg)))
+            train = teacher_posteriors(model,
+                                       ordered_loader(train_eval_loader_cfg(runner.cfg)))
         if use_val:
-            val_probs, val_labels = teacher_posteriors(model, runner.val_dataloader)
+            val_probs, val_labels = teacher_posteriors(
+                model, ordered_loader(runner.cfg.val_dataloader))
             teacher_prior = val_probs.mean(0)
             accuracy = 100.0 * float((val_probs.argmax(1) == val_labels).float().mean())
             runner.logger.info(f'teacher accuracy on the validation split: {accuracy:.2f}%')
