@@ -16,6 +16,7 @@
 
 Importing :mod:`cckd_plugin` applies the patches once.
 """
+import os
 import os.path as osp
 import pickle
 import re
@@ -24,6 +25,7 @@ from typing import Callable, List, Optional, Union
 import numpy as np
 import torch
 import mmengine.dist.utils as mmengine_dist_utils
+from mmengine.fileio.backends import LocalBackend
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
@@ -109,9 +111,34 @@ def _init_dist_pytorch_cpu_aware(backend: str, init_backend: str = 'torch', **kw
     torch.distributed.init_process_group(backend='gloo', **kwargs)
 
 
+def atomic_write(data: bytes, path: str) -> None:
+    """Write ``data`` to ``path`` so that a reader (or a process killed half-way)
+    sees the old file or the new one, never a part: write a temporary file in
+    the same folder, flush it to disk, then rename it over ``path``."""
+    path = str(path)
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    tmp = f'{path}.tmp{os.getpid()}'
+    try:
+        with open(tmp, 'wb') as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _atomic_put(self, obj: bytes, filepath) -> None:
+    atomic_write(obj, filepath)
+
+
 def apply_patches() -> None:
-    """Install the safe checkpoint loader and the CPU-aware launcher (idempotent)."""
+    """Install the safe checkpoint loader, atomic local writes for checkpoints
+    (mmengine's ``LocalBackend.put``) and the CPU-aware launcher (idempotent)."""
     CheckpointLoader.register_scheme(prefixes='', loader=_load_from_local, force=True)
+    LocalBackend.put = _atomic_put
     mmengine_dist_utils._init_dist_pytorch = _init_dist_pytorch_cpu_aware
 
 
