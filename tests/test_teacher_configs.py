@@ -9,24 +9,10 @@ import torch
 from mmengine.config import Config
 from mmpretrain.registry import MODELS
 from test_train_test_tools import data_options, run_tool
-from tiny_clip import TINY_VIT
+from tiny_clip import shrink_clip_teacher as shrink
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TEACHERS = sorted(glob.glob(osp.join(ROOT, 'configs', 'teachers', '*.py')))
-
-
-def shrink(model_cfg):
-    """Replace CLIP ViT-B/16 by the tiny random ViT; keep everything else."""
-    backbone = model_cfg['backbone']
-    if backbone['type'] == 'CLIPVisionBackbone':
-        backbone.update(model_name='tiny-vit', model_cfg=TINY_VIT, pretrained=None)
-        head = model_cfg['head']
-        head['in_channels'] = 32 if backbone.get('out_type') == 'projected' else 64
-        head.pop('init_weights_file', None)
-        head.pop('weights_file', None)
-        if 'clip' in head:
-            head['clip'] = dict(model_name='tiny-vit', model_cfg=TINY_VIT)
-    return model_cfg
 
 
 def test_teacher_family_is_complete():

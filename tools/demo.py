@@ -1,67 +1,88 @@
-"""The offline demo: train students on Fashion-MNIST-LT through tools/train.py,
-evaluate them on the balanced test split through tools/test.py and print a
-many / medium / few / all table.
+"""The offline demo: pre-train the offline teacher on Fashion-MNIST's balanced
+pool split (once; cached), distil it into a ResNet-8 student on
+Fashion-MNIST-LT with ACCKD through tools/train.py, evaluate on the balanced
+test split through tools/test.py and print a many / medium / few / all table.
 
     python tools/demo.py [--work-dir work_dirs/demo] [--epochs N]
+
+A finished step is kept and a half-finished training resumes, so running the
+demo again only prints the table. The LA student's row appears when
+``<work-dir>/la_resnet8_fashion-mnist-lt`` holds a trained LA student
+(``python tools/train.py configs/baselines/la_resnet8_fashion-mnist-lt.py
+--work-dir work_dirs/demo/la_resnet8_fashion-mnist-lt``).
 """
 import argparse
-import json
-import os
 import os.path as osp
-import subprocess
 import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-RUNS = [
-    ('Student (CE)', 'configs/baselines/ce_resnet8_fashion-mnist-lt.py'),
-    ('Student (LA)', 'configs/baselines/la_resnet8_fashion-mnist-lt.py'),
-]
-KEYS = ('shot/many', 'shot/medium', 'shot/few', 'shot/all')
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+from cckd_plugin.engine.tool_runs import (REPO_ROOT, SHOT_KEYS,  # noqa: E402
+                                          last_checkpoint, test, train)
+
+TEACHER = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
+TEACHER_DIR = 'work_dirs/offline_resnet20_fashion-mnist-pool'
+TEACHER_CKPT = f'{TEACHER_DIR}/epoch_6.pth'  # teacher_ckpt of the distillation configs
+LA = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
+ACCKD = 'configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py'
 
 
-def run(cmd):
-    print('+', ' '.join(cmd), flush=True)
-    subprocess.run(cmd, cwd=ROOT, check=True)
+def stage(msg: str) -> None:
+    print(f'\n==> {msg}', flush=True)
 
 
-def last_checkpoint(work_dir):
-    with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        return f.read().strip()
-
-
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'demo'))
-    parser.add_argument('--epochs', type=int, help='override max_epochs (quick check)')
+    parser.add_argument('--work-dir', default=osp.join(REPO_ROOT, 'work_dirs', 'demo'))
+    parser.add_argument('--epochs', type=int, help='student epochs (a quick check)')
     args = parser.parse_args()
     start = time.time()
+    teacher_dir = osp.join(REPO_ROOT, TEACHER_DIR)
+    teacher_ckpt = osp.join(REPO_ROOT, TEACHER_CKPT)
     rows = []
-    for name, config in RUNS:
-        tag = osp.splitext(osp.basename(config))[0]
-        work_dir = osp.join(args.work_dir, tag)
-        train = [sys.executable, 'tools/train.py', config, '--work-dir', work_dir]
-        if args.epochs:
-            train += ['--cfg-options', f'train_cfg.max_epochs={args.epochs}']
-        run(train)
-        ckpt = last_checkpoint(work_dir)
-        metrics_file = osp.join(work_dir, 'test_metrics.json')
-        run([sys.executable, 'tools/test.py', config, ckpt, '--work-dir', work_dir,
-             '--out', metrics_file, '--out-item', 'metrics', '--cfg-options',
-             f'test_evaluator.per_class_file={osp.join(work_dir, "per_class.json")}'])
-        with open(metrics_file) as f:
-            rows.append((name, json.load(f), ckpt, work_dir))
 
-    print(f'\nFashion-MNIST-LT (ratio 100), balanced test split, top-1 accuracy (%); '
-          f'{time.time() - start:.0f} s in all\n')
-    print(f'| {"Method":<14} | Many | Medium |  Few |  All |')
-    print('|' + '-' * 16 + '|------|--------|------|------|')
+    if osp.isfile(teacher_ckpt):
+        stage(f'offline teacher: cached {TEACHER_CKPT}')
+    else:
+        stage(f'offline teacher: pre-training {TEACHER} on the balanced pool split')
+        train(TEACHER, teacher_dir)
+    stage('offline teacher: test split')
+    metrics = test(TEACHER, teacher_ckpt, osp.join(args.work_dir, 'teacher'))
+    rows.append(('Teacher (ResNet-20, pool)', metrics, teacher_ckpt, teacher_dir))
+
+    la_dir = osp.join(args.work_dir, 'la_resnet8_fashion-mnist-lt')
+    la_ckpt = last_checkpoint(la_dir) if osp.isdir(la_dir) else None
+    if la_ckpt:
+        stage('LA student (already trained): test split')
+        rows.append(('Student (LA)', test(LA, la_ckpt, la_dir), la_ckpt, la_dir))
+
+    acckd_dir = osp.join(args.work_dir, 'acckd_resnet8_offline-ft_fashion-mnist-lt')
+    options = [f'model.teacher_ckpt={teacher_ckpt}']
+    epochs = []
+    if args.epochs:
+        epochs = [f'train_cfg.max_epochs={args.epochs}',
+                  f'param_scheduler.1.end={args.epochs}',
+                  f'train_cfg.val_interval={args.epochs}']
+    stage(f'ACCKD student: {ACCKD}')
+    acckd_ckpt = train(ACCKD, acckd_dir, options + epochs)
+    stage('ACCKD student: test split')
+    rows.append(('Student (ACCKD)', test(ACCKD, acckd_ckpt, acckd_dir, options),
+                 acckd_ckpt, acckd_dir))
+
+    print(f'\nFashion-MNIST-LT (ratio 100), balanced 10,000-image test split, top-1 '
+          f'accuracy (%); {time.time() - start:.0f} s in all\n')
+    width = max(len(name) for name, *_ in rows)
+    print(f'| {"Model":<{width}} | Many | Medium |  Few |  All |')
+    print(f'|{"-" * (width + 2)}|-----:|-------:|-----:|-----:|')
     for name, metrics, _, _ in rows:
-        many, medium, few, all_ = (metrics[k] for k in KEYS)
-        print(f'| {name:<14} | {many:4.1f} | {medium:6.1f} | {few:4.1f} | {all_:4.1f} |')
+        many, medium, few, all_ = (metrics[k] for k in SHOT_KEYS)
+        print(f'| {name:<{width}} | {many:4.1f} | {medium:6.1f} | {few:4.1f} | {all_:4.1f} |')
     print()
     for name, _, ckpt, work_dir in rows:
-        print(f'{name}: checkpoint {osp.relpath(ckpt, ROOT)}, logs {osp.relpath(work_dir, ROOT)}')
+        print(f'{name}: checkpoint {osp.relpath(ckpt, REPO_ROOT)}, '
+              f'logs {osp.relpath(work_dir, REPO_ROOT)}')
+    return 0
 
 
 if __name__ == '__main__':

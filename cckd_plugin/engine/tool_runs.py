@@ -1,0 +1,101 @@
+"""Running ``tools/train.py`` / ``tools/test.py`` as subprocesses, resumably:
+shared by ``tools/demo.py`` and the benchmark runners."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+from typing import Dict, List, Optional, Sequence
+
+SHOT_KEYS = ('many', 'medium', 'few', 'all')
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def run_tool(cmd: Sequence[str], log_file: Optional[str] = None,
+             threads: Optional[int] = None) -> None:
+    """Run ``cmd`` in the repository root; output to the terminal, or appended
+    to ``log_file``. ``threads`` caps OpenMP/MKL threads (parallel runs)."""
+    env = dict(os.environ)
+    if threads:
+        env['OMP_NUM_THREADS'] = env['MKL_NUM_THREADS'] = str(threads)
+    cmd = [str(c) for c in cmd]
+    if log_file is None:
+        print('+ ' + ' '.join(cmd), flush=True)
+        code = subprocess.run(cmd, cwd=REPO_ROOT, env=env).returncode
+    else:
+        with open(log_file, 'a') as f:
+            f.write('+ ' + ' '.join(cmd) + '\n')
+            f.flush()
+            code = subprocess.run(cmd, cwd=REPO_ROOT, stdout=f, stderr=subprocess.STDOUT,
+                                  env=env).returncode
+    if code:
+        where = f', see {log_file}' if log_file else ''
+        raise RuntimeError(f'command failed with exit code {code}{where}: ' + ' '.join(cmd))
+
+
+def last_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint named by ``<work_dir>/last_checkpoint``, if any."""
+    path = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return f.read().strip() or None
+
+
+def train(config: str, work_dir: str, options: Sequence[str] = (),
+          log_file: Optional[str] = None, threads: Optional[int] = None) -> str:
+    """Train once: a finished run (``train.done``) is kept, a half-finished one
+    continues with ``--resume``. Returns the last checkpoint."""
+    done = osp.join(work_dir, 'train.done')
+    if not osp.isfile(done):
+        os.makedirs(work_dir, exist_ok=True)
+        cmd = [sys.executable, 'tools/train.py', config, '--work-dir', work_dir]
+        if last_checkpoint(work_dir):
+            cmd.append('--resume')
+        if options:
+            cmd += ['--cfg-options', *options]
+        run_tool(cmd, log_file, threads)
+        open(done, 'w').close()
+    return last_checkpoint(work_dir)
+
+
+def test(config: str, checkpoint: Optional[str], work_dir: str,
+         options: Sequence[str] = (), log_file: Optional[str] = None,
+         threads: Optional[int] = None) -> Dict[str, float]:
+    """Test split shot-group accuracy (%), keys ``many|medium|few|all``; cached
+    in ``<work_dir>/test_metrics.json``, per class in ``per_class.json``."""
+    out = osp.join(work_dir, 'test_metrics.json')
+    if not osp.isfile(out):
+        os.makedirs(work_dir, exist_ok=True)
+        cmd = [sys.executable, 'tools/test.py', config] + ([checkpoint] if checkpoint else [])
+        cmd += ['--work-dir', work_dir, '--out', out, '--out-item', 'metrics',
+                '--cfg-options',
+                f'test_evaluator.per_class_file={osp.join(work_dir, "per_class.json")}',
+                *options]
+        run_tool(cmd, log_file, threads)
+    with open(out) as f:
+        metrics = json.load(f)
+    return {k: metrics[f'shot/{k}'] for k in SHOT_KEYS}
+
+
+def last_val_metrics(work_dir: str) -> Dict[str, float]:
+    """The last validation record of the newest log under ``work_dir``."""
+    found = {}
+    stamps = sorted(d for d in os.listdir(work_dir)
+                    if osp.isfile(osp.join(work_dir, d, 'vis_data', 'scalars.json')))
+    for stamp in stamps:
+        with open(osp.join(work_dir, stamp, 'vis_data', 'scalars.json')) as f:
+            for line in f:
+                record = json.loads(line)
+                if 'shot/all' in record:
+                    found = {k: record[f'shot/{k}'] for k in SHOT_KEYS
+                             if f'shot/{k}' in record}
+    return found
+
+
+def markdown_row(name: str, metrics: Dict[str, float]) -> str:
+    return f'| {name} | ' + ' | '.join(f'{metrics[k]:.1f}' for k in SHOT_KEYS) + ' |'
+
+
+__all__: List[str] = ['SHOT_KEYS', 'run_tool', 'last_checkpoint', 'train', 'test',
+                      'last_val_metrics', 'markdown_row']
