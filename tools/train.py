@@ -10,7 +10,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from cckd_plugin.engine import prepare_cfg  # noqa: E402
+from cckd_plugin.engine import NonFiniteLossError, prepare_cfg  # noqa: E402
 
 
 def parse_args():
@@ -89,7 +89,10 @@ def main():
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg = prepare_cfg(merge_args(cfg, args))
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    try:
+        runner.train()
+    except NonFiniteLossError as err:  # one line: the term, the iteration, the classes
+        raise SystemExit(f'NonFiniteLossError: {err}') from None
 
 
 if __name__ == '__main__':
