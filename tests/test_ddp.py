@@ -1,0 +1,107 @@
+"""tools/dist_train.sh with 2 processes on CPU (gloo): trains, validates,
+saves and resumes, with the one-process priors, class counts and metric."""
+import json
+import os
+import os.path as osp
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from mmengine.dataset import DefaultSampler
+from test_reliability import small_acckd_config, small_teacher_ckpt, train  # noqa: F401
+
+from cckd_plugin.compat import safe_torch_load
+from cckd_plugin.datasets import ClassBalancedPairDataset
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def launch(repo_root, script, *args):
+    env = dict(os.environ, PYTHONWARNINGS='ignore', PYTHON=sys.executable,
+               PORT=str(free_port()), OMP_NUM_THREADS='1')
+    return subprocess.run(['bash', f'tools/{script}', *args], cwd=repo_root, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_two_processes_train_validate_save_resume_like_one(
+        repo_root, fmnist_root, small_teacher_ckpt, tmp_path):  # noqa: F811
+    config = small_acckd_config(tmp_path, repo_root, fmnist_root, small_teacher_ckpt,
+                                epochs=1)
+    one, two = str(tmp_path / 'one'), str(tmp_path / 'two')
+    result = train(repo_root, config, one)
+    assert result.returncode == 0, result.stderr[-3000:]
+    result = launch(repo_root, 'dist_train.sh', config, '2', '--work-dir', two)
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = result.stdout + result.stderr
+    assert 'Epoch(val) [1]' in log and 'shot/all' in log
+    result = launch(repo_root, 'dist_train.sh', config, '2', '--work-dir', two, '--resume',
+                    '--cfg-options', 'train_cfg.max_epochs=2')
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'resumed epoch: 1' in result.stdout + result.stderr
+
+    a = safe_torch_load(osp.join(one, 'epoch_1.pth'))
+    b = safe_torch_load(osp.join(two, 'epoch_1.pth'))
+    c = safe_torch_load(osp.join(two, 'epoch_2.pth'))
+    for key in ('teacher_prior', 'train_prior'):
+        torch.testing.assert_close(b['state_dict'][key], a['state_dict'][key],
+                                   rtol=0, atol=1e-6)
+        assert torch.equal(c['state_dict'][key], b['state_dict'][key])  # not re-estimated
+    assert a['meta']['class_counts'] == b['meta']['class_counts'] == \
+        c['meta']['class_counts']
+    assert c['meta']['epoch'] == 2
+
+    # the shot-group metric of 2 processes equals that of 1
+    outs = [str(tmp_path / 'one.json'), str(tmp_path / 'two.json')]
+    ckpt = osp.join(two, 'epoch_2.pth')
+    result = subprocess.run([sys.executable, 'tools/test.py', config, ckpt, '--work-dir',
+                             str(tmp_path / 't1'), '--out', outs[0], '--out-item', 'metrics'],
+                            cwd=repo_root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    result = launch(repo_root, 'dist_test.sh', config, ckpt, '2', '--work-dir',
+                    str(tmp_path / 't2'), '--out', outs[1], '--out-item', 'metrics')
+    assert result.returncode == 0, result.stderr[-3000:]
+    m1, m2 = (json.load(open(o)) for o in outs)
+    for key in ('shot/many', 'shot/medium', 'shot/few', 'shot/all'):
+        assert m2[key] == pytest.approx(m1[key], abs=1e-9, nan_ok=True), key
+    assert m1['shot/all'] > 0
+
+
+class Labels:
+    """A stand-in dataset: only labels matter to the partner draws."""
+
+    def __init__(self, labels):
+        self.labels = labels
+        self.metainfo = dict(classes=[str(c) for c in sorted(set(labels))])
+
+    def get_gt_labels(self):
+        return np.asarray(self.labels)
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, idx):
+        return dict(gt_label=self.labels[idx])
+
+
+def test_each_rank_draws_disjoint_partners_covering_one_process(monkeypatch):
+    labels = [c for c, n in enumerate([40, 20, 10, 6, 4]) for _ in range(n)]  # 80
+    pairs = ClassBalancedPairDataset(Labels(labels), seed=3)
+    pairs.set_epoch(2)
+
+    def draws(rank, world):
+        monkeypatch.setattr('mmengine.dataset.sampler.get_dist_info', lambda: (rank, world))
+        sampler = DefaultSampler(pairs, shuffle=True, seed=5)
+        sampler.set_epoch(2)
+        return [(i, pairs.partner_index(i)) for i in sampler]
+
+    single = draws(0, 1)
+    rank0, rank1 = draws(0, 2), draws(1, 2)
+    assert not set(rank0) & set(rank1)
+    assert sorted(rank0 + rank1) == sorted(single)
