@@ -9,6 +9,9 @@
   refused with :class:`UnsafeCheckpointError`, naming the file and the global.
 * ``persistent_workers=True`` with ``num_workers=0`` is an error in torch's
   ``DataLoader``; :func:`fix_dataloader_workers` turns it off for such loaders.
+* Checkpoints are written to a temporary file and renamed (:func:`atomic_write`),
+  and a run never replaces the config dump an earlier run left in its work
+  directory.
 * mmengine's PyTorch launcher calls ``torch.cuda.set_device`` unconditionally,
   so ``tools/dist_train.sh`` cannot run on CPU; without CUDA the process group
   is started with ``gloo`` instead (the DDP wrapper then gets
@@ -27,6 +30,7 @@ import torch
 import mmengine.dist.utils as mmengine_dist_utils
 from mmengine.fileio.backends import LocalBackend
 from mmengine.logging import HistoryBuffer
+from mmengine.runner import Runner
 from mmengine.runner.checkpoint import CheckpointLoader
 
 
@@ -134,11 +138,26 @@ def _atomic_put(self, obj: bytes, filepath) -> None:
     atomic_write(obj, filepath)
 
 
+_dump_config = Runner.dump_config
+
+
+def _dump_config_keeping_earlier(self) -> None:
+    """mmengine writes ``<work_dir>/<config name>.py`` at every start, so a run
+    that fails on bad input replaced the dump of the run before it. Here the
+    work-dir copy is written only when absent; every run's exact config is
+    still in its own ``<timestamp>/vis_data/config.py``."""
+    if self.cfg.filename is not None and osp.isfile(
+            osp.join(self.work_dir, osp.basename(self.cfg.filename))):
+        return
+    _dump_config(self)
+
+
 def apply_patches() -> None:
     """Install the safe checkpoint loader, atomic local writes for checkpoints
     (mmengine's ``LocalBackend.put``) and the CPU-aware launcher (idempotent)."""
     CheckpointLoader.register_scheme(prefixes='', loader=_load_from_local, force=True)
     LocalBackend.put = _atomic_put
+    Runner.dump_config = _dump_config_keeping_earlier
     mmengine_dist_utils._init_dist_pytorch = _init_dist_pytorch_cpu_aware
 
 

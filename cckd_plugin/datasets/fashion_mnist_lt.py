@@ -33,8 +33,11 @@ _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: '>i2', 0x0C: '>i4', 0x0D: '>
 def read_idx(path: str) -> np.ndarray:
     """Read an IDX file (optionally gzipped) into an array."""
     opener = gzip.open if path.endswith('.gz') else open
-    with opener(path, 'rb') as f:
-        data = f.read()
+    try:
+        with opener(path, 'rb') as f:
+            data = f.read()
+    except (EOFError, OSError) as err:  # a cut or corrupt download
+        raise ValueError(f'IDX file {path} is truncated or corrupt ({err})') from None
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _IDX_DTYPES:
         raise ValueError(f'not an IDX file: {path}')
     ndim = data[3]

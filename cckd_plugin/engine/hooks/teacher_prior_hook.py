@@ -55,6 +55,10 @@ class TeacherPriorHook(Hook):
         dataset = runner.train_dataloader.dataset
         if hasattr(dataset, 'with_partner'):
             dataset.with_partner = model.needs_mix
+        elif model.needs_mix:  # say so now, not at the first iteration
+            raise ValueError(f"distill.method='{model.method}' mixes images: set "
+                             f"train_dataloader.dataset to a ClassBalancedPairDataset, "
+                             f"not {type(dataset).__name__}")
         if bool(model.priors_ready):
             runner.logger.info('priors restored from the checkpoint, not re-estimated')
             return

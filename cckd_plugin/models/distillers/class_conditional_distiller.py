@@ -10,7 +10,7 @@ from mmengine.config import Config
 from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
-from mmengine.runner.checkpoint import load_checkpoint
+from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from mmpretrain.registry import BATCH_AUGMENTS, MODELS
 
 from ..losses.distill_functional import check_prior
@@ -146,17 +146,25 @@ class ClassConditionalDistiller(BaseModel):
 
     # -- construction ----------------------------------------------------------
     def _load_teacher(self, path: str) -> None:
+        """Load the teacher's weights (safe loading); a file with missing
+        backbone weights or any weight of another shape is an error."""
         if not osp.isfile(path):
             raise FileNotFoundError(f'teacher_ckpt not found: {path}')
-        ckpt = load_checkpoint(self.teacher, path, map_location='cpu', strict=False,
-                               logger='silent')
+        ckpt = CheckpointLoader.load_checkpoint(path, map_location='cpu', logger='silent')
         saved = ckpt.get('state_dict', ckpt)
-        saved = {k[len('module.'):] if k.startswith('module.') else k for k in saved}
-        missing = [k for k in self.teacher.state_dict()
-                   if k.startswith('backbone.') and k not in saved]
+        saved = {k[len('module.'):] if k.startswith('module.') else k: v
+                 for k, v in saved.items()}
+        own = self.teacher.state_dict()
+        missing = [k for k in own if k.startswith('backbone.') and k not in saved]
         if missing:
             raise ValueError(f'teacher_ckpt {path} does not fit model.teacher: '
                              f'{len(missing)} backbone weights missing (e.g. {missing[0]})')
+        wrong = [k for k, v in saved.items() if k in own and v.shape != own[k].shape]
+        if wrong:
+            raise ValueError(f'teacher_ckpt {path} does not fit model.teacher: {wrong[0]} '
+                             f'is {tuple(saved[wrong[0]].shape)} in the file but '
+                             f'{tuple(own[wrong[0]].shape)} in the model')
+        load_state_dict(self.teacher, saved, strict=False, logger='silent')
 
     def _setup_losses(self, distill: dict) -> None:
         method = self.method

@@ -44,9 +44,13 @@ class LoRA(VisionTuner):
                             target_modules=self.target_modules or None,
                             target_parameters=self.target_parameters or None,
                             lora_dropout=self.dropout)
-        inject_adapter_in_model(config, visual.transformer)
-        # the LoRA parameters live inside the backbone's own modules
-        if not any('lora_' in name for name, _ in visual.transformer.named_parameters()):
+        try:
+            inject_adapter_in_model(config, visual.transformer)
+        except ValueError:  # peft's NoMatchingPeftModuleError, in our terms
+            matched = False
+        else:  # the LoRA parameters live inside the backbone's own modules
+            matched = any('lora_' in name for name, _ in visual.transformer.named_parameters())
+        if not matched:
             raise ValueError(f'LoRA: nothing in the backbone matches '
                              f'target_modules={self.target_modules} or '
                              f'target_parameters={self.target_parameters}')

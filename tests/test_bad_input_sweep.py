@@ -1,0 +1,229 @@
+"""Every bad input named by the issues so far, through the runner that
+tools/train.py builds: each gives its one-line error before the first training
+iteration, and the earlier run's files in the work directory stay as they were."""
+import hashlib
+import os
+import os.path as osp
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+from mmpretrain.registry import HOOKS, MODELS
+from test_reliability import TEACHER, small_acckd_config, small_teacher_ckpt  # noqa: F401
+from tiny_clip import TINY_VIT
+
+from cckd_plugin.engine import prepare_cfg
+
+
+@HOOKS.register_module(force=True)
+class NoIterationHook(Hook):
+    """Fails the test if any training iteration starts."""
+    priority = 'HIGHEST'
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        raise AssertionError('a training iteration started before the bad input was found')
+
+
+CLIP_TEACHER = dict(
+    type='ImageClassifier',
+    backbone=dict(type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT),
+    head=dict(type='CosineClsHead', num_classes=10, in_channels=64, scale=25.0))
+
+
+def clip_teacher(**backbone):
+    teacher = dict(CLIP_TEACHER, backbone=dict(CLIP_TEACHER['backbone'], **backbone))
+    return {'model.teacher': dict(teacher, _delete_=True), 'model.teacher_ckpt': None}
+
+
+def student_loss(loss):
+    return {'model.student.head.loss': dict(loss, _delete_=True)}
+
+
+def write(path, data: bytes) -> str:
+    with open(path, 'wb') as f:
+        f.write(data)
+    return str(path)
+
+
+def files(tmp_path, fmnist_root, small_teacher_ckpt):  # noqa: F811
+    """Bad files each case may point at."""
+    d = tmp_path / 'bad'
+    d.mkdir(exist_ok=True)
+    torch.manual_seed(0)
+    wide = MODELS.build(dict(TEACHER, backbone=dict(TEACHER['backbone'], base_channels=8)))
+    torch.save({'state_dict': wide.state_dict()}, d / 'other_arch.pth')
+    ckpt = torch.load(small_teacher_ckpt, weights_only=False)
+    ckpt['meta'] = dict(planted=os.getcwd)
+    torch.save(ckpt, d / 'planted.pth')
+    truncated = d / 'fmnist_truncated'
+    shutil.copytree(fmnist_root, truncated)
+    for name in os.listdir(truncated):
+        if name.startswith('train-images'):
+            path = truncated / name
+            path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 3])
+    write(d / 'not_a_list.txt', b'img/0.png\n')
+    write(d / 'classes_3.txt', b'a\nb\nc\n')
+    return d
+
+
+def cases(d, fmnist_root):
+    data = 'train_dataloader.dataset.dataset'
+    missing_root = str(d / 'no_such_folder')
+    return {
+        # distiller configuration
+        'distill-method': ({'model.distill.method': 'distil'}, 'distill.method must be one of'),
+        'distill-terms': ({'model.distill.terms': dict(kd=True)}, 'distill.terms: unknown'),
+        'teacher-config-missing': ({'model.teacher': 'configs/teachers/none.py'},
+                                   'model.teacher config not found'),
+        'teacher-classes': ({'model.teacher.head.num_classes': 5},
+                            'teacher has 5 classes but the student 10'),
+        'priors-teacher': ({'model.priors.teacher': 'test'}, "priors.teacher must be"),
+        'priors-train': ({'model.priors.train': 'uniform'}, "priors.train must be"),
+        'priors-test-shape': ({'model.priors.test': [0.5, 0.5]},
+                              'priors.test must have shape (10,)'),
+        'priors-test-sum': ({'model.priors.test': [0.2] * 10}, 'priors.test must sum to 1'),
+        'priors-test-negative': ({'model.priors.test': [-0.1, 0.2] + [0.1125] * 8},
+                                 'priors.test has negative entries'),
+        'mix-alpha': ({'model.mix': dict(type='ClassBalancedMix', alpha=0.0)},
+                      'ClassBalancedMix: need alpha > 0'),
+        'mix-without-pairs': ({'train_dataloader.dataset': dict(
+            _delete_=True, type='FashionMNISTLT', data_root=fmnist_root, split='train',
+            n_max=60, imbalance_ratio=10, download=False,
+            pipeline=[dict(type='PackInputs')])},
+            'set train_dataloader.dataset to a ClassBalancedPairDataset'),
+        'kd-tau': ({'model.distill.method': 'kd', 'model.distill.tau': 0.0},
+                   'KDLoss: tau must be positive'),
+        # checkpoints
+        'teacher-ckpt-missing': ({'model.teacher_ckpt': str(d / 'none.pth')},
+                                 'teacher_ckpt not found'),
+        'teacher-ckpt-other-arch': ({'model.teacher_ckpt': str(d / 'other_arch.pth')},
+                                    'does not fit model.teacher: backbone.stem.0.weight'),
+        'teacher-ckpt-planted': ({'model.teacher_ckpt': str(d / 'planted.pth')},
+                                 "refusing to load checkpoint"),
+        'load-from-planted': ({'load_from': str(d / 'planted.pth')},
+                              'refusing to load checkpoint'),
+        'resume-planted': ({'load_from': str(d / 'planted.pth'), 'resume': True},
+                           'refusing to load checkpoint'),
+        # data
+        'data-split': ({f'{data}.split': 'training'}, 'FashionMNISTLT: split must be one of'),
+        'data-ratio': ({f'{data}.imbalance_ratio': 0.5}, 'imbalance_ratio must be >= 1'),
+        'data-missing': ({'train_dataloader.dataset.dataset': dict(
+            _delete_=True, type='CIFAR100LT', data_root=missing_root, split='train',
+            download=False, pipeline=[dict(type='PackInputs')])}, 'no_such_folder'),
+        'data-truncated': ({f'{data}.data_root': str(d / 'fmnist_truncated')},
+                           'is truncated'),
+        'data-list-file-missing': ({'train_dataloader.dataset.dataset': dict(
+            _delete_=True, type='ImageNetLT', data_root=str(d),
+            ann_file=str(d / 'none.txt'), pipeline=[dict(type='PackInputs')])},
+            'split file not found'),
+        'data-list-file-malformed': ({'train_dataloader.dataset.dataset': dict(
+            _delete_=True, type='ImageNetLT', data_root=str(d),
+            ann_file=str(d / 'not_a_list.txt'), pipeline=[dict(type='PackInputs')])},
+            'expected "relative/path label"'),
+        'class-counts-vs-head': ({'model.student.head.num_classes': 5,
+                                  'model.teacher.head.num_classes': 5,
+                                  'model.teacher_ckpt': None},
+                                 'the training set has 10 classes'),
+        'metric-thresholds': ({'val_evaluator.few_thr': 200},
+                              'ShotGroupAccuracy: few_thr=200'),
+        # models, losses, class names, PEFT
+        'student-depth': ({'model.student.backbone.depth': 10}, 'depth must be 6n+2'),
+        'student-loss-gamma': (student_loss(dict(type='CDTLoss', gamma=-1.0)),
+                               'CDTLoss: gamma must be >= 0'),
+        'clip-model-name': (clip_teacher(model_name='ViT-X-99', model_cfg=None),
+                            "unknown open_clip model_name 'ViT-X-99'"),
+        'peft-bottleneck': (clip_teacher(peft=dict(type='AdaptFormer', bottleneck=0)),
+                            'bottleneck must be >= 1'),
+        'peft-vpt-tokens': (clip_teacher(peft=dict(type='VPTShallow', num_tokens=0)),
+                            'num_tokens must be >= 1'),
+        'peft-lora-targets': (clip_teacher(peft=dict(type='LoRA', bottleneck=2,
+                                                     target_modules=['qkvz'],
+                                                     target_parameters=[])),
+                              'LoRA: nothing in the backbone matches'),
+        'zero-shot-class-names': ({'model.teacher': dict(
+            _delete_=True, type='ImageClassifier', backbone=dict(
+                type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT,
+                out_type='projected'),
+            head=dict(type='ZeroShotClsHead', num_classes=10, in_channels=32,
+                      class_names_file=str(d / 'classes_3.txt'),
+                      clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT))),
+            'model.teacher_ckpt': None,
+            'custom_hooks': [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook'),
+                             dict(type='TeacherPriorHook')]},
+            'lists 3 names, expected 10'),
+    }
+
+
+def digest(folder):
+    out = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = osp.join(root, name)
+            with open(path, 'rb') as f:
+                out[osp.relpath(path, folder)] = hashlib.sha1(f.read()).hexdigest()
+    return out
+
+
+@pytest.fixture(scope='module')
+def earlier_run(repo_root, fmnist_root, small_teacher_ckpt, tmp_path_factory):  # noqa: F811
+    """A finished one-epoch run whose work directory every case reuses."""
+    tmp = tmp_path_factory.mktemp('sweep')
+    config = small_acckd_config(tmp, repo_root, fmnist_root, small_teacher_ckpt, epochs=1)
+    cfg = Config.fromfile(config)
+    cfg.work_dir = str(tmp / 'work')
+    cfg.experiment_name = 'earlier'
+    Runner.from_cfg(prepare_cfg(cfg)).train()
+    assert osp.isfile(osp.join(cfg.work_dir, 'epoch_1.pth'))
+    time.sleep(1.1)  # mmengine names log folders by the second
+    return dict(config=config, work_dir=cfg.work_dir, tmp=tmp, files=digest(cfg.work_dir))
+
+
+@pytest.fixture(scope='module')
+def bad_files(earlier_run, fmnist_root, small_teacher_ckpt):  # noqa: F811
+    return files(earlier_run['tmp'], fmnist_root, small_teacher_ckpt)
+
+
+CASES = sorted(cases(Path('/unused'), ''))
+
+
+def test_the_sweep_is_wide():
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize('case', CASES)
+def test_bad_input_fails_early_in_one_line(case, earlier_run, bad_files, fmnist_root,
+                                           repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)
+    options, expected = cases(bad_files, fmnist_root)[case]
+    cfg = Config.fromfile(earlier_run['config'])
+    cfg.merge_from_dict(options)
+    cfg.work_dir = earlier_run['work_dir']
+    cfg.experiment_name = f'bad_{case}'
+    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [dict(type='NoIterationHook')]
+    with pytest.raises(Exception) as err:
+        Runner.from_cfg(prepare_cfg(cfg)).train()
+    message = str(err.value).strip()
+    assert not isinstance(err.value, AssertionError), message
+    assert expected in message, f'{type(err.value).__name__}: {message}'
+    assert '\n' not in message, message
+    after = digest(cfg.work_dir)  # the earlier run's files: none overwritten or lost
+    assert {k: after.get(k) for k in earlier_run['files']} == earlier_run['files']
+
+
+def test_export_refuses_a_planted_checkpoint(earlier_run, bad_files, repo_root, tmp_path):
+    out = str(tmp_path / 'student.pth')
+    result = subprocess.run(
+        [sys.executable, 'tools/export_student.py', earlier_run['config'],
+         str(bad_files / 'planted.pth'), out], cwd=repo_root, capture_output=True,
+        text=True, timeout=600)
+    assert result.returncode != 0
+    assert 'UnsafeCheckpointError: refusing to load checkpoint' in result.stderr
+    assert "'posix.getcwd'" in result.stderr
+    assert not osp.exists(out)
