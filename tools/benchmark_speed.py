@@ -97,8 +97,7 @@ def build_distiller(config: str, tiny_teacher: bool, device: torch.device):
     for module in model.modules():
         if hasattr(module, 'set_class_counts'):
             module.set_class_counts(counts)
-    uniform = torch.full((num_classes, ), 1.0 / num_classes)
-    model.set_priors(uniform, uniform)
+    model.priors_ready.fill_(True)  # uniform priors: their values cost nothing
     return model.to(device).train(), cfg
 
 

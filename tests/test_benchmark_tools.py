@@ -1,0 +1,84 @@
+"""The per-class gain plot, the benchmark tables and the speed benchmark."""
+import json
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
+sys.path.insert(0, osp.join(ROOT, 'projects', 'fmnist_lt'))
+
+import plot_class_gain  # noqa: E402
+import run_benchmark  # noqa: E402
+
+
+def per_class(path, accuracy, counts=(50, 5, 20)):
+    record = dict(summary={}, classes=['a', 'b', 'c'], class_counts=list(counts),
+                  groups=['many', 'few', 'medium'], accuracy=accuracy)
+    path.write_text(json.dumps(record))
+    return str(path)
+
+
+def test_gain_is_the_seed_mean_difference_sorted_by_count(tmp_path):
+    method = [per_class(tmp_path / 'm0.json', [80.0, 40.0, 60.0]),
+              per_class(tmp_path / 'm1.json', [90.0, 50.0, None])]
+    base = [per_class(tmp_path / 'b0.json', [85.0, 10.0, 50.0])]
+    out = str(tmp_path / 'gain.png')
+    gain = plot_class_gain.plot(method, base, out)
+    # classes by count: a (50), c (20), b (5); c's second seed is missing
+    assert gain.tolist() == pytest.approx([0.0, 10.0, 35.0])
+    with open(out, 'rb') as f:
+        assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+
+
+def test_gain_plot_rejects_other_files(tmp_path):
+    bad = tmp_path / 'metrics.json'
+    bad.write_text(json.dumps({'shot/all': 50.0}))
+    good = per_class(tmp_path / 'm.json', [1.0, 2.0, 3.0])
+    with pytest.raises(SystemExit, match='is not a per_class_file'):
+        plot_class_gain.plot([good], [str(bad)], str(tmp_path / 'x.png'))
+    other = per_class(tmp_path / 'o.json', [1.0, 2.0, 3.0])
+    record = json.loads(open(other).read())
+    record['classes'] = ['x', 'y', 'z']
+    open(other, 'w').write(json.dumps(record))
+    with pytest.raises(SystemExit, match='different classes'):
+        plot_class_gain.plot([good], [other], str(tmp_path / 'x.png'))
+
+
+def fake_results(values):
+    keys = run_benchmark.KEYS
+    tags = [r.tag for r in run_benchmark.student_runs()]
+    students = {}
+    for i, tag in enumerate(tags):
+        seeds = {s: dict(test={k: values[s] + i for k in keys}) for s in range(3)}
+        students[tag] = dict(label=tag, seeds=seeds,
+                             summary=run_benchmark.summarise(seeds))
+    teachers = {t: dict(test={k: 90.0 for k in keys}) for t in ('ft', 'ncm')}
+    meta = dict(command='python run_benchmark.py', commit='abc', date='2026-11-26',
+                seeds=[0, 1, 2], epochs=30, minutes=1.0)
+    return dict(meta=meta, teachers=teachers, students=students)
+
+
+def test_tables_hold_mean_and_sample_std(tmp_path):
+    results = fake_results([70.0, 72.0, 74.0])  # mean 72, sample std 2
+    run_benchmark.write_tables(results, str(tmp_path))
+    text = (tmp_path / 'results.md').read_text()
+    assert '| Teacher | 90.0 | 90.0' in text
+    assert '| CE | 72.0 ± 2.0 | 72.0 ± 2.0 | 72.0 ± 2.0 | 72.0 ± 2.0 | 72.0 ± 2.0' in text
+    acckd_ft = results['students']['acckd-ft']['summary']['all']['mean']
+    assert f'| row6 | x | x | x | x | x | {acckd_ft:.1f} ± 2.0 | {acckd_ft:.1f} ± 2.0 |' \
+        in text
+    assert json.loads((tmp_path / 'results.json').read_text())['meta']['commit'] == 'abc'
+
+
+def test_speed_benchmark_runs(repo_root):
+    result = subprocess.run(
+        [sys.executable, 'tools/benchmark_speed.py', '--cases', 'fmnist', '--batch', '4',
+         '--iters', '1', '--warmup', '0'], cwd=repo_root, capture_output=True, text=True,
+        timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    row = [line for line in result.stdout.splitlines() if line.startswith('| fmnist |')]
+    assert len(row) == 1 and row[0].count('ms') == 3
+    assert 'No CUDA device' in result.stdout or 'share of peak' in result.stdout
