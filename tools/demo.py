@@ -18,12 +18,12 @@ import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
+from mmengine.config import Config  # noqa: E402
+
 from cckd_plugin.engine.tool_runs import (REPO_ROOT, SHOT_KEYS,  # noqa: E402
                                           last_checkpoint, test, train)
 
 TEACHER = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
-TEACHER_DIR = 'work_dirs/offline_resnet20_fashion-mnist-pool'
-TEACHER_CKPT = f'{TEACHER_DIR}/epoch_6.pth'  # teacher_ckpt of the distillation configs
 LA = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
 ACCKD = 'configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py'
 
@@ -38,12 +38,14 @@ def main() -> int:
     parser.add_argument('--epochs', type=int, help='student epochs (a quick check)')
     args = parser.parse_args()
     start = time.time()
-    teacher_dir = osp.join(REPO_ROOT, TEACHER_DIR)
-    teacher_ckpt = osp.join(REPO_ROOT, TEACHER_CKPT)
+    # the checkpoint the distillation config expects; training the teacher writes it
+    distill_cfg = Config.fromfile(osp.join(REPO_ROOT, ACCKD))
+    teacher_ckpt = osp.join(REPO_ROOT, distill_cfg.model.teacher_ckpt)
+    teacher_dir = osp.dirname(teacher_ckpt)
     rows = []
 
     if osp.isfile(teacher_ckpt):
-        stage(f'offline teacher: cached {TEACHER_CKPT}')
+        stage(f'offline teacher: cached {osp.relpath(teacher_ckpt, REPO_ROOT)}')
     else:
         stage(f'offline teacher: pre-training {TEACHER} on the balanced pool split')
         train(TEACHER, teacher_dir)

@@ -24,6 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from mmengine.config import Config  # noqa: E402
+
 from cckd_plugin.engine.tool_runs import (last_checkpoint, last_val_metrics,  # noqa: E402
                                           run_tool, test, train)
 
@@ -176,8 +178,8 @@ def main():
     parser.add_argument('--quick', action='store_true', help='1 seed, 3 epochs: a check')
     parser.add_argument('--work-dir', help='default: work_dirs/fmnist_lt_benchmark[_quick]')
     parser.add_argument('--out-dir', help=f'default: {HERE} (quick: the work dir)')
-    parser.add_argument('--teacher-ckpt', help='default: the teacher config\'s last '
-                        'checkpoint under work_dirs/ (trained when missing)')
+    parser.add_argument('--teacher-ckpt', help="default: the distillation configs' "
+                        'teacher_ckpt (trained when missing)')
     parser.add_argument('--jobs', type=int, default=1, help='runs in parallel')
     parser.add_argument('--only', nargs='+', help='run only these tags (ce, la, kd-ft, ...)')
     args = parser.parse_args()
@@ -188,8 +190,9 @@ def main():
     args.work_dir = osp.abspath(args.work_dir or osp.join(ROOT, 'work_dirs', name))
     args.out_dir = osp.abspath(args.out_dir or (args.work_dir if args.quick
                                                 else osp.join(ROOT, HERE)))
-    args.teacher_ckpt = osp.abspath(args.teacher_ckpt or osp.join(
-        ROOT, 'work_dirs', 'offline_resnet20_fashion-mnist-pool', 'epoch_6.pth'))
+    args.teacher_ckpt = osp.abspath(args.teacher_ckpt or osp.join(  # the configs' own
+        ROOT, Config.fromfile(osp.join(ROOT, DISTILL.format(method='acckd', teacher='ft')))
+        .model.teacher_ckpt))
     cores = os.cpu_count() or 1
     args.threads = max(1, cores // args.jobs) if args.jobs > 1 else None
     runs = [r for r in student_runs() if not args.only or r.tag in args.only]
