@@ -7,7 +7,8 @@ from .vision_tuner import BottleneckTuner
 
 @MODELS.register_module()
 class Adapter(BottleneckTuner):
-    """MLP branch ``h + s * up(ReLU(down(LN(h))))`` with ``h = MLP(LN(x))``.
+    """MLP branch ``h + up(ReLU(down(LN(h))))`` with ``h = MLP(LN(x))`` (no
+    output scale, as LIFT's Adapter).
 
     Zero-initialised up-projection: a fresh tuner leaves the output unchanged.
 

@@ -17,5 +17,7 @@ class AdaptFormer(BottleneckTuner):
             classes and layers.
     """
 
+    learnable_scale = True
+
     def mlp_branch(self, layer: int, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         return h + self.adapters[layer](x)

@@ -67,32 +67,42 @@ class VisionTuner(nn.Module):
 
 class BottleneckTuner(VisionTuner):
     """A :class:`Bottleneck` per block (``self.adapters``); subclasses decide
-    where its branch joins the MLP in :meth:`mlp_branch`."""
+    where its branch joins the MLP in :meth:`mlp_branch`.
+
+    Class attribute ``learnable_scale``: whether the branch has a learnable
+    output scale (AdaptFormer's, not Adapter's, as in LIFT).
+    """
+
+    learnable_scale: bool = False
 
     def attach(self, visual: nn.Module, num_classes: Optional[int]) -> None:
         self.check_fits(visual, type(self).__name__)
         blocks = visual.transformer.resblocks
         hidden = self.resolve_bottleneck(num_classes, len(blocks))
         self.adapters = nn.ModuleList(
-            Bottleneck(visual.transformer.width, hidden) for _ in blocks)
+            Bottleneck(visual.transformer.width, hidden, self.learnable_scale)
+            for _ in blocks)
 
 
 class Bottleneck(nn.Module):
-    """LayerNorm -> down -> ReLU -> up (zero-initialised) -> learnable scale.
+    """LayerNorm -> down -> ReLU -> up (zero-initialised) [-> learnable scale].
 
-    Maps ``(..., D)`` to ``(..., D)``; outputs zero at initialisation.
+    Maps ``(..., D)`` to ``(..., D)``; outputs zero at initialisation. The
+    initialisation is LIFT's (``models/peft_modules.py``): Kaiming-normal down
+    projection, zero up projection and biases, scale 1.
     """
 
-    def __init__(self, dim: int, hidden: int, scale: float = 1.0):
+    def __init__(self, dim: int, hidden: int, learnable_scale: bool = True):
         super().__init__()
         self.ln = nn.LayerNorm(dim)
         self.down = nn.Linear(dim, hidden)
         self.up = nn.Linear(hidden, dim)
-        self.scale = nn.Parameter(torch.tensor(float(scale)))
-        nn.init.kaiming_uniform_(self.down.weight, a=math.sqrt(5))
+        self.scale = nn.Parameter(torch.ones(())) if learnable_scale else None
+        nn.init.kaiming_normal_(self.down.weight, a=math.sqrt(5))
         nn.init.zeros_(self.down.bias)
         nn.init.zeros_(self.up.weight)
         nn.init.zeros_(self.up.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.scale * self.up(torch.relu(self.down(self.ln(x))))
+        out = self.up(torch.relu(self.down(self.ln(x))))
+        return out if self.scale is None else self.scale * out

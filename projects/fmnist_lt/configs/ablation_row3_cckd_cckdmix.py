@@ -1,5 +1,0 @@
-# Table 3, row 3: L_cckd + L_cckd_mix on top of L_sup
-# (ResNet-8 student, offline fine-tuned ResNet-20 teacher, Fashion-MNIST-LT).
-_base_ = ['../../../configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py']
-
-model = dict(distill=dict(terms=dict(cckd=True, sup_mix=False, cckd_mix=True, fi=False, fi_mix=False)))
