@@ -14,7 +14,8 @@ from mmengine.utils import ProgressBar
 from mmpretrain.models import ImageClassifier
 
 from ..models.backbones.clip_vision import create_open_clip
-from ..models.heads import (NCMClsHead, PrototypeClsHead, ZeroShotClsHead, class_means,
+from ..models.heads import (CosineClsHead, NCMClsHead, PrototypeClsHead, ZeroShotClsHead,
+                            class_means, load_class_weights, readable_class_names,
                             save_class_weights, zero_shot_weights)
 from .dataset_pass import gather_ordered, ordered_loader
 
@@ -96,35 +97,106 @@ def build_zero_shot(head: ZeroShotClsHead, class_names: Optional[Sequence[str]],
     logger.info(f'ZeroShotClsHead: class weights saved to {path}')
 
 
-def build_ncm(classifier: ImageClassifier, head: NCMClsHead, loader_cfg: dict,
-              path: str, prepare: Optional[Callable] = None) -> None:
-    """Load ``path`` if built from the same data and backbone, else build it."""
+def training_class_means(classifier: ImageClassifier, loader_cfg: dict, kind: str,
+                         path: str, num_classes: int, feature_dim: int, scale: float,
+                         prepare: Optional[Callable] = None) -> torch.Tensor:
+    """Normalised class means ``(C, D)`` of ``classifier``'s features over the
+    training set: loaded from ``path`` if it was built from the same data and
+    backbone weights, else computed (one ordered pass) and saved there."""
     logger = MMLogger.get_current_instance()
     dataloader = ordered_loader(loader_cfg)
     labels = np.asarray(dataloader.dataset.get_gt_labels(), dtype=np.int64) \
         if hasattr(dataloader.dataset, 'get_gt_labels') else None
     dataset_cfg = {k: v for k, v in loader_cfg['dataset'].items() if k != 'pipeline'}
     provenance = dict(
-        kind=head.kind, dataset=json.loads(json.dumps(dataset_cfg, default=str)),
+        kind=kind, dataset=json.loads(json.dumps(dataset_cfg, default=str)),
         num_samples=len(dataloader.dataset),
         labels=None if labels is None else hashlib.sha1(labels.tobytes()).hexdigest()[:16],
         backbone=weights_digest(classifier.backbone))
     if osp.isfile(path):
-        head.load_weights(path, provenance)
-        logger.info(f'NCMClsHead: class weights from {path}')
-        return
-    logger.info(f'NCMClsHead: class means over {len(dataloader.dataset)} training images')
+        record = load_class_weights(path, kind, num_classes, feature_dim, provenance)
+        logger.info(f'{kind} class weights from {path}')
+        return record['weight']
+    logger.info(f'{kind}: class means over {len(dataloader.dataset)} training images')
     was_training = classifier.training
     classifier.eval()
     feats, labels = zip(*_features(classifier, dataloader, prepare or _own_view(classifier)))
     # every process gets all features, in order: the N-process means equal one's
     weight = class_means([(gather_ordered(torch.cat(feats)), gather_ordered(torch.cat(labels)))],
-                         head.num_classes, head.in_channels)
+                         num_classes, feature_dim)
     classifier.train(was_training)
     if is_main_process():
-        save_class_weights(path, weight, head.scale.item(), head.kind, provenance)
+        save_class_weights(path, weight, scale, kind, provenance)
+    logger.info(f'{kind}: class weights saved to {path}')
+    return weight
+
+
+def build_ncm(classifier: ImageClassifier, head: NCMClsHead, loader_cfg: dict,
+              path: str, prepare: Optional[Callable] = None) -> None:
+    """Load ``path`` if built from the same data and backbone, else build it."""
+    weight = training_class_means(classifier, loader_cfg, head.kind, path, head.num_classes,
+                                  head.in_channels, head.scale.item(), prepare)
     head.set_weights(weight, head.scale.item())
-    logger.info(f'NCMClsHead: class weights saved to {path}')
+
+
+def text_features_in_token_space(classifier: ImageClassifier, head: CosineClsHead,
+                                 class_names: Optional[Sequence[str]], path: str) -> torch.Tensor:
+    """LIFT's head initialisation for a CLIP ViT (``init_head: text_feat``):
+    ``normalize(normalize(text) @ proj^T)`` ``(C, D)``, the prompted class names'
+    text features mapped into the class-token space by the transpose of the
+    backbone's image projection. Cached in ``path`` with its provenance."""
+    logger = MMLogger.get_current_instance()
+    backbone = classifier.backbone
+    proj = getattr(getattr(backbone, 'visual', None), 'proj', None)
+    if proj is None or getattr(backbone, 'out_type', None) != 'cls_token':
+        raise ValueError("CosineClsHead.init_from='text' needs a CLIPVisionBackbone ViT with "
+                         "out_type='cls_token' (its image projection maps text features "
+                         "into the class-token space); use init_from='class_mean'")
+    names = readable_class_names(class_names, head.num_classes,
+                                 "CosineClsHead.init_from='text'")
+    clip_cfg = dict(model_name=backbone.model_name, pretrained=backbone.pretrained,
+                    model_cfg=backbone.model_cfg)
+    clip_cfg.update(head.clip_cfg)
+    provenance = dict(kind='text-feat', model_name=clip_cfg['model_name'],
+                      pretrained=clip_cfg['pretrained'], class_names=names,
+                      templates=head.templates, projection=weights_digest(
+                          torch.nn.ParameterList([proj])))
+    if osp.isfile(path):
+        logger.info(f'CosineClsHead: text-feature initialisation from {path}')
+        return load_class_weights(path, 'text-feat', head.num_classes, head.in_channels,
+                                  provenance, key='CosineClsHead.init_weights_file')['weight']
+    clip = create_open_clip(clip_cfg['model_name'], clip_cfg['pretrained'],
+                            clip_cfg['model_cfg'])
+    tokenizer = open_clip.get_tokenizer(clip_cfg['model_name'])
+    logger.info(f'CosineClsHead: encoding {len(names)} classes x {len(head.templates)} '
+                f'prompts (LIFT text-feature initialisation)')
+    device = proj.device
+    text = zero_shot_weights(clip, tokenizer, names, head.templates, device)
+    weight = torch.nn.functional.normalize(text @ proj.detach().float().t(), dim=-1).cpu()
+    if is_main_process():
+        save_class_weights(path, weight, float(head.scale), 'text-feat', provenance)
+    return weight
+
+
+def init_cosine_heads(model: torch.nn.Module, cfg, class_names: Optional[Sequence[str]],
+                      work_dir: str) -> int:
+    """Initialise the ``CosineClsHead`` of a classifier being trained from its
+    ``init_from`` (LIFT's text features or class means). Returns 1 when it did."""
+    head = getattr(model, 'head', None)
+    if not isinstance(model, ImageClassifier) or not isinstance(head, CosineClsHead) \
+            or head.init_from is None:
+        return 0
+    path = head.init_weights_file or osp.join(work_dir, 'teacher_heads',
+                                              f'init-{head.init_from}.pth')
+    if head.init_from == 'text':
+        weight = text_features_in_token_space(model, head, class_names, path)
+    else:
+        weight = training_class_means(model, train_eval_loader_cfg(cfg), 'class-mean', path,
+                                      head.num_classes, head.in_channels, float(head.scale))
+    head.set_weights(weight)
+    MMLogger.get_current_instance().info(
+        f'CosineClsHead: initialised from {head.init_from} ({path})')
+    return 1
 
 
 def build_prototype_heads(model: torch.nn.Module, cfg, class_names: Optional[Sequence[str]],

@@ -3,7 +3,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
-from ..teacher_heads import build_prototype_heads
+from ..teacher_heads import build_prototype_heads, init_cosine_heads
 
 
 @HOOKS.register_module()
@@ -17,6 +17,11 @@ class TeacherHeadHook(Hook):
     an error, never silently rebuilt.
 
     It runs after checkpoint loading, so NCM means use the loaded backbone.
+
+    Before a fresh training run (not a resumed one, nor one that loaded a
+    checkpoint with ``load_from``), a trained classifier's ``CosineClsHead``
+    with ``init_from`` gets its initial class weights: LIFT's text features
+    (``'text'``) or the training class means (``'class_mean'``).
     """
 
     priority = 'HIGH'
@@ -34,6 +39,11 @@ class TeacherHeadHook(Hook):
 
     def before_train(self, runner) -> None:
         self._build(runner, runner.train_dataloader)
+        if runner.iter == 0 and not runner.cfg.get('load_from'):
+            model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+            names = (getattr(runner.train_dataloader.dataset, 'metainfo', None)
+                     or {}).get('classes')
+            init_cosine_heads(model, runner.cfg, names, runner.work_dir)
 
     def before_val(self, runner) -> None:
         self._build(runner, runner.val_dataloader)

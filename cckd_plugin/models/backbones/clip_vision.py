@@ -110,16 +110,19 @@ class CLIPVisionBackbone(BaseModule):
             raise ValueError(f'CLIPVisionBackbone: out_type must be one of '
                              f'{self.OUT_TYPES}, got {out_type!r}')
         self.model_name = model_name
+        self.pretrained = pretrained
+        self.model_cfg = model_cfg
         self.out_type = out_type
         clip = create_open_clip(model_name, pretrained, model_cfg)
+        pre = open_clip.get_model_preprocess_cfg(clip)  # the tower's own preprocessing
         self.visual = clip.visual
         del clip
         self.visual.requires_grad_(False)
-        size = self.visual.image_size
+        size = pre['size']
         self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
-        pre = getattr(self.visual, 'preprocess_cfg', {}) or {}
-        self.mean = [255.0 * m for m in pre.get('mean', open_clip.OPENAI_DATASET_MEAN)]
-        self.std = [255.0 * s for s in pre.get('std', open_clip.OPENAI_DATASET_STD)]
+        self.mean = [255.0 * m for m in pre['mean']]
+        self.std = [255.0 * s for s in pre['std']]
+        self.interpolation = pre.get('interpolation', 'bicubic')
         is_vit = hasattr(self.visual, 'transformer')
         if not is_vit and out_type != 'projected':
             raise ValueError(f"CLIPVisionBackbone: {model_name} is not a vision "

@@ -2,9 +2,10 @@ from .class_weights_file import load_class_weights, save_class_weights
 from .cosine_cls_head import CosineClsHead
 from .ncm_cls_head import NCMClsHead, class_means
 from .prototype_cls_head import PrototypeClsHead
-from .zero_shot_cls_head import ZeroShotClsHead, zero_shot_weights
+from .zero_shot_cls_head import ZeroShotClsHead, readable_class_names, zero_shot_weights
 
 __all__ = [
     'CosineClsHead', 'NCMClsHead', 'PrototypeClsHead', 'ZeroShotClsHead', 'class_means',
-    'load_class_weights', 'save_class_weights', 'zero_shot_weights'
+    'load_class_weights', 'readable_class_names', 'save_class_weights',
+    'zero_shot_weights'
 ]

@@ -1,6 +1,6 @@
 """Cosine-similarity classification head."""
 import math
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -9,6 +9,7 @@ from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 
 from .class_weights_file import load_class_weights
+from .zero_shot_cls_head import resolve_templates
 
 
 @MODELS.register_module()
@@ -21,18 +22,41 @@ class CosineClsHead(ClsHead):
         in_channels: feature size ``D``.
         scale: the scale ``s`` (CLIP-style teachers use 25).
         learnable_scale: learn ``s`` (kept positive through its logarithm).
-        init_weights_file: a zero-shot or NCM class-weight file (from
-            ``tools/build_teacher_head.py``) to initialise ``w`` from; its
-            feature size must equal ``in_channels``.
+        init_weights_file: a class-weight file to initialise ``w`` from (a
+            zero-shot or NCM file from ``tools/build_teacher_head.py``, or the
+            file ``init_from`` builds); its feature size must equal
+            ``in_channels``.
+        init_from: build the initial ``w`` before training instead
+            (``TeacherHeadHook``; skipped when a run resumes or loads a
+            checkpoint): ``'text'``, LIFT's initialisation for CLIP ViTs (the
+            class names' text features mapped into the class-token space by
+            the transpose of the image projection, renormalised), or
+            ``'class_mean'`` (normalised class means of the backbone's features
+            over the training set). Cached in ``init_weights_file``, default
+            ``<work_dir>/teacher_heads/init-<init_from>.pth``.
+        templates: prompts of ``init_from='text'`` (``'single'``: LIFT's
+            "a photo of a {}.", ``'ensemble'`` or a list).
+        clip: ``dict(model_name, pretrained, model_cfg)`` of the text tower of
+            ``init_from='text'``; default: the backbone's own.
         **kwargs: passed to :class:`mmpretrain.models.heads.ClsHead` (``loss``,
             ``topk``, ``cal_acc``, ``init_cfg``).
     """
 
+    INIT_FROM = (None, 'text', 'class_mean')
+
     def __init__(self, num_classes: int, in_channels: int, scale: float = 16.0,
                  learnable_scale: bool = False, init_weights_file: Optional[str] = None,
+                 init_from: Optional[str] = None, templates: Union[str, Sequence[str]] = 'single',
+                 clip: Optional[dict] = None,
                  init_cfg: Optional[dict] = dict(type='Normal', layer='Linear', std=0.01),
                  **kwargs):
         super().__init__(init_cfg=init_cfg, **kwargs)
+        if init_from not in self.INIT_FROM:
+            raise ValueError(f'CosineClsHead: init_from must be one of {self.INIT_FROM}, '
+                             f'got {init_from!r}')
+        self.init_from = init_from
+        self.templates = resolve_templates(templates)
+        self.clip_cfg = dict(clip or {})
         if num_classes <= 0 or in_channels <= 0:
             raise ValueError(f'CosineClsHead: num_classes={num_classes} and '
                              f'in_channels={in_channels} must be positive')
@@ -50,12 +74,17 @@ class CosineClsHead(ClsHead):
         self._load_init_weights()
 
     def _load_init_weights(self) -> None:
-        if self.init_weights_file is None:
-            return
+        if self.init_weights_file is None or self.init_from is not None:
+            return  # init_from: TeacherHeadHook builds or loads the file
         record = load_class_weights(self.init_weights_file, None, self.num_classes,
                                     self.in_channels, key='CosineClsHead.init_weights_file')
         with torch.no_grad():
             self.fc.weight.copy_(record['weight'])
+
+    def set_weights(self, weight: torch.Tensor) -> None:
+        """Copy class weights ``(C, D)`` into the classifier."""
+        with torch.no_grad():
+            self.fc.weight.copy_(weight.to(self.fc.weight))
 
     def init_weights(self) -> None:
         super().init_weights()

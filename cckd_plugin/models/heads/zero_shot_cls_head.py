@@ -37,6 +37,28 @@ def resolve_templates(templates: Union[str, Sequence[str]]) -> List[str]:
     return list(templates)
 
 
+def readable_class_names(names: Optional[Sequence[str]], num_classes: int,
+                         who: str) -> List[str]:
+    """The class names a text tower encodes: ``num_classes`` of them, not the
+    ``'0'``, ``'1'``, ... placeholders a dataset without a class-name file has
+    (prompts of numbers would give a silently meaningless head).
+
+    Raises:
+        ValueError: naming ``who`` and how to give the names.
+    """
+    hint = ("set the dataset's classnames_file (one name per line) or the head's "
+            'class_names')
+    if names is None:
+        raise ValueError(f'{who}: no class names; {hint}')
+    names = [str(n) for n in names]
+    if len(names) != num_classes:
+        raise ValueError(f'{who}: {len(names)} class names for num_classes={num_classes}')
+    if all(n.strip().isdigit() for n in names):
+        raise ValueError(f"{who}: the class names are placeholders ('{names[0]}', "
+                         f"'{names[1] if len(names) > 1 else ''}', ...); {hint}")
+    return names
+
+
 @torch.no_grad()
 def zero_shot_weights(clip_model, tokenizer, class_names: Sequence[str],
                       templates: Sequence[str], device='cpu',
@@ -96,10 +118,4 @@ class ZeroShotClsHead(PrototypeClsHead):
 
     def check_class_names(self, class_names: Optional[Sequence[str]]) -> List[str]:
         names = self.class_names if self.class_names is not None else class_names
-        if names is None:
-            raise ValueError('ZeroShotClsHead: no class names; set head.class_names or give '
-                             "the dataset metainfo['classes'] or a classnames_file")
-        if len(names) != self.num_classes:
-            raise ValueError(f'ZeroShotClsHead: {len(names)} class names for '
-                             f'num_classes={self.num_classes}')
-        return list(names)
+        return readable_class_names(names, self.num_classes, 'ZeroShotClsHead')
