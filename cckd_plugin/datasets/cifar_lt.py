@@ -19,7 +19,7 @@ class _CifarLTMixin:
     default_n_max: int = 0
 
     def _setup_profile(self, imbalance_ratio: float, n_max: Optional[int], seed: int,
-                       verify_md5: bool) -> None:
+                       verify_md5: bool, ldam_subset: bool) -> None:
         if imbalance_ratio < 1:
             raise ValueError(f'{type(self).__name__}: imbalance_ratio must be >= 1, '
                              f'got {imbalance_ratio}')
@@ -29,6 +29,7 @@ class _CifarLTMixin:
             raise ValueError(f'{type(self).__name__}: n_max={self.n_max} exceeds the '
                              f'{self.default_n_max} training images each class has')
         self.lt_seed = seed
+        self.ldam_subset = ldam_subset
         self.verify_md5 = verify_md5
 
     def load_data_list(self) -> List[dict]:
@@ -37,7 +38,8 @@ class _CifarLTMixin:
             return data_list
         labels = [info['gt_label'] for info in data_list]
         chosen = select_long_tail(labels, len(self.METAINFO['classes']),
-                                  self.imbalance_ratio, self.n_max, self.lt_seed)
+                                  self.imbalance_ratio, self.n_max, self.lt_seed,
+                                  ldam_shuffle=self.ldam_subset)
         return [data_list[i] for i in chosen['indices']]
 
     def _check_integrity(self) -> bool:
@@ -68,6 +70,9 @@ class CIFAR10LT(_CifarLTMixin, CIFAR10):
         imbalance_ratio: ``n_max / n_min``, at least 1.
         n_max: images of class 0, at most 5,000 (default 5,000).
         seed: seed of the per-class subsampling.
+        ldam_subset: keep the images that Cao et al.'s LDAM-DRW code keeps for
+            the same ``seed`` (its ``rand_number``; the paper follows their
+            CIFAR-LT), instead of the plugin's own per-class draw.
         verify_md5: check the files' md5 sums as MMPretrain does.
         **kwargs: passed to :class:`mmpretrain.datasets.CIFAR10`.
     """
@@ -76,8 +81,9 @@ class CIFAR10LT(_CifarLTMixin, CIFAR10):
 
     def __init__(self, data_root: str = '', split: str = 'train',
                  imbalance_ratio: float = 100, n_max: Optional[int] = None,
-                 seed: int = 0, verify_md5: bool = True, **kwargs):
-        self._setup_profile(imbalance_ratio, n_max, seed, verify_md5)
+                 seed: int = 0, ldam_subset: bool = True, verify_md5: bool = True,
+                 **kwargs):
+        self._setup_profile(imbalance_ratio, n_max, seed, verify_md5, ldam_subset)
         super().__init__(data_root=data_root, split=split, **kwargs)
 
 
@@ -92,6 +98,7 @@ class CIFAR100LT(_CifarLTMixin, CIFAR100):
 
     def __init__(self, data_root: str = '', split: str = 'train',
                  imbalance_ratio: float = 100, n_max: Optional[int] = None,
-                 seed: int = 0, verify_md5: bool = True, **kwargs):
-        self._setup_profile(imbalance_ratio, n_max, seed, verify_md5)
+                 seed: int = 0, ldam_subset: bool = True, verify_md5: bool = True,
+                 **kwargs):
+        self._setup_profile(imbalance_ratio, n_max, seed, verify_md5, ldam_subset)
         super().__init__(data_root=data_root, split=split, **kwargs)

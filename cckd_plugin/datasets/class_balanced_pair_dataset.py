@@ -25,12 +25,28 @@ class ClassBalancedPairDataset:
     by ``TeacherPriorHook`` for objectives that do not mix, so no partner image
     is decoded in vain).
 
+    ``mix_sampling`` chooses the two samplers of a mixed pair (the paper's
+    Appendix E / Figure 7): ``'random+balanced'`` (ACCKD: the sample itself
+    and a class-balanced partner), ``'random+random'`` (the partner drawn
+    uniformly over the training images) or ``'balanced+balanced'`` (two
+    class-balanced draws; the second comes as ``mix_inputs`` /
+    ``mix_data_samples`` and takes the sample's place in the mix, while the
+    sample still feeds the losses on real data).
+
     Args:
         dataset: the long-tailed training set or its config.
         seed: seed of the partner draws.
+        mix_sampling: one of :attr:`MIX_SAMPLINGS`.
     """
 
-    def __init__(self, dataset: Union[BaseDataset, dict], seed: int = 0):
+    MIX_SAMPLINGS = ('random+balanced', 'random+random', 'balanced+balanced')
+
+    def __init__(self, dataset: Union[BaseDataset, dict], seed: int = 0,
+                 mix_sampling: str = 'random+balanced'):
+        if mix_sampling not in self.MIX_SAMPLINGS:
+            raise ValueError(f'ClassBalancedPairDataset: mix_sampling must be one of '
+                             f'{list(self.MIX_SAMPLINGS)}, got {mix_sampling!r}')
+        self.mix_sampling = mix_sampling
         self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
         self.seed = int(seed)
         self.epoch = 0
@@ -57,12 +73,19 @@ class ClassBalancedPairDataset:
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
 
-    def partner_index(self, idx: int) -> int:
-        """Index of the partner of sample ``idx`` in this epoch."""
-        rng = np.random.default_rng([self.seed, self.epoch, int(idx)])
+    def partner_index(self, idx: int, draw: int = 0) -> int:
+        """Index of the class-balanced partner of sample ``idx`` in this epoch
+        (``draw=1``: the second, independent one of ``'balanced+balanced'``)."""
+        key = [self.seed, self.epoch, int(idx)] + ([draw] if draw else [])
+        rng = np.random.default_rng(key)
         cls = self.classes[rng.integers(len(self.classes))]
         members = self.members[cls]
         return int(members[rng.integers(len(members))])
+
+    def random_index(self, idx: int) -> int:
+        """Index of a partner drawn uniformly over the training images."""
+        rng = np.random.default_rng([self.seed, self.epoch, int(idx)])
+        return int(rng.integers(len(self.dataset)))
 
     def __len__(self) -> int:
         return len(self.dataset)
@@ -71,7 +94,14 @@ class ClassBalancedPairDataset:
         item = dict(self.dataset[idx])
         if not self.with_partner:
             return item
-        partner = self.dataset[self.partner_index(idx)]
+        if self.mix_sampling == 'random+random':
+            partner = self.dataset[self.random_index(idx)]
+        else:
+            partner = self.dataset[self.partner_index(idx)]
         item['partner_inputs'] = partner['inputs']
         item['partner_data_samples'] = partner['data_samples']
+        if self.mix_sampling == 'balanced+balanced':
+            other = self.dataset[self.partner_index(idx, draw=1)]
+            item['mix_inputs'] = other['inputs']
+            item['mix_data_samples'] = other['data_samples']
         return item

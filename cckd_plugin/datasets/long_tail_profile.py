@@ -37,12 +37,17 @@ def select_long_tail(labels: Sequence[int],
                      num_classes: int,
                      imbalance_ratio: float,
                      n_max: Optional[int] = None,
-                     seed: int = 0) -> Dict[str, object]:
+                     seed: int = 0,
+                     ldam_shuffle: bool = False) -> Dict[str, object]:
     """Choose which samples of a dataset form its long-tailed subset.
 
     Within each class the samples are shuffled with ``seed`` and the first
     ``n_i`` are kept; the rest are returned per class (shuffled) so that
-    further disjoint splits can be cut from them.
+    further disjoint splits can be cut from them. With ``ldam_shuffle`` the
+    shuffle is the one of Cao et al.'s ``IMBALANCECIFAR`` (LDAM-DRW,
+    ``imbalance_cifar.py``): NumPy's legacy generator seeded once with
+    ``seed``, each class's indices shuffled in turn, so the same images are
+    kept as in their CIFAR-LT (``rand_number=seed``).
 
     Args:
         labels: label of every sample, ``(N,)`` ints in ``[0, num_classes)``.
@@ -70,9 +75,14 @@ def select_long_tail(labels: Sequence[int],
         raise ValueError(f'n_max={n_max} asks for {counts[c]} images of class {c}, '
                          f'which has only {available[c]}')
     rng = np.random.default_rng(seed)
+    legacy = np.random.RandomState(seed)
     kept, unused = [], []
     for c in range(num_classes):
-        members = rng.permutation(np.flatnonzero(labels == c))
+        if ldam_shuffle:
+            members = np.flatnonzero(labels == c)
+            legacy.shuffle(members)
+        else:
+            members = rng.permutation(np.flatnonzero(labels == c))
         kept.append(members[:counts[c]])
         unused.append(members[counts[c]:])
     indices = np.sort(np.concatenate(kept)) if kept else np.zeros(0, np.int64)
