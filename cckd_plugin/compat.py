@@ -1,4 +1,4 @@
-"""Patches that the pinned upstream versions need (DESIGN.md section 6).
+"""Patches that the pinned upstream versions need (README, Environment).
 
 * torch >= 2.6 loads checkpoints with ``weights_only=True``. mmengine 0.10.7
   stores ``HistoryBuffer`` objects and numpy arrays and scalars in its

@@ -19,7 +19,7 @@ from mmpretrain.registry import HOOKS, MODELS
 from test_reliability import TEACHER, small_acckd_config, small_teacher_ckpt  # noqa: F401
 from tiny_clip import TINY_VIT
 
-from cckd_plugin.engine import prepare_cfg
+from cckd_plugin.engine import merge_options, prepare_cfg
 
 
 @HOOKS.register_module(force=True)
@@ -99,7 +99,7 @@ def cases(d, fmnist_root):
             pipeline=[dict(type='PackInputs')])},
             'set train_dataloader.dataset to a ClassBalancedPairDataset'),
         'kd-tau': ({'model.distill.method': 'kd', 'model.distill.tau': 0.0},
-                   'KDLoss: tau must be positive'),
+                   'model.distill.tau must be positive, got 0.0'),
         # checkpoints
         'teacher-ckpt-missing': ({'model.teacher_ckpt': str(d / 'none.pth')},
                                  'teacher_ckpt not found'),
@@ -144,9 +144,8 @@ def cases(d, fmnist_root):
         'peft-vpt-tokens': (clip_teacher(peft=dict(type='VPTShallow', num_tokens=0)),
                             'num_tokens must be >= 1'),
         'peft-lora-targets': (clip_teacher(peft=dict(type='LoRA', bottleneck=2,
-                                                     target_modules=['qkvz'],
-                                                     target_parameters=[])),
-                              'LoRA: nothing in the backbone matches'),
+                                                     targets=['qkvz'])),
+                              "LoRA: targets must be a non-empty subset of ('q', 'k'"),
         'zero-shot-class-names': ({'model.teacher': dict(
             _delete_=True, type='ImageClassifier', backbone=dict(
                 type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT,
@@ -203,7 +202,7 @@ def test_bad_input_fails_early_in_one_line(case, earlier_run, bad_files, fmnist_
     monkeypatch.chdir(repo_root)
     options, expected = cases(bad_files, fmnist_root)[case]
     cfg = Config.fromfile(earlier_run['config'])
-    cfg.merge_from_dict(options)
+    cfg = merge_options(cfg, options)
     cfg.work_dir = earlier_run['work_dir']
     cfg.experiment_name = f'bad_{case}'
     cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [dict(type='NoIterationHook')]

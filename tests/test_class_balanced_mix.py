@@ -68,3 +68,40 @@ def test_mixup_and_cutmix_follow_lambda():
     a = mix(x, partner, np.random.default_rng(5))
     b = mix(x, partner, np.random.default_rng(5))
     assert a[1:] == b[1:] and torch.equal(a[0], b[0])
+
+
+@pytest.mark.parametrize('sampling', ['random+random', 'balanced+balanced'])
+def test_mix_sampling_strategies(fmnist_root, sampling):
+    """Figure 7: the two images of a mix drawn by two random samplers (partner
+    classes follow the training counts) or two class-balanced ones (both uniform)."""
+    pairs = DATASETS.build(dict(
+        type='ClassBalancedPairDataset', seed=3, mix_sampling=sampling,
+        dataset=dict(type='FashionMNISTLT', data_root=fmnist_root, n_max=60,
+                     imbalance_ratio=30, download=False,
+                     pipeline=[dict(type='PackInputs')])))
+    labels = pairs.get_gt_labels()
+    counts = np.bincount(labels, minlength=10)
+    partner, other = [], []
+    for epoch in range(30):
+        pairs.set_epoch(epoch)
+        for i in range(len(pairs)):
+            if sampling == 'random+random':
+                partner.append(labels[pairs.random_index(i)])
+            else:
+                partner.append(labels[pairs.partner_index(i)])
+                other.append(labels[pairs.partner_index(i, draw=1)])
+    freq = np.bincount(partner, minlength=10) / len(partner)
+    if sampling == 'random+random':
+        np.testing.assert_allclose(freq, counts / counts.sum(), atol=0.015)
+        assert 'mix_inputs' not in pairs[3]
+    else:
+        np.testing.assert_allclose(freq, 0.1, atol=0.015)
+        np.testing.assert_allclose(np.bincount(other, minlength=10) / len(other), 0.1,
+                                   atol=0.015)
+        assert np.mean(np.array(partner) == np.array(other)) < 0.2  # independent draws
+        pairs.set_epoch(0)
+        item = pairs[3]
+        assert int(item['mix_data_samples'].gt_label) == labels[pairs.partner_index(3, 1)]
+    with pytest.raises(ValueError, match=r"mix_sampling must be one of \['random\+balanced'"):
+        DATASETS.build(dict(type='ClassBalancedPairDataset', mix_sampling='balanced',
+                            dataset=pairs.dataset))

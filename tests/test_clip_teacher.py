@@ -1,4 +1,6 @@
 """CLIP vision tower with the five PEFT methods, zero-shot and NCM heads."""
+import os.path as osp
+
 import numpy as np
 import open_clip
 import pytest
@@ -15,6 +17,7 @@ PEFTS = [dict(type='AdaptFormer', bottleneck=4), dict(type='Adapter', bottleneck
          dict(type='LoRA', bottleneck=2), dict(type='VPTShallow', num_tokens=3),
          dict(type='VPTDeep', num_tokens=3)]
 UNCHANGED_AT_INIT = ('AdaptFormer', 'Adapter', 'LoRA')
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def tiny_teacher(peft, num_classes=4):
@@ -213,3 +216,145 @@ def test_teacher_bad_input(tiny_clip_file, tmp_path):
                           weights_file=path))
     with pytest.raises(RuntimeError, match='class weights are not built'):
         MODELS.build(dict(type='NCMClsHead', num_classes=2, in_channels=4))((torch.ones(1, 4), ))
+
+
+def logged_trainable(model) -> dict:
+    """The parameters the start-up log counts as trainable (backbone) and the head's."""
+    return {n: p for n, p in model.named_parameters() if p.requires_grad}
+
+
+@pytest.mark.parametrize('peft', PEFTS, ids=lambda p: p['type'])
+def test_every_trainable_parameter_gets_a_gradient_and_moves(peft):
+    """After two SGD steps on the tiny tower, every parameter counted as trainable
+    has a non-zero gradient and has moved (zero-initialised up projections and
+    LoRA B factors pass gradient to the rest from the second step on)."""
+    torch.manual_seed(0)
+    model = tiny_teacher(peft)
+    trainable = logged_trainable(model)
+    start = {n: p.detach().clone() for n, p in trainable.items()}
+    x = torch.randn(8, 3, 32, 32)
+    samples = [DataSample().set_gt_label(i % 4) for i in range(8)]
+    opt = torch.optim.SGD(list(trainable.values()), lr=0.05)
+    for _ in range(2):
+        opt.zero_grad()
+        model.loss(x, samples)['loss'].backward()
+        opt.step()
+    no_grad = [n for n, p in trainable.items() if p.grad is None or not p.grad.abs().sum()]
+    assert not no_grad, f'no gradient: {no_grad}'
+    still = [n for n, p in trainable.items() if torch.equal(p.detach(), start[n])]
+    assert not still, f'did not move: {still}'
+    backbone_count = sum(p.numel() for n, p in trainable.items() if n.startswith('backbone'))
+    assert backbone_count > 0
+
+
+def test_lora_is_lift_placement_on_query_and_value():
+    """LIFT (models/peft_vit.py): q += x A_q B_q / r and v += x A_v B_v / r in every
+    block; keys and the output projection untouched."""
+    torch.manual_seed(0)
+    plain = MODELS.build(tiny_backbone())
+    tuned = MODELS.build(tiny_backbone(peft=dict(type='LoRA', bottleneck=2)))
+    blocks = tuned.visual.transformer.resblocks
+    width = tuned.visual.transformer.width
+    attn = blocks[0].attn
+    delta = attn.parametrizations.in_proj_weight[0]
+    assert sorted(delta.lora_A) == ['q', 'v'] and delta.scaling == pytest.approx(1 / 2)
+    for name in ('q', 'v'):
+        torch.nn.init.normal_(delta.lora_B[name])
+    frozen = attn.parametrizations.in_proj_weight.original
+    adapted = attn.in_proj_weight
+    for i, name in enumerate('qkv'):
+        rows = slice(i * width, (i + 1) * width)
+        if name == 'k':
+            assert torch.equal(adapted[rows], frozen[rows])
+        else:
+            expected = frozen[rows] + (delta.lora_A[name] @ delta.lora_B[name]).t() / 2
+            torch.testing.assert_close(adapted[rows], expected)
+    # per block: A (D x r) and B (r x D) for q and v
+    lora = sum(p.numel() for p in tuned.parameters() if p.requires_grad)
+    assert lora == len(blocks) * 2 * (2 * width * 2)
+    assert sum(p.numel() for p in plain.parameters()) == \
+        sum(p.numel() for p in tuned.parameters()) - lora
+
+
+def test_lora_targets_are_configurable():
+    backbone = MODELS.build(tiny_backbone(peft=dict(type='LoRA', bottleneck=2,
+                                                    targets=('q', 'k', 'v', 'out'))))
+    attn = backbone.visual.transformer.resblocks[0].attn
+    assert sorted(attn.parametrizations.in_proj_weight[0].lora_A) == ['k', 'q', 'v']
+    assert list(attn.out_proj.parametrizations.weight[0].lora_A) == ['out']
+    with pytest.raises(ValueError, match=r"LoRA: targets must be a non-empty subset of "
+                       r"\('q', 'k', 'v', 'out'\), got \['query'\]"):
+        MODELS.build(tiny_backbone(peft=dict(type='LoRA', targets=('query', ))))
+
+
+def test_parameter_counts_follow_lift():
+    """tools/analysis/count_peft_params.py on the tiny tower against LIFT's formulas
+    (width D = 64, L = 2 blocks, r = 2, 8x8 patches, 10 prompts)."""
+    import sys
+    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
+    from count_peft_params import tuner_parameter_counts
+    counts = tuner_parameter_counts('tiny-vit', num_classes=8, model_cfg=TINY_VIT)
+    d, blocks, r = 64, 2, 2  # default width: 2**int(log2(8 / 4)) = 2
+    bottleneck = 2 * d + (d * r + r) + (r * d + d)  # LN, down, up
+    assert counts['AdaptFormer']['tuner'] == blocks * (bottleneck + 1)  # + its scale
+    assert counts['Adapter']['tuner'] == blocks * bottleneck
+    assert counts['VPTShallow']['tuner'] == 10 * d
+    assert counts['VPTDeep']['tuner'] == blocks * 10 * d
+    assert counts['LoRA']['tuner'] == blocks * 2 * (d * r + r * d)
+    assert all(c['head'] == 8 * d for c in counts.values())
+
+
+def test_teacher_view_resizes_bicubic_like_clip():
+    """A CLIP teacher sees the raw pixels resized to its input size with bicubic
+    interpolation (CLIP's preprocessing), clamped to 0-255, then normalised."""
+    from cckd_plugin.models.distillers import ImageView
+    view = ImageView([0.0, 0.0, 0.0], [1.0, 1.0, 1.0], size=32)
+    pixels = torch.randint(0, 256, (2, 3, 16, 16)).float()
+    expected = F.interpolate(pixels, size=(32, 32), mode='bicubic', align_corners=False,
+                             antialias=True).clamp(0, 255)
+    torch.testing.assert_close(view(pixels), expected)
+    bilinear = F.interpolate(pixels, size=(32, 32), mode='bilinear', align_corners=False,
+                             antialias=True)
+    assert not torch.allclose(view(pixels), bilinear)
+    backbone = MODELS.build(tiny_backbone())
+    assert backbone.interpolation == 'bicubic'  # open_clip's preprocessing config
+
+
+def test_text_feature_head_initialisation_is_lifts(tiny_clip_file, tmp_path):
+    """init_from='text': normalize(normalize(text("a photo of a {}.")) @ proj^T)."""
+    from types import SimpleNamespace
+
+    from mmengine.config import Config
+
+    from cckd_plugin.engine import TeacherHeadHook
+    names = ['cat', 'dog', 'sea_lion', 'bird']
+    model = MODELS.build(dict(
+        type='ImageClassifier', backbone=tiny_backbone(pretrained=tiny_clip_file,
+                                                       peft=dict(type='AdaptFormer',
+                                                                 bottleneck=2)),
+        head=dict(type='CosineClsHead', num_classes=4, in_channels=64, scale=25.0,
+                  init_from='text', loss=dict(type='LogitAdjustLoss',
+                                              class_counts=[8, 4, 2, 1]))))
+    model.init_weights()
+    dataset = SimpleNamespace(metainfo=dict(classes=names))
+    runner = SimpleNamespace(model=model, iter=0, cfg=Config(dict(load_from=None)),
+                             work_dir=str(tmp_path),
+                             train_dataloader=SimpleNamespace(dataset=dataset))
+    TeacherHeadHook().before_train(runner)
+    clip = create_open_clip('tiny-vit', tiny_clip_file, TINY_VIT).eval()
+    tokenizer = open_clip.get_tokenizer('tiny-vit')
+    with torch.no_grad():
+        text = F.normalize(clip.encode_text(tokenizer(
+            [f'a photo of a {n.replace("_", " ")}.' for n in names])), dim=-1)
+        expected = F.normalize(text @ clip.visual.proj.t(), dim=-1)
+    torch.testing.assert_close(model.head.fc.weight, expected, rtol=1e-5, atol=1e-6)
+    assert osp.isfile(osp.join(str(tmp_path), 'teacher_heads', 'init-text.pth'))
+    # a resumed run keeps its trained head
+    torch.nn.init.zeros_(model.head.fc.weight)
+    TeacherHeadHook().before_train(SimpleNamespace(**{**runner.__dict__, 'iter': 7}))
+    assert not model.head.fc.weight.abs().sum()
+    # placeholder class names ('0', '1', ...) would give a meaningless head
+    runner.train_dataloader.dataset.metainfo = dict(classes=('0', '1', '2', '3'))
+    with pytest.raises(ValueError, match=r"init_from='text'.*placeholders \('0', '1', "
+                       r"\.\.\.\); set the dataset's classnames_file"):
+        TeacherHeadHook().before_train(runner)

@@ -29,6 +29,6 @@ def test_config_builds_model(path):
     model = MODELS.build(cfg.model)
     assert model.head.num_classes == cfg.data_preprocessor['num_classes']
     loss = cfg.model.head.loss['type']
-    expected = 'CrossEntropyLoss' if os.path.basename(path).startswith('ce_') \
-        else 'LogitAdjustLoss'
-    assert loss == expected
+    prefix = os.path.basename(path).split('_')[0]
+    assert loss == dict(ce='CrossEntropyLoss', la='LogitAdjustLoss', cdt='CDTLoss',
+                        lade='LADELoss')[prefix]

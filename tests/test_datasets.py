@@ -175,3 +175,26 @@ def test_get_class_counts_of_plain_and_wrapped_datasets(fmnist_root):
     assert get_class_counts(ds) == long_tail_counts(10, 40, 8)
     repeated = DATASETS.build(dict(type='RepeatDataset', times=2, dataset=ds))
     assert get_class_counts(repeated) == [2 * c for c in long_tail_counts(10, 40, 8)]
+
+
+def test_cifar_lt_keeps_ldam_drw_images(cifar100_root):
+    """ldam_subset (the CIFAR-LT default): the images Cao et al.'s IMBALANCECIFAR100
+    keeps for rand_number = seed: np.random.seed(seed), then per class
+    np.random.shuffle(np.where(targets == c)[0])[:n_c]."""
+    cfg = dict(type='CIFAR100LT', data_root=cifar100_root, imbalance_ratio=12, n_max=12,
+               verify_md5=False, download=False, split='train', seed=0)
+    train = DATASETS.build(cfg)
+    everything = DATASETS.build(dict(cfg, imbalance_ratio=1))  # all 12 per class, in order
+    targets = np.asarray(everything.get_gt_labels())
+    np.random.seed(0)  # LDAM-DRW's gen_imbalanced_data, line by line
+    expected = []
+    for the_class, the_img_num in zip(np.unique(targets), long_tail_counts(100, 12, 12)):
+        idx = np.where(targets == the_class)[0]
+        np.random.shuffle(idx)
+        expected.extend(idx[:the_img_num].tolist())
+    kept = [everything.get_data_info(i)['img'] for i in sorted(expected)]
+    got = [train.get_data_info(i)['img'] for i in range(len(train))]
+    assert len(got) == len(kept) and all(np.array_equal(a, b) for a, b in zip(got, kept))
+    other = DATASETS.build(dict(cfg, ldam_subset=False))
+    assert not all(np.array_equal(other.get_data_info(i)['img'], got[i])
+                   for i in range(len(got)))

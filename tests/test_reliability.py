@@ -11,7 +11,7 @@ from mmengine.runner import Runner
 from mmpretrain.registry import MODELS
 
 from cckd_plugin.compat import safe_torch_load
-from cckd_plugin.engine import NonFiniteLossError, NonFiniteLossHook, prepare_cfg
+from cckd_plugin.engine import NonFiniteLossError, NonFiniteLossHook, merge_options, prepare_cfg
 
 CONFIG = 'configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py'
 TEACHER = dict(type='ImageClassifier',
@@ -113,8 +113,8 @@ class NaNFromCallLoss(torch.nn.Module):
 def test_non_finite_loss_stops_before_the_step_and_any_checkpoint(
         repo_root, fmnist_root, small_teacher_ckpt, tmp_path):
     config = small_acckd_config(tmp_path, repo_root, fmnist_root, small_teacher_ckpt)
-    cfg = Config.fromfile(config)
-    cfg.model.student.head.loss = dict(type='NaNFromCallLoss', nan_from=20)
+    cfg = merge_options(Config.fromfile(config), {
+        'model.student.head.loss': dict(_delete_=True, type='NaNFromCallLoss', nan_from=20)})
     cfg.work_dir = str(tmp_path / 'work')
     runner = Runner.from_cfg(prepare_cfg(cfg))
     student = runner.model.student

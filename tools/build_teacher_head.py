@@ -18,7 +18,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from mmpretrain.registry import DATASETS  # noqa: E402
 
-from cckd_plugin.engine import build_prototype_heads, prepare_cfg  # noqa: E402
+from cckd_plugin.engine import build_prototype_heads, merge_options, prepare_cfg  # noqa: E402,E501
 
 
 def parse_args():
@@ -36,8 +36,7 @@ def parse_args():
 def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = merge_options(cfg, args.cfg_options)
     if args.out:
         cfg.model.head.weights_file = args.out
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(

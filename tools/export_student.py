@@ -2,8 +2,9 @@
 
     python tools/export_student.py CONFIG CHECKPOINT OUT.pth
 
-Writes ``OUT.pth`` (an ``ImageClassifier`` state dict: no teacher, no align
-layer; the class counts kept in its meta) and ``OUT.py`` (a config with the
+Writes ``OUT.pth`` (an ``ImageClassifier`` state dict: no teacher, no
+side-branch align layer; with ``distill.align='encoder'`` the align layer is
+part of the student's neck and stays; the class counts kept in its meta) and ``OUT.py`` (a config with the
 student, its normalisation and the evaluation settings of CONFIG), which
 MMPretrain's test tool and inference API (``mmpretrain.apis.init_model``) load.
 """
@@ -19,6 +20,7 @@ import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 
 from cckd_plugin.compat import safe_torch_load  # noqa: E402
+from cckd_plugin.models.distillers.model_configs import student_config  # noqa: E402
 
 KEEP = ('custom_imports', 'default_scope', 'test_dataloader', 'test_evaluator',
         'test_cfg', 'val_dataloader', 'val_evaluator', 'val_cfg', 'default_hooks',
@@ -42,7 +44,7 @@ def export(config: str, checkpoint: str, out: str) -> None:
                              dataset_meta=meta.get('dataset_meta'),
                              exported_from=osp.abspath(checkpoint))}, out)
     plain = {k: copy.deepcopy(cfg[k]) for k in KEEP if k in cfg}
-    model = copy.deepcopy(cfg.model.student)
+    model = student_config(cfg.model.to_dict())
     model['data_preprocessor'] = dict(type='ClsDataPreprocessor',
                                       **copy.deepcopy(cfg.get('data_preprocessor', {})))
     plain['model'] = model

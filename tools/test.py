@@ -16,7 +16,7 @@ from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.evaluator import DumpResults  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from cckd_plugin.engine import prepare_cfg  # noqa: E402
+from cckd_plugin.engine import merge_options, prepare_cfg  # noqa: E402
 
 
 def parse_args():
@@ -88,8 +88,7 @@ def main():
             not args.out.endswith(('.pkl', '.pickle')):
         raise ValueError(f'--out {args.out}: predictions are dumped to a .pkl file')
     cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = merge_options(cfg, args.cfg_options)
     cfg = prepare_cfg(merge_args(cfg, args))
     runner = Runner.from_cfg(cfg)
     if args.out and args.out_item in ['pred', None]:

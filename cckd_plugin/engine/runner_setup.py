@@ -1,10 +1,29 @@
 """Config fixes applied by ``tools/train.py`` and ``tools/test.py`` before the runner."""
+from typing import Optional
+
 import torch
 from mmengine.config import Config
 
 from ..compat import fix_dataloader_workers
+from ..models.distillers.model_configs import read_model_config
 
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def merge_options(cfg: Config, options: Optional[dict]) -> Config:
+    """``--cfg-options`` merged into ``cfg``. A distiller's student or teacher
+    given as a config file path is first read into the config when an option
+    sets a key inside it (``model.student.head.loss.tau=2``), so such options work
+    as they do for inline models."""
+    if not options:
+        return cfg
+    model = cfg.get('model') or {}
+    for key in ('student', 'teacher'):
+        spec = model.get(key)
+        if isinstance(spec, str) and any(k.startswith(f'model.{key}.') for k in options):
+            cfg.model[key] = read_model_config(spec, f'model.{key}')
+    cfg.merge_from_dict(options)
+    return cfg
 
 
 def prepare_cfg(cfg: Config) -> Config:

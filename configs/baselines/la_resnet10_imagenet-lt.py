@@ -1,6 +1,7 @@
-# ResNet-10 on ImageNet-LT with the logit-adjusted loss.
+# ResNet-10 on ImageNet-LT with a cosine classifier and the logit-adjusted loss: the
+# LA baseline, and the student network of every ResNet-10 distillation config.
 _base_ = [
-    '../_base_/models/resnet10.py',
+    '../_base_/models/resnet10_cosine_la.py',
     '../_base_/datasets/imagenet_lt.py',
     '../_base_/schedules/imagenet_lt_200e.py',
     '../_base_/default_runtime.py',

@@ -1,6 +1,7 @@
-# ResNet-50 on iNaturalist 2018 with the logit-adjusted loss.
+# ResNet-50 on iNaturalist 2018 with a cosine classifier and the logit-adjusted loss:
+# the LA baseline, and the student network of every ResNet-50 distillation config.
 _base_ = [
-    '../_base_/models/resnet50.py',
+    '../_base_/models/resnet50_cosine_la.py',
     '../_base_/datasets/inat2018.py',
     '../_base_/schedules/inat2018_90e.py',
     '../_base_/default_runtime.py',

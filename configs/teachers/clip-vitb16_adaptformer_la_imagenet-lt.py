@@ -1,6 +1,6 @@
-# AF+LA teacher: CLIP ViT-B/16 tuned with AdaptFormer, cosine head (scale 25)
-# initialised from the NCM class means, logit-adjusted loss. Build the means first:
-#   python tools/build_teacher_head.py configs/teachers/clip-vitb16_ncm_imagenet-lt.py
+# AF+LA teacher (LIFT's recipe): CLIP ViT-B/16 tuned with AdaptFormer, cosine head
+# (scale 25) initialised from the class names' text features, logit-adjusted loss;
+# SGD lr 0.01, batch 128, cosine, 10 epochs (LIFT's configs/model/clip_vit_b16.yaml).
 _base_ = [
     '../_base_/models/clip_vitb16_teacher.py',
     '../_base_/teachers/clip_imagenet_lt.py',
@@ -10,6 +10,6 @@ _base_ = [
 
 model = dict(
     backbone=dict(num_classes=1000),  # for the default bottleneck width
-    head=dict(num_classes=1000,
-              init_weights_file='work_dirs/clip-vitb16_ncm_imagenet-lt/teacher_heads/ncm.pth'),
+    head=dict(num_classes=1000),
 )
+custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

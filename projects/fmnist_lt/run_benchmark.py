@@ -39,13 +39,13 @@ METHODS = (('kd', 'KD'), ('wkd', 'WKD'), ('dive', 'DiVE'), ('cckd', 'CCKD'),
            ('acckd', 'ACCKD'))
 TEACHERS = (('ncm', 'NCM teacher'), ('ft', 'fine-tuned teacher'))
 # Table 3: the terms each row adds on top of L_sup (row 1 is CCKD, row 6 ACCKD)
+ROWS = 'configs/distill/fashion_mnist_lt/ablations/{}_resnet8_offline-ft_fashion-mnist-lt.py'
 ABLATION = (
     ('row1', 'cckd', ('cckd', )),
-    ('row2', f'{HERE}/configs/ablation_row2_cckd_supmix.py', ('cckd', 'sup_mix')),
-    ('row3', f'{HERE}/configs/ablation_row3_cckd_cckdmix.py', ('cckd', 'cckd_mix')),
-    ('row4', f'{HERE}/configs/ablation_row4_cckd_mix.py', ('cckd', 'sup_mix', 'cckd_mix')),
-    ('row5', f'{HERE}/configs/ablation_row5_cckd_mix_fi.py',
-     ('cckd', 'sup_mix', 'cckd_mix', 'fi')),
+    ('row2', ROWS.format('row2-cckd_supmix'), ('cckd', 'sup_mix')),
+    ('row3', ROWS.format('row3-cckd_cckdmix'), ('cckd', 'cckd_mix')),
+    ('row4', ROWS.format('row4-cckd_supmix_cckdmix'), ('cckd', 'sup_mix', 'cckd_mix')),
+    ('row5', ROWS.format('row5-cckd_mix_fi'), ('cckd', 'sup_mix', 'cckd_mix', 'fi')),
     ('row6', 'acckd', ('cckd', 'sup_mix', 'cckd_mix', 'fi', 'fi_mix')),
 )
 TERMS = ('cckd', 'sup_mix', 'cckd_mix', 'fi', 'fi_mix')

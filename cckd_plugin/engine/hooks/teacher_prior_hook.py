@@ -29,7 +29,7 @@ def teacher_posteriors(distiller, dataloader):
 @HOOKS.register_module()
 class TeacherPriorHook(Hook):
     """Fills ``teacher_prior`` and ``train_prior`` of a ``ClassConditionalDistiller``
-    before the first iteration (DESIGN.md section 4) and sets the epoch of a
+    before the first iteration (docs/conventions.md, section 3) and sets the epoch of a
     ``ClassBalancedPairDataset`` before every epoch.
 
     * ``teacher_prior`` (Eq. 9): mean teacher posterior over the validation

@@ -1,12 +1,11 @@
 """ClassConditionalDistiller: a student, a frozen pre-trained teacher and the
-KD / WKD / DiVE / CCKD / ACCKD objectives (DESIGN.md sections 3 and 4)."""
+KD / WKD / DiVE / CCKD / ACCKD objectives (docs/conventions.md)."""
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import torch
 import torch.nn as nn
-from mmengine.config import Config
 from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
@@ -14,15 +13,12 @@ from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from mmpretrain.registry import BATCH_AUGMENTS, MODELS
 
 from ..losses.distill_functional import check_prior
+from .distill_settings import resolve_distill
 from .image_view import ImageView
+from .model_configs import feature_dim, read_model_config, student_config
 from .pair_data_preprocessor import PairDataPreprocessor
 
-METHODS = ('kd', 'wkd', 'dive', 'cckd', 'acckd')
-ACCKD_TERMS = ('cckd', 'cckd_mix', 'sup_mix', 'fi', 'fi_mix')
-
-
-def _feature_dim(classifier: nn.Module) -> Optional[int]:
-    return getattr(getattr(classifier, 'head', None), 'in_channels', None)
+VIEW_KEYS = ('mean', 'std', 'size', 'interpolation')
 
 
 @MODELS.register_module()
@@ -30,38 +26,45 @@ class ClassConditionalDistiller(BaseModel):
     """Distil a frozen teacher into a student on long-tailed data.
 
     Training objective by ``distill['method']`` (``z``/``t``: student/teacher
-    logits, all terms batch means, each logged by name):
+    logits, all terms batch means, each logged by name; defaults of
+    :func:`resolve_distill`, the paper's Appendix C):
 
     * ``kd``: ``L_sup + KD(tau=1)``; ``wkd``: ``L_sup + WKD(tau=1)``;
     * ``dive``: ``DiVE`` alone (it holds its balanced-softmax term);
     * ``cckd``: ``L_sup + a1 * CCKD(tau=2)``;
     * ``acckd``: ``L_sup + L_sup_mix + a1 (L_cckd + L_cckd_mix) + a2 (L_fi + L_fi_mix)``
       with ``a1 = 1``, ``a2 = 2``; ``terms`` switches single terms off (the
-      paper's Table 3) and ``feature_imitation=False`` drops FI and the align
-      layer (CIFAR-100 in the paper).
+      paper's Table 3 and Figure 9) and ``feature_imitation=False`` drops FI
+      and the align layer (CIFAR-100 in the paper).
 
-    ``L_sup`` is the student head's own loss (LA by default). The teacher runs
-    in eval mode without gradients (autocast on a GPU) on its own view of the
-    same raw pixels: resized to its resolution, its mean / std. Priors
+    ``L_sup`` is the student head's own loss (LA by default). With feature
+    imitation, ``distill.align`` places the linear layer from the student's
+    feature size to the teacher's: ``'encoder'`` (default, Section 3.4) at the
+    end of the student's encoder, so the student's head reads the aligned
+    feature and the exported student keeps the layer; ``'branch'`` on a side
+    branch that only feature imitation uses. The teacher runs in eval mode
+    without gradients (autocast on a GPU) on its own view of the same raw
+    pixels: resized to its resolution (bicubic), its mean / std. Priors
     ``teacher_prior``, ``train_prior`` and ``test_prior`` are buffers, filled
     once before training by ``TeacherPriorHook`` and saved in checkpoints.
     Prediction and validation use the student alone.
 
     Args:
-        student: an MMPretrain classifier config (no data preprocessor).
+        student: an MMPretrain classifier config (no data preprocessor), or
+            the path of a config file whose ``model`` is the student.
         teacher: a teacher classifier config, or the path of a teacher config
             file (``configs/teachers/...``) whose ``model`` is used.
         teacher_ckpt: checkpoint of the teacher (``None``: the weights come
             from the teacher config itself, e.g. CLIP's pretrained tag).
         distill: ``method`` plus optional ``tau``, ``alpha1``, ``alpha2``,
-            ``terms``, ``feature_imitation``, ``dive=dict(power, alpha)``.
+            ``terms``, ``feature_imitation``, ``align``, ``dive=dict(power, alpha)``.
         priors: ``teacher`` (``'val'`` or ``'balanced_train'``), ``train``
             (``'teacher'``: Eq. 4, or ``'labels'``), ``test`` (``None``: uniform,
             or a list).
-        teacher_view: ``dict(mean, std, size)`` of the teacher input;
-            default: the teacher backbone's ``mean`` / ``std`` / ``input_size``
-            (CLIP), else the teacher's own data preprocessor, else the
-            student's statistics, at the input size.
+        teacher_view: ``dict(mean, std, size, interpolation)`` of the teacher
+            input; default: the teacher backbone's ``mean`` / ``std`` /
+            ``input_size`` (CLIP), else the teacher's own data preprocessor,
+            else the student's statistics, at the input size; bicubic.
         mix: the ``ClassBalancedMix`` config.
         data_preprocessor: the student's normalisation (``mean``, ``std``,
             ``to_rgb``), usually the config's top-level ``data_preprocessor``.
@@ -70,7 +73,7 @@ class ClassConditionalDistiller(BaseModel):
             channels-last layout (faster convolutions on CPUs and GPUs alike).
     """
 
-    def __init__(self, student: dict, teacher: Union[dict, str], distill: dict,
+    def __init__(self, student: Union[dict, str], teacher: Union[dict, str], distill: dict,
                  teacher_ckpt: Optional[str] = None, priors: Optional[dict] = None,
                  teacher_view: Optional[dict] = None,
                  mix: dict = dict(type='ClassBalancedMix', alpha=0.5, mixup_prob=0.5),
@@ -78,21 +81,18 @@ class ClassConditionalDistiller(BaseModel):
                  channels_last: bool = True, init_cfg=None):
         norm = dict(data_preprocessor or {})
         super().__init__(data_preprocessor=PairDataPreprocessor(), init_cfg=init_cfg)
-        self.method = distill.get('method')
-        if self.method not in METHODS:
-            raise ValueError(f'distill.method must be one of {METHODS}, got '
-                             f'{self.method!r}')
-        self.student = MODELS.build(student)
+        self.settings = resolve_distill(distill)
+        self.method = self.settings.method
+        self.terms = self.settings.terms
+        teacher_cfg = read_model_config(teacher, 'model.teacher')
+        student_cfg = student_config(dict(student=student, teacher=teacher_cfg,
+                                          distill=distill))
+        self.student_cfg = student_cfg
+        self.student = MODELS.build(student_cfg)
         if not hasattr(self.student.head, 'loss_module'):
             raise ValueError('model.student.head has no loss: use an MMPretrain ClsHead '
                              '(LinearClsHead, CosineClsHead, ...)')
-        if isinstance(teacher, str):
-            if not osp.isfile(teacher):
-                raise FileNotFoundError(f'model.teacher config not found: {teacher}')
-            teacher_cfg = Config.fromfile(teacher)
-            teacher = teacher_cfg.model.to_dict()
-            teacher.setdefault('data_preprocessor', teacher_cfg.get('data_preprocessor'))
-        self.teacher = MODELS.build(teacher)
+        self.teacher = MODELS.build(teacher_cfg)
         self.num_classes = self.student.head.num_classes
         if self.teacher.head.num_classes != self.num_classes:
             raise ValueError(f'teacher has {self.teacher.head.num_classes} classes but the '
@@ -109,20 +109,9 @@ class ClassConditionalDistiller(BaseModel):
 
         self.student_view = ImageView(norm.get('mean', [0.0]), norm.get('std', [1.0]),
                                       to_rgb=norm.get('to_rgb', False))
-        view = dict(teacher_view or {})
-        backbone = self.teacher.backbone
-        own = self.teacher.data_preprocessor  # the teacher config's normalisation
-        own_mean = getattr(own, 'mean', None)
-        own_std = getattr(own, 'std', None)
-        view.setdefault('mean', getattr(backbone, 'mean', None) or (
-            own_mean.flatten().tolist() if own_mean is not None else norm.get('mean', [0.0])))
-        view.setdefault('std', getattr(backbone, 'std', None) or (
-            own_std.flatten().tolist() if own_std is not None else norm.get('std', [1.0])))
-        view.setdefault('size', getattr(backbone, 'input_size', None))
-        self.teacher_view = ImageView(view['mean'], view['std'], view['size'],
-                                      to_rgb=norm.get('to_rgb', False))
+        self.teacher_view = self._build_teacher_view(teacher_view, norm)
 
-        self._setup_losses(distill)
+        self._setup_losses(teacher_cfg, student_cfg)
         self.mix = BATCH_AUGMENTS.build(mix)
         self.seed = seed
         self.set_epoch(0)
@@ -143,6 +132,27 @@ class ClassConditionalDistiller(BaseModel):
         self.register_buffer('test_prior', test.clone())
         self.register_buffer('priors_ready', torch.tensor(False))
         self.register_buffer('class_counts', None, persistent=False)
+        self._priors_checked = False
+
+    def _build_teacher_view(self, teacher_view: Optional[dict], norm: dict) -> ImageView:
+        view = dict(teacher_view or {})
+        unknown = sorted(set(view) - set(VIEW_KEYS))
+        if unknown:
+            raise ValueError(f'model.teacher_view: unknown keys {unknown}; valid keys: '
+                             f'{list(VIEW_KEYS)}')
+        backbone = self.teacher.backbone
+        own = self.teacher.data_preprocessor  # the teacher config's normalisation
+        own_mean = getattr(own, 'mean', None)
+        own_std = getattr(own, 'std', None)
+        view.setdefault('mean', getattr(backbone, 'mean', None) or (
+            own_mean.flatten().tolist() if own_mean is not None else norm.get('mean', [0.0])))
+        view.setdefault('std', getattr(backbone, 'std', None) or (
+            own_std.flatten().tolist() if own_std is not None else norm.get('std', [1.0])))
+        view.setdefault('size', getattr(backbone, 'input_size', None))
+        view.setdefault('interpolation', getattr(backbone, 'interpolation', 'bicubic'))
+        return ImageView(view['mean'], view['std'], view['size'],
+                         to_rgb=norm.get('to_rgb', False),
+                         interpolation=view['interpolation'])
 
     # -- construction ----------------------------------------------------------
     def _load_teacher(self, path: str) -> None:
@@ -166,26 +176,15 @@ class ClassConditionalDistiller(BaseModel):
                              f'{tuple(own[wrong[0]].shape)} in the model')
         load_state_dict(self.teacher, saved, strict=False, logger='silent')
 
-    def _setup_losses(self, distill: dict) -> None:
-        method = self.method
-        tau = distill.get('tau', 2.0 if method in ('cckd', 'acckd') else 1.0)
-        self.alpha1 = distill.get('alpha1', 1.0)
-        self.alpha2 = distill.get('alpha2', 2.0)
-        terms = dict.fromkeys(ACCKD_TERMS, method == 'acckd')
-        terms['cckd'] = method in ('cckd', 'acckd')
-        unknown = set(distill.get('terms', {})) - set(ACCKD_TERMS)
-        if unknown:
-            raise ValueError(f'distill.terms: unknown {sorted(unknown)}; known: '
-                             f'{ACCKD_TERMS}')
-        if method == 'acckd':
-            terms.update(distill.get('terms', {}))
-        if not distill.get('feature_imitation', True):
-            terms['fi'] = terms['fi_mix'] = False
-        self.terms = terms
+    def _setup_losses(self, teacher_cfg: dict, student_cfg: dict) -> None:
+        settings = self.settings
+        tau = settings.tau
+        self.alpha1 = settings.alpha1
+        self.alpha2 = settings.alpha2
         self.distill_loss = {
             'kd': dict(type='KDLoss', tau=tau), 'wkd': dict(type='WKDLoss', tau=tau),
-            'dive': dict(type='DiVELoss', tau=tau, **distill.get('dive', {})),
-        }.get(method)
+            'dive': dict(type='DiVELoss', tau=tau, **settings.dive),
+        }.get(settings.method)
         if self.distill_loss is not None:
             self.distill_loss = MODELS.build(self.distill_loss)
         self.cckd = MODELS.build(dict(type='CCKDLoss', tau=tau))
@@ -193,13 +192,13 @@ class ClassConditionalDistiller(BaseModel):
         self.sup_mix = MODELS.build(dict(type='SupMixLoss'))
         self.fi = MODELS.build(dict(type='FeatureImitationLoss'))
         self.align = None
-        if terms['fi'] or terms['fi_mix']:
-            d_s, d_t = _feature_dim(self.student), _feature_dim(self.teacher)
-            if d_s is None or d_t is None:
-                raise ValueError('feature imitation needs head.in_channels on the student '
-                                 'and the teacher for the align layer; set '
-                                 'distill.feature_imitation=False')
-            self.align = nn.Linear(d_s, d_t)
+        if settings.align == 'branch':
+            dims = feature_dim(student_cfg), feature_dim(teacher_cfg)
+            if None in dims:
+                raise ValueError('feature imitation needs model.student.head.in_channels and '
+                                 'model.teacher.head.in_channels for the align layer; set '
+                                 'model.distill.feature_imitation=False')
+            self.align = nn.Linear(*dims)
 
     def init_weights(self) -> None:
         """Initialise the student (and the teacher only when no ``teacher_ckpt``
@@ -219,7 +218,7 @@ class ClassConditionalDistiller(BaseModel):
     @property
     def needs_mix(self) -> bool:
         """Whether the objective uses the mixed batch (and so partner images)."""
-        return self.terms['cckd_mix'] or self.terms['sup_mix'] or self.terms['fi_mix']
+        return self.settings.needs_mix
 
     @property
     def head(self):
@@ -263,48 +262,86 @@ class ClassConditionalDistiller(BaseModel):
             return self.student.predict(self._layout(self.student_view(inputs)), data_samples)
         return self.student(self._layout(self.student_view(inputs)), mode='tensor')
 
-    def loss(self, inputs: torch.Tensor, data_samples: List, partner_inputs=None,
-             partner_data_samples=None) -> Dict[str, torch.Tensor]:
+    def loss(self, inputs: torch.Tensor, data_samples: List,
+             partner_inputs: Optional[torch.Tensor] = None,
+             partner_data_samples: Optional[List] = None,
+             mix_inputs: Optional[torch.Tensor] = None,
+             mix_data_samples: Optional[List] = None) -> Dict[str, torch.Tensor]:
+        """The training losses of one batch, by name (each a scalar).
+
+        Args:
+            inputs: raw pixels ``(B, C, H, W)`` (0-255) of the random-order batch.
+            data_samples: their ``B`` data samples (labels ``y``).
+            partner_inputs: raw pixels ``(B, C, H, W)`` of each sample's
+                class-balanced partner ``x'`` (``ClassBalancedPairDataset``);
+                needed when the objective mixes.
+            partner_data_samples: their data samples (labels ``y'``).
+            mix_inputs, mix_data_samples: the other image of each mixed pair
+                when it is not the sample itself (the pair dataset's
+                ``mix_sampling='balanced+balanced'``).
+        """
+        terms = self.terms
         labels = torch.cat([s.gt_label for s in data_samples]).to(inputs.device)
+        if self.settings.needs_priors:
+            self._check_priors()
         needs_mix = self.needs_mix
         if needs_mix and partner_inputs is None:
             raise ValueError(f"distill.method='{self.method}' needs partner images: use "
                              f"ClassBalancedPairDataset as train_dataloader.dataset")
         batch = inputs
         if needs_mix:
-            mixed, _, _ = self.mix(inputs, partner_inputs, self.rng)
+            # x_mix = lambda x' + (1 - lambda) x (or cutmix), lambda >= 0.5 (Algorithm 1)
+            base = inputs if mix_inputs is None else mix_inputs
+            base_labels = labels if mix_data_samples is None else torch.cat(
+                [s.gt_label for s in mix_data_samples]).to(inputs.device)
+            mixed, _, _ = self.mix(base, partner_inputs, self.rng)
             batch = torch.cat([inputs, mixed])
         t_logits, t_feats = self.teacher_forward(batch)
         s_logits, s_feats = self.student_forward(batch)
         n = inputs.size(0)
         z, t = s_logits[:n], t_logits[:n]
         losses = {}
-        if self.method != 'dive':  # the student head's own (supervised) loss
+        if terms['sup']:  # the student head's own (supervised) loss
             losses['loss_sup'] = self.student.head.loss_module(z, labels, avg_factor=n)
         if self.method in ('wkd', 'dive'):
             losses[f'loss_{self.method}'] = self.distill_loss(z, t, labels,
                                                               self._counts(z))
         elif self.method == 'kd':
             losses['loss_kd'] = self.distill_loss(z, t)
-        if self.terms['cckd']:
+        if terms['cckd']:
             losses['loss_cckd'] = self.alpha1 * self.cckd(
                 z, t, self.teacher_prior, self.train_prior, self.test_prior)
         if needs_mix:
             z_mix, t_mix = s_logits[n:], t_logits[n:]
-            labels_a = torch.cat([s.gt_label for s in partner_data_samples]).to(z.device)
-            if self.terms['sup_mix']:
-                losses['loss_sup_mix'] = self.sup_mix(z_mix, t_mix, labels_a, labels)
-            if self.terms['cckd_mix']:
+            partner_labels = torch.cat([s.gt_label for s in partner_data_samples]).to(
+                z.device)
+            if terms['sup_mix']:
+                losses['loss_sup_mix'] = self.sup_mix(z_mix, t_mix, partner_labels,
+                                                      base_labels)
+            if terms['cckd_mix']:
                 losses['loss_cckd_mix'] = self.alpha1 * self.cckd_mix(
                     z_mix, t_mix, self.teacher_prior)
-        if self.align is not None:
-            aligned = self.align(s_feats[-1])
-            if self.terms['fi']:
+        if self.settings.feature_imitation:
+            # g_s(x): the aligned student feature, through the student's encoder
+            # ('encoder') or the side branch ('branch'); Eq. 15
+            student_feats = s_feats[-1] if self.align is None else self.align(s_feats[-1])
+            if terms['fi']:
                 losses['loss_fi'] = self.alpha2 * self.fi(
-                    aligned[:n], t_feats[:n], labels, self._counts(z))
-            if self.terms['fi_mix'] and needs_mix:
-                losses['loss_fi_mix'] = self.alpha2 * self.fi(aligned[n:], t_feats[n:])
+                    student_feats[:n], t_feats[:n], labels, self._counts(z))
+            if terms['fi_mix'] and needs_mix:
+                losses['loss_fi_mix'] = self.alpha2 * self.fi(student_feats[n:],
+                                                              t_feats[n:])
         return losses
+
+    def _check_priors(self) -> None:
+        """CCKD needs estimated priors; uniform stand-ins would train silently wrong."""
+        if self._priors_checked:
+            return
+        if not bool(self.priors_ready):
+            raise RuntimeError(f"model.distill.method='{self.method}' needs the teacher and "
+                               "training priors, but none were estimated: add "
+                               "dict(type='TeacherPriorHook') to custom_hooks")
+        self._priors_checked = True
 
     def _counts(self, like: torch.Tensor) -> torch.Tensor:
         if self.class_counts is None:

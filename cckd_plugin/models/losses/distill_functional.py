@@ -1,4 +1,4 @@
-"""Shared pieces of the distillation losses (DESIGN.md section 4)."""
+"""Shared pieces of the distillation losses (docs/conventions.md, section 2)."""
 from typing import Optional
 
 import torch

@@ -1,13 +1,17 @@
 # CIFAR-100-LT (ratio 100): 10,847 training images, 500 down to 5 per class;
-# evaluated on the balanced 10,000-image test split.
+# evaluated on the balanced 10,000-image test split. As Cao et al. 2019 (LDAM-DRW,
+# which the paper follows): the same training images (ldam_subset, seed 0 as their
+# rand_number), random 32-px crops of the 4-px padded image and horizontal flips,
+# normalised with the statistics their cifar_train.py uses for CIFAR-100 too.
 dataset_type = 'CIFAR100LT'
 data_root = 'data/cifar100'
-lt_profile = dict(imbalance_ratio=100, seed=0)
+lt_profile = dict(imbalance_ratio=100, seed=0, ldam_subset=True)
 
 data_preprocessor = dict(
     num_classes=100,
-    mean=[129.304, 124.070, 112.434],
-    std=[68.170, 65.392, 70.418],
+    # LDAM-DRW: Normalize((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)), x 255
+    mean=[125.307, 122.961, 113.8575],
+    std=[51.5865, 50.847, 51.255],
     to_rgb=False,
 )
 

@@ -1,4 +1,7 @@
 # iNaturalist 2018 seen by a CLIP teacher: 224-px crops, CLIP's mean / std, batch 128.
+# The zero-shot head and the text-feature head initialisation need the species
+# names: data/inat2018/iNaturalist18_classnames.txt, one name per line in label order
+# (e.g. the "name" fields of LIFT's datasets/iNaturalist18/categories.json).
 _base_ = ['../datasets/inat2018.py']
 
 data_preprocessor = dict(
@@ -19,6 +22,7 @@ test_pipeline = [
     dict(type='CenterCrop', crop_size=224),
     dict(type='PackInputs'),
 ]
-train_dataloader = dict(batch_size=128, dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(batch_size=128, dataset=dict(pipeline=test_pipeline))
-test_dataloader = dict(batch_size=128, dataset=dict(pipeline=test_pipeline))
+names = dict(classnames_file='iNaturalist18_classnames.txt')
+train_dataloader = dict(batch_size=128, dataset=dict(pipeline=train_pipeline, **names))
+val_dataloader = dict(batch_size=128, dataset=dict(pipeline=test_pipeline, **names))
+test_dataloader = dict(batch_size=128, dataset=dict(pipeline=test_pipeline, **names))

@@ -1,13 +1,4 @@
-# CCKD: ResNet-8 student, the offline teacher's NCM form (class means over the
-# long-tailed training split, built by TeacherHeadHook), Fashion-MNIST-LT.
-_base_ = ['../../_base_/distill/fmnist_offline-ft_teacher.py']
+# CCKD: ResNet-8 student, offline ResNet-20 teacher's NCM form, Fashion-MNIST-LT.
+_base_ = ['../../_base_/distill/fashion_mnist_lt/resnet8_offline-ncm.py']
 
-model = dict(
-    teacher='configs/teachers/ncm_offline-resnet20_fashion-mnist-lt.py',
-    distill=dict(method='cckd'),
-)
-custom_hooks = [
-    dict(type='ClassCountsHook'),
-    dict(type='TeacherHeadHook'),
-    dict(type='TeacherPriorHook'),
-]
+model = dict(distill=dict(method='cckd'))

@@ -1,4 +1,4 @@
-# WKD: ResNet-8 student, offline fine-tuned ResNet-20 teacher, Fashion-MNIST-LT.
-_base_ = ['../../_base_/distill/fmnist_offline-ft_teacher.py']
+# WKD: ResNet-8 student, offline ResNet-20 teacher (its fine-tuned head), Fashion-MNIST-LT.
+_base_ = ['../../_base_/distill/fashion_mnist_lt/resnet8_offline-ft.py']
 
 model = dict(distill=dict(method='wkd'))

@@ -1,6 +1,4 @@
 # ACCKD: ResNet-18 student, CLIP ViT-B/16 AdaptFormer + LA teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt_resnet18.py']
+_base_ = ['../../_base_/distill/imagenet_lt/resnet18_af-la.py']
 
-model = dict(
-    distill=dict(method='acckd'),
-)
+model = dict(distill=dict(method='acckd'))

@@ -1,8 +1,4 @@
 # ACCKD: ResNet-18 student, CLIP ViT-B/16 NCM teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt_resnet18.py']
+_base_ = ['../../_base_/distill/imagenet_lt/resnet18_ncm.py']
 
-model = dict(
-    teacher='configs/teachers/clip-vitb16_ncm_imagenet-lt.py',
-    teacher_ckpt=None,  # CLIP's pretrained weights; the head is built by TeacherHeadHook
-    distill=dict(method='acckd'),
-)
+model = dict(distill=dict(method='acckd'))

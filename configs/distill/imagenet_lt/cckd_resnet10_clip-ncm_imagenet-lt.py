@@ -1,10 +1,4 @@
 # CCKD: ResNet-10 student, CLIP ViT-B/16 NCM teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt_resnet18.py']
+_base_ = ['../../_base_/distill/imagenet_lt/resnet10_ncm.py']
 
-model = dict(
-    student=dict(backbone=dict(_delete_=True, type='ResNet10', depth=10, num_stages=4,
-                                 out_indices=(3, ), style='pytorch')),
-    teacher='configs/teachers/clip-vitb16_ncm_imagenet-lt.py',
-    teacher_ckpt=None,  # CLIP's pretrained weights; the head is built by TeacherHeadHook
-    distill=dict(method='cckd'),
-)
+model = dict(distill=dict(method='cckd'))

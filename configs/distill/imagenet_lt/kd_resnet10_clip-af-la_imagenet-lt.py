@@ -1,8 +1,4 @@
 # KD: ResNet-10 student, CLIP ViT-B/16 AdaptFormer + LA teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt_resnet18.py']
+_base_ = ['../../_base_/distill/imagenet_lt/resnet10_af-la.py']
 
-model = dict(
-    student=dict(backbone=dict(_delete_=True, type='ResNet10', depth=10, num_stages=4,
-                                 out_indices=(3, ), style='pytorch')),
-    distill=dict(method='kd'),
-)
+model = dict(distill=dict(method='kd'))

@@ -1,8 +1,4 @@
 # KD: ResNet-18 student, CLIP ViT-B/16 zero-shot teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt_resnet18.py']
+_base_ = ['../../_base_/distill/imagenet_lt/resnet18_zero-shot.py']
 
-model = dict(
-    teacher='configs/teachers/clip-vitb16_zero-shot_imagenet-lt.py',
-    teacher_ckpt=None,  # CLIP's pretrained weights; the head is built by TeacherHeadHook
-    distill=dict(method='kd'),
-)
+model = dict(distill=dict(method='kd'))

@@ -1,9 +1,4 @@
 # WKD: ResNet-34 student, CLIP ViT-B/16 NCM teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt_resnet18.py']
+_base_ = ['../../_base_/distill/imagenet_lt/resnet34_ncm.py']
 
-model = dict(
-    student=dict(backbone=dict(depth=34)),
-    teacher='configs/teachers/clip-vitb16_ncm_imagenet-lt.py',
-    teacher_ckpt=None,  # CLIP's pretrained weights; the head is built by TeacherHeadHook
-    distill=dict(method='wkd'),
-)
+model = dict(distill=dict(method='wkd'))

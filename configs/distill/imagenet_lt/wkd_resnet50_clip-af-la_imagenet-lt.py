@@ -1,7 +1,4 @@
 # WKD: ResNet-50 student, CLIP ViT-B/16 AdaptFormer + LA teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt_resnet18.py']
+_base_ = ['../../_base_/distill/imagenet_lt/resnet50_af-la.py']
 
-model = dict(
-    student=dict(backbone=dict(depth=50), head=dict(in_channels=2048)),
-    distill=dict(method='wkd'),
-)
+model = dict(distill=dict(method='wkd'))

@@ -1,0 +1,26 @@
+# Distillation on Fashion-MNIST-LT, the offline benchmark: the Fashion-MNIST-LT data
+# and the baselines' schedule (batch 64, 30 epochs, SGD lr 0.05, cosine), ACCKD by
+# default; tau, a1 and a2 are the distiller's defaults (docs/conventions.md). The
+# teacher prior is estimated on the balanced `val` split. The student and the
+# offline teacher come from configs/_base_/distill/fashion_mnist_lt/.
+_base_ = [
+    '../datasets/fashion_mnist_lt.py',
+    '../schedules/fmnist_lt_30e.py',
+    '../default_runtime.py',
+]
+
+model = dict(
+    type='ClassConditionalDistiller',
+    distill=dict(method='acckd'),
+    priors=dict(teacher='val', train='teacher', test=None),
+)
+train_dataloader = dict(
+    dataset=dict(_delete_=True, type='ClassBalancedPairDataset', seed=0,
+                 dataset={{_base_.train_dataloader.dataset}}),
+    persistent_workers=False,
+)
+custom_hooks = [
+    dict(type='ClassCountsHook'),
+    dict(type='TeacherHeadHook'),  # the NCM teacher: build or load its class means
+    dict(type='TeacherPriorHook'),
+]

@@ -1,0 +1,11 @@
+# Fashion-MNIST-LT: the ResNet-8 student of the LA baseline (the same network, declared
+# once in configs/baselines/) and the offline ResNet-20 teacher (its fine-tuned head).
+_base_ = ['../fashion_mnist_lt.py']
+
+model = dict(
+    student='{{fileDirname}}/../../../baselines/la_resnet8_fashion-mnist-lt.py',
+    teacher='{{fileDirname}}/../../../teachers/'
+            'offline_resnet20_fashion-mnist-pool.py',
+    # trained by tools/train.py on the teacher config (make demo)
+    teacher_ckpt='work_dirs/offline_resnet20_fashion-mnist-pool/epoch_6.pth',
+)

@@ -1,0 +1,11 @@
+# ImageNet-LT: the ResNet-50 student of the LA baseline (the same network, declared
+# once in configs/baselines/) and the CLIP ViT-B/16 AdaptFormer + LA teacher.
+_base_ = ['../imagenet_lt.py']
+
+model = dict(
+    student='{{fileDirname}}/../../../baselines/la_resnet50_imagenet-lt.py',
+    teacher='{{fileDirname}}/../../../teachers/'
+            'clip-vitb16_adaptformer_la_imagenet-lt.py',
+    # trained by tools/train.py on the teacher config
+    teacher_ckpt='work_dirs/clip-vitb16_adaptformer_la_imagenet-lt/epoch_10.pth',
+)

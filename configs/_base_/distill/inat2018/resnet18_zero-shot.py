@@ -1,0 +1,11 @@
+# iNaturalist 2018: the ResNet-18 student of the LA baseline (the same network, declared
+# once in configs/baselines/) and the CLIP ViT-B/16 zero-shot teacher.
+_base_ = ['../inat2018.py']
+
+model = dict(
+    student='{{fileDirname}}/../../../baselines/la_resnet18_inat2018.py',
+    teacher='{{fileDirname}}/../../../teachers/'
+            'clip-vitb16_zero-shot_inat2018.py',
+    # None: CLIP's pretrained tower; TeacherHeadHook builds the head
+    teacher_ckpt=None,
+)

@@ -1,0 +1,8 @@
+# Table 6: ACCKD with LADE (Hong et al. 2021) as L_sup: ResNet-8 student of the
+# LADE baseline, offline fine-tuned ResNet-20 teacher, Fashion-MNIST-LT.
+_base_ = ['../../../_base_/distill/fashion_mnist_lt/resnet8_offline-ft.py']
+
+model = dict(
+    student='{{fileDirname}}/../../../baselines/lade_resnet8_fashion-mnist-lt.py',
+    distill=dict(method='acckd'),
+)

@@ -1,0 +1,8 @@
+# Table 6: CCKD with CDT (Ye et al. 2020) as L_sup: ResNet-18 student of the
+# CDT baseline, CLIP ViT-B/16 NCM teacher, ImageNet-LT.
+_base_ = ['../../../_base_/distill/imagenet_lt/resnet18_ncm.py']
+
+model = dict(
+    student='{{fileDirname}}/../../../baselines/cdt_resnet18_imagenet-lt.py',
+    distill=dict(method='cckd'),
+)

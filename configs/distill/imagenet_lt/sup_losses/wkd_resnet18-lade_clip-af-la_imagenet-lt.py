@@ -1,0 +1,8 @@
+# Table 6: WKD with LADE (Hong et al. 2021) as L_sup: ResNet-18 student of the
+# LADE baseline, CLIP ViT-B/16 AdaptFormer + LA teacher, ImageNet-LT.
+_base_ = ['../../../_base_/distill/imagenet_lt/resnet18_af-la.py']
+
+model = dict(
+    student='{{fileDirname}}/../../../baselines/lade_resnet18_imagenet-lt.py',
+    distill=dict(method='wkd'),
+)
