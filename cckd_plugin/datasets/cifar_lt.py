@@ -6,11 +6,13 @@ from mmengine.fileio import exists, join_path
 from mmpretrain.datasets import CIFAR10, CIFAR100
 from mmpretrain.registry import DATASETS
 
+from .batched_pipeline import InMemoryBatchMixin
 from .long_tail_profile import long_tail_counts, select_long_tail
 
 
-class _CifarLTMixin:
-    """Subsamples the ``train`` split with the exponential profile.
+class _CifarLTMixin(InMemoryBatchMixin):
+    """Subsamples the ``train`` split with the exponential profile; batches run
+    through the batched form of the pipeline (the images are in memory).
 
     The ``test`` split is left untouched; its ``class_counts`` still report the
     training profile so that a test-only run knows the shot groups.

@@ -1,11 +1,15 @@
 """Pairs every training sample with a class-balanced partner (ACCKD's D_mix)."""
-from typing import List, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 from mmengine.dataset import BaseDataset
 from mmpretrain.registry import DATASETS
 
-from .class_counts import get_class_counts
+from .batched_pipeline import fetch_batch
+from .class_counts import dataset_labels, get_class_counts
+
+#: draw streams of the per-epoch partner tables
+_PARTNER, _SECOND_PARTNER, _RANDOM_PARTNER = 0, 1, 2
 
 
 @DATASETS.register_module()
@@ -14,16 +18,18 @@ class ClassBalancedPairDataset:
     class-balanced: a class uniformly among the non-empty ones, then an
     instance of it uniformly.
 
-    The partner of ``i`` is a function of ``(seed, epoch, i)`` only, so runs,
-    resumes and DDP ranks (which own disjoint indices) draw reproducibly, and
-    together the ranks draw exactly what one process would. Call
-    :meth:`set_epoch` before each epoch (the distiller's hook does); with
-    dataloader workers keep ``persistent_workers=False`` so that they see it.
+    The partner of ``i`` is a function of ``(seed, epoch, i)`` only (one table
+    per epoch for every index), so runs, resumes and DDP ranks (which own
+    disjoint indices) draw reproducibly, and together the ranks draw exactly
+    what one process would. :meth:`set_epoch` selects the epoch
+    (``EpochSeedHook`` calls it before every training epoch); with data-loader
+    workers keep ``persistent_workers=False`` so that they see it.
 
     Returned item: the wrapped item's keys plus ``partner_inputs`` and
     ``partner_data_samples``; without them when ``with_partner`` is False (set
     by ``TeacherPriorHook`` for objectives that do not mix, so no partner image
-    is decoded in vain).
+    is decoded in vain). A loader fetches whole batches (``__getitems__``), so
+    an in-memory dataset augments them batched.
 
     ``mix_sampling`` chooses the two samplers of a mixed pair (the paper's
     Appendix E / Figure 7): ``'random+balanced'`` (ACCKD: the sample itself
@@ -34,7 +40,8 @@ class ClassBalancedPairDataset:
     sample still feeds the losses on real data).
 
     Args:
-        dataset: the long-tailed training set or its config.
+        dataset: the long-tailed training set or its config (any dataset that
+            gives its labels, mmengine's wrappers included).
         seed: seed of the partner draws.
         mix_sampling: one of :attr:`MIX_SAMPLINGS`.
     """
@@ -51,13 +58,18 @@ class ClassBalancedPairDataset:
         self.seed = int(seed)
         self.epoch = 0
         self.with_partner = True
-        labels = np.asarray(self.dataset.get_gt_labels(), dtype=np.int64)
-        counts = get_class_counts(self.dataset)
-        self.members: List[np.ndarray] = [np.flatnonzero(labels == c)
-                                          for c in range(len(counts))]
-        self.classes = np.asarray([c for c, m in enumerate(self.members) if len(m)])
-        if not len(self.classes):
-            raise ValueError('ClassBalancedPairDataset: the wrapped dataset is empty')
+        self.labels = dataset_labels(self.dataset)
+        if self.labels is None or not len(self.labels):
+            raise ValueError('ClassBalancedPairDataset: the wrapped dataset is empty or '
+                             'gives no labels')
+        num_classes = len((getattr(self.dataset, 'metainfo', None) or {}).get('classes')
+                          or []) or int(self.labels.max()) + 1
+        self.sizes = np.bincount(self.labels, minlength=num_classes)
+        self.order = np.argsort(self.labels, kind='stable')  # indices grouped by class
+        self.starts = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
+        self.classes = np.flatnonzero(self.sizes)
+        self._tables: Dict[int, np.ndarray] = {}
+        self._tables_epoch: Optional[int] = None
 
     @property
     def metainfo(self) -> dict:
@@ -65,43 +77,66 @@ class ClassBalancedPairDataset:
 
     @property
     def class_counts(self) -> List[int]:
-        return [len(m) for m in self.members]
+        """Training images per class of the wrapped dataset (through mmengine's
+        repeating wrappers: the images, not how often they are served)."""
+        return get_class_counts(self.dataset)
 
     def get_gt_labels(self) -> np.ndarray:
-        return self.dataset.get_gt_labels()
+        return self.labels.copy()
 
-    def set_epoch(self, epoch: int) -> None:
+    def set_epoch(self, epoch: int, seed: Optional[int] = None) -> None:
+        """Select the epoch's partners (and the wrapped dataset's augmentation
+        draws, seeded with ``seed``)."""
         self.epoch = int(epoch)
+        if hasattr(self.dataset, 'set_epoch'):
+            self.dataset.set_epoch(epoch, seed)
+
+    def _table(self, stream: int) -> np.ndarray:
+        """This epoch's partner of every index ``(N,)`` for a draw stream."""
+        if self._tables_epoch != self.epoch:
+            self._tables, self._tables_epoch = {}, self.epoch
+        if stream not in self._tables:
+            rng = np.random.default_rng([self.seed, self.epoch, stream])
+            n = len(self.labels)
+            if stream == _RANDOM_PARTNER:
+                table = rng.integers(0, n, n)
+            else:  # a class uniformly among the non-empty ones, then one of its images
+                cls = self.classes[rng.integers(0, len(self.classes), n)]
+                pos = np.floor(rng.random(n) * self.sizes[cls]).astype(np.int64)
+                table = self.order[self.starts[cls] + pos]
+            self._tables[stream] = table
+        return self._tables[stream]
 
     def partner_index(self, idx: int, draw: int = 0) -> int:
         """Index of the class-balanced partner of sample ``idx`` in this epoch
         (``draw=1``: the second, independent one of ``'balanced+balanced'``)."""
-        key = [self.seed, self.epoch, int(idx)] + ([draw] if draw else [])
-        rng = np.random.default_rng(key)
-        cls = self.classes[rng.integers(len(self.classes))]
-        members = self.members[cls]
-        return int(members[rng.integers(len(members))])
+        return int(self._table(_SECOND_PARTNER if draw else _PARTNER)[int(idx)])
 
     def random_index(self, idx: int) -> int:
         """Index of a partner drawn uniformly over the training images."""
-        rng = np.random.default_rng([self.seed, self.epoch, int(idx)])
-        return int(rng.integers(len(self.dataset)))
+        return int(self._table(_RANDOM_PARTNER)[int(idx)])
 
     def __len__(self) -> int:
         return len(self.dataset)
 
     def __getitem__(self, idx: int) -> dict:
-        item = dict(self.dataset[idx])
+        return self.__getitems__([idx])[0]
+
+    def __getitems__(self, indices: Sequence[int]) -> List[dict]:
+        """The items of a batch of indices, each with its partner(s)."""
+        indices = np.asarray(indices, dtype=np.int64)
+        items = [dict(item) for item in fetch_batch(self.dataset, indices, role=0)]
         if not self.with_partner:
-            return item
-        if self.mix_sampling == 'random+random':
-            partner = self.dataset[self.random_index(idx)]
-        else:
-            partner = self.dataset[self.partner_index(idx)]
-        item['partner_inputs'] = partner['inputs']
-        item['partner_data_samples'] = partner['data_samples']
+            return items
+        stream = _RANDOM_PARTNER if self.mix_sampling == 'random+random' else _PARTNER
+        partners = fetch_batch(self.dataset, self._table(stream)[indices], role=1)
+        for item, partner in zip(items, partners):
+            item['partner_inputs'] = partner['inputs']
+            item['partner_data_samples'] = partner['data_samples']
         if self.mix_sampling == 'balanced+balanced':
-            other = self.dataset[self.partner_index(idx, draw=1)]
-            item['mix_inputs'] = other['inputs']
-            item['mix_data_samples'] = other['data_samples']
-        return item
+            others = fetch_batch(self.dataset, self._table(_SECOND_PARTNER)[indices],
+                                 role=2)
+            for item, other in zip(items, others):
+                item['mix_inputs'] = other['inputs']
+                item['mix_data_samples'] = other['data_samples']
+        return items

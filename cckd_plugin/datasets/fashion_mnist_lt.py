@@ -19,6 +19,7 @@ from mmpretrain.datasets.categories import FASHIONMNIST_CATEGORITES
 from mmpretrain.datasets.utils import download_and_extract_archive
 from mmpretrain.registry import DATASETS
 
+from .batched_pipeline import InMemoryBatchMixin
 from .long_tail_profile import long_tail_counts, select_long_tail
 
 DEBIAN_DIR = '/usr/share/datasets/fashion-mnist'
@@ -92,8 +93,11 @@ def find_fashion_mnist(data_root: str, download: bool,
 
 
 @DATASETS.register_module()
-class FashionMNISTLT(BaseDataset):
+class FashionMNISTLT(InMemoryBatchMixin, BaseDataset):
     """Long-tailed Fashion-MNIST with disjoint ``val`` and ``pool`` splits.
+
+    The images are in memory, so a loader's batches run through the batched
+    form of the pipeline (:class:`~cckd_plugin.datasets.batched_pipeline.BatchedPipeline`).
 
     Args:
         data_root: folder with the IDX files (raw or ``.gz``); Debian's

@@ -6,6 +6,8 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmpretrain.registry import DATASETS
 
+from .batched_pipeline import fetch_batch
+from .class_counts import dataset_labels
 from .long_tail_profile import select_long_tail
 
 
@@ -46,12 +48,6 @@ class LongTailDataset:
     def metainfo(self) -> dict:
         return copy.deepcopy(self._metainfo)
 
-    def _labels(self) -> np.ndarray:
-        if hasattr(self.dataset, 'get_gt_labels'):
-            return np.asarray(self.dataset.get_gt_labels(), dtype=np.int64)
-        return np.asarray([self.dataset.get_cat_ids(i)[0]
-                           for i in range(len(self.dataset))], dtype=np.int64)
-
     def full_init(self) -> None:
         if self._fully_initialized:
             return
@@ -61,7 +57,9 @@ class LongTailDataset:
         if classes is None:
             raise ValueError('LongTailDataset: the wrapped dataset has no '
                              "metainfo['classes']")
-        labels = self._labels()
+        labels = dataset_labels(self.dataset)
+        if labels is None:
+            raise ValueError('LongTailDataset: the wrapped dataset gives no labels')
         try:
             chosen = select_long_tail(labels, len(classes), self.imbalance_ratio,
                                       self.n_max, self.seed)
@@ -93,6 +91,19 @@ class LongTailDataset:
     def __getitem__(self, idx: int) -> dict:
         self.full_init()
         return self.dataset[int(self.indices[idx])]
+
+    def fetch_batch(self, indices, role: int = 0) -> List[dict]:
+        """Items of ``indices``, batched when the wrapped dataset can."""
+        self.full_init()
+        return fetch_batch(self.dataset, self.indices[np.asarray(indices, dtype=np.int64)],
+                           role)
+
+    def __getitems__(self, indices) -> List[dict]:
+        return self.fetch_batch(indices)
+
+    def set_epoch(self, epoch: int, seed=None) -> None:
+        if hasattr(self.dataset, 'set_epoch'):
+            self.dataset.set_epoch(epoch, seed)
 
     def __len__(self) -> int:
         self.full_init()

@@ -49,6 +49,24 @@ ABLATION = (
     ('row6', 'acckd', ('cckd', 'sup_mix', 'cckd_mix', 'fi', 'fi_mix')),
 )
 TERMS = ('cckd', 'sup_mix', 'cckd_mix', 'fi', 'fi_mix')
+ABL = 'configs/distill/fashion_mnist_lt/ablations/{}_resnet8_offline-ft_fashion-mnist-lt.py'
+# the paper's other experiments, fine-tuned teacher (tag, label, config)
+EXTRA = (
+    ('acckd-align-branch', 'ACCKD, align layer on a side branch',
+     ABL.format('acckd-align-branch')),
+    ('fig7-random-random', 'two random samplers', ABL.format('fig7-random-random_acckd')),
+    ('fig7-balanced-balanced', 'two class-balanced samplers',
+     ABL.format('fig7-balanced-balanced_acckd')),
+    *[(f'fig8-tau{t}', f'tau = {t}', ABL.format(f'fig8-tau{t}_acckd')) for t in (1, 4, 8, 10)],
+    ('fig9-synthetic-only', 'synthetic data only (L_sup_mix + L_cckd_mix)',
+     ABL.format('fig9-synthetic-only')),
+    ('cdt', 'CDT', 'configs/baselines/cdt_resnet8_fashion-mnist-lt.py'),
+    ('lade', 'LADE', 'configs/baselines/lade_resnet8_fashion-mnist-lt.py'),
+    ('acckd-cdt', 'ACCKD with CDT as L_sup',
+     'configs/distill/fashion_mnist_lt/ablations/acckd_resnet8-cdt_offline-ft_fashion-mnist-lt.py'),
+    ('acckd-lade', 'ACCKD with LADE as L_sup',
+     'configs/distill/fashion_mnist_lt/ablations/acckd_resnet8-lade_offline-ft_fashion-mnist-lt.py'),
+)
 
 
 class Run:
@@ -67,6 +85,8 @@ def student_runs() -> List[Run]:
                             DISTILL.format(method=method, teacher=teacher), True))
     for row, config, _ in ABLATION[1:-1]:
         runs.append(Run(f'ablation-{row}', f'Table 3 {row}', config, True))
+    for tag, label, config in EXTRA:
+        runs.append(Run(tag, label, config, not config.startswith('configs/baselines')))
     return runs
 
 
@@ -115,13 +135,32 @@ def teachers(args) -> Dict[str, dict]:
     return results
 
 
-def summarise(per_seed: Dict[int, dict]) -> dict:
+def summarise(per_seed: Dict[int, dict], split: str = 'test') -> dict:
+    """Mean and sample standard deviation over seeds of each shot group, and of
+    ``mean``: the average of many, medium and few (the paper's Figures 7-8)."""
     summary = {}
-    for k in KEYS:
-        values = [r['test'][k] for r in per_seed.values()]
+    for k in KEYS + ('mean', ):
+        values = [statistics.fmean(r[split][g] for g in KEYS[:3]) if k == 'mean'
+                  else r[split][k] for r in per_seed.values() if r.get(split)]
+        if not values:
+            continue
         summary[k] = dict(mean=statistics.fmean(values),
                           std=statistics.stdev(values) if len(values) > 1 else 0.0)
     return summary
+
+
+def group_table(title: str, note: str, rows, runs: dict, with_val: bool = False) -> List[str]:
+    """One Markdown table: a row per (label, tag), test shot groups and their mean."""
+    head = ['many', 'med.', 'few', 'all', 'mean'] + (['val all'] if with_val else [])
+    lines = ['', f'## {title}', '', note, '', '| Run | ' + ' | '.join(head) + ' |',
+             '|---|' + '---:|' * len(head)]
+    for label, tag in rows:
+        test = runs[tag]['summary']
+        cells = [cell(test[k]) for k in KEYS + ('mean', )]
+        if with_val:
+            cells.append(cell(summarise(runs[tag]['seeds'], 'val')['all']))
+        lines.append(f'| {label} | ' + ' | '.join(cells) + ' |')
+    return lines
 
 
 def cell(stat: dict) -> str:
@@ -163,7 +202,35 @@ def write_tables(results: dict, out_dir: str) -> None:
         lines.append(f'| {row} | {marks} | {cell(summary["few"])} | '
                      f'{cell(summary["all"])} |')
     lines += ['', 'Every row also trains with L_sup (the logit-adjusted loss). Row 1 is '
-              'the CCKD run and row 6 the ACCKD run of the table above.', '']
+              'the CCKD run and row 6 the ACCKD run of the table above.']
+    ft = 'Fine-tuned teacher; test split (mean = the average of many, medium and few).'
+    lines += group_table(
+        'Align layer (Section 3.4)', ft + ' `encoder`: the layer ends the student\'s '
+        'encoder and its head reads the aligned feature (the default); `branch`: only '
+        'feature imitation uses it. val all: the last validation of each run.',
+        [('ACCKD, align in the encoder', 'acckd-ft'),
+         ('ACCKD, align on a side branch', 'acckd-align-branch')], runs, with_val=True)
+    lines += group_table(
+        'Samplers of the mixed pairs (Figure 7)', ft,
+        [('random + class-balanced (ACCKD)', 'acckd-ft'),
+         ('random + random', 'fig7-random-random'),
+         ('class-balanced + class-balanced', 'fig7-balanced-balanced')], runs)
+    lines += group_table(
+        'Distillation temperature (Figure 8)', ft + ' ACCKD at each tau.',
+        [(f'tau = {t}', 'acckd-ft' if t == 2 else f'fig8-tau{t}') for t in (1, 2, 4, 8, 10)],
+        runs)
+    lines += group_table(
+        'Real and synthetic data (Figure 9)', ft,
+        [('real data only (L_sup + L_cckd: CCKD)', 'cckd-ft'),
+         ('synthetic data only (L_sup_mix + L_cckd_mix)', 'fig9-synthetic-only'),
+         ('both (ACCKD)', 'acckd-ft')], runs)
+    lines += group_table(
+        'Other supervised losses (Table 6)', ft + ' The baseline and ACCKD with the same '
+        'L_sup (and the same student network).',
+        [('LA', 'la'), ('ACCKD with LA', 'acckd-ft'), ('CDT', 'cdt'),
+         ('ACCKD with CDT', 'acckd-cdt'), ('LADE', 'lade'), ('ACCKD with LADE', 'acckd-lade')],
+        runs)
+    lines.append('')
     with open(osp.join(out_dir, 'results.md'), 'w') as f:
         f.write('\n'.join(lines))
     with open(osp.join(out_dir, 'results.json'), 'w') as f:

@@ -29,8 +29,7 @@ def teacher_posteriors(distiller, dataloader):
 @HOOKS.register_module()
 class TeacherPriorHook(Hook):
     """Fills ``teacher_prior`` and ``train_prior`` of a ``ClassConditionalDistiller``
-    before the first iteration (docs/conventions.md, section 3) and sets the epoch of a
-    ``ClassBalancedPairDataset`` before every epoch.
+    before the first iteration (docs/conventions.md, section 3).
 
     * ``teacher_prior`` (Eq. 9): mean teacher posterior over the validation
       split; without one (or with ``priors.teacher='balanced_train'``) the mean
@@ -94,7 +93,3 @@ class TeacherPriorHook(Hook):
         model.set_priors(teacher_prior, train_prior / train_prior.sum())
         model.train(was_training)
 
-    def before_train_epoch(self, runner) -> None:
-        dataset = runner.train_dataloader.dataset
-        if hasattr(dataset, 'set_epoch'):
-            dataset.set_epoch(runner.epoch)
