@@ -359,3 +359,80 @@ def test_balanced_pairs_mix_the_second_draw_not_the_sample(monkeypatch):
     expected, _, _ = model.mix(m, p, np.random.default_rng([model.seed, 3, 0]))
     torch.testing.assert_close(seen[0][:6], x)
     torch.testing.assert_close(seen[0][6:], expected)
+
+
+def test_teacher_autocast_is_a_setting_tested_on_cpu():
+    """bf16 autocast of the teacher on the CPU: finite logits close to fp32, fp32
+    losses, and the teacher bit-identical after training steps."""
+    torch.manual_seed(0)
+    fp32 = ready(build(distill=dict(method='acckd'), teacher_precision='fp32'))
+    bf16 = ready(build(distill=dict(method='acckd'), teacher_precision='bf16'))
+    bf16.load_state_dict(fp32.state_dict())
+    assert fp32.teacher_autocast_dtype(torch.device('cpu')) is None
+    assert bf16.teacher_autocast_dtype(torch.device('cpu')) == torch.bfloat16
+    auto = build(distill=dict(method='kd'))
+    assert auto.teacher_autocast_dtype(torch.device('cpu')) is None  # 'auto': fp32 on CPU
+    x, samples = batch_of(n=8)
+    ref_logits, ref_feats = fp32.teacher_forward(x)
+    logits, feats = bf16.teacher_forward(x)
+    assert logits.dtype == feats.dtype == torch.float32
+    assert torch.isfinite(logits).all() and not torch.equal(logits, ref_logits)
+    torch.testing.assert_close(logits, ref_logits, rtol=0.05, atol=0.1)
+    teacher = {k: v.clone() for k, v in bf16.teacher.state_dict().items()}
+    opt = torch.optim.SGD([p for p in bf16.parameters() if p.requires_grad], lr=0.1)
+    p, partners = batch_of(n=8, seed=1)
+    for _ in range(2):
+        losses = bf16.loss(x, samples, p, partners)
+        assert all(v.dtype == torch.float32 for v in losses.values())
+        opt.zero_grad()
+        sum(losses.values()).backward()
+        opt.step()
+    for key, value in bf16.teacher.state_dict().items():
+        assert torch.equal(value, teacher[key]), key
+    with pytest.raises(ValueError, match=r"model.teacher_precision must be one of \['auto'"):
+        build(teacher_precision='half')
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root, tmp_path):
+    """With an NCM teacher the class means and the training prior (Eq. 4) come
+    from one teacher pass over the training set; the validation pass for the
+    teacher prior (Eq. 9) is the only other one."""
+    from mmengine.config import Config
+    from mmengine.hooks import Hook
+    from mmengine.runner import Runner
+
+    from cckd_plugin.engine import prepare_cfg
+    teacher = MODELS.build(dict(type='ImageClassifier',
+                                backbone=dict(type='CifarResNet', depth=20, in_channels=1),
+                                neck=dict(type='GlobalAveragePooling'),
+                                head=dict(type='LinearClsHead', num_classes=10,
+                                          in_channels=64)))
+    ckpt = str(tmp_path / 'pool_teacher.pth')
+    torch.save({'state_dict': teacher.state_dict()}, ckpt)
+    profile = dict(data_root=fmnist_root, n_max=60, imbalance_ratio=10, download=False)
+    cfg = Config.fromfile(osp.join(repo_root, 'configs', 'distill', 'fashion_mnist_lt',
+                                   'cckd_resnet8_offline-ncm_fashion-mnist-lt.py'))
+    cfg.merge_from_dict({'model.teacher_ckpt': ckpt,
+                         'train_dataloader.dataset.dataset': profile,
+                         'val_dataloader.dataset': profile, 'test_dataloader.dataset': profile})
+    cfg.work_dir = str(tmp_path / 'work')
+
+    class StopAtFirstIteration(Hook):
+        def before_train_iter(self, runner, batch_idx, data_batch=None):
+            raise _Stop
+
+    runner = Runner.from_cfg(prepare_cfg(cfg))
+    runner.register_hook(StopAtFirstIteration())
+    seen = []
+    extract = runner.model.teacher.extract_feat
+    runner.model.teacher.extract_feat = lambda x: seen.append(len(x)) or extract(x)
+    with pytest.raises(_Stop):
+        runner.train()
+    n_train = len(runner.train_dataloader.dataset)
+    n_val = len(runner.val_dataloader.dataset)
+    assert bool(runner.model.priors_ready)
+    assert sum(seen) == n_train + n_val, (sum(seen), n_train, n_val)

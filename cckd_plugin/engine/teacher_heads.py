@@ -99,10 +99,16 @@ def build_zero_shot(head: ZeroShotClsHead, class_names: Optional[Sequence[str]],
 
 def training_class_means(classifier: ImageClassifier, loader_cfg: dict, kind: str,
                          path: str, num_classes: int, feature_dim: int, scale: float,
-                         prepare: Optional[Callable] = None) -> torch.Tensor:
+                         prepare: Optional[Callable] = None
+                         ) -> Tuple[torch.Tensor, Optional[Tuple[torch.Tensor, torch.Tensor]]]:
     """Normalised class means ``(C, D)`` of ``classifier``'s features over the
     training set: loaded from ``path`` if it was built from the same data and
-    backbone weights, else computed (one ordered pass) and saved there."""
+    backbone weights, else computed (one ordered pass) and saved there.
+
+    Returns:
+        the means, and the pass's features ``(N, D)`` and labels ``(N,)`` in
+        dataset order (``None`` when the means came from the file).
+    """
     logger = MMLogger.get_current_instance()
     dataloader = ordered_loader(loader_cfg)
     labels = np.asarray(dataloader.dataset.get_gt_labels(), dtype=np.int64) \
@@ -116,27 +122,31 @@ def training_class_means(classifier: ImageClassifier, loader_cfg: dict, kind: st
     if osp.isfile(path):
         record = load_class_weights(path, kind, num_classes, feature_dim, provenance)
         logger.info(f'{kind} class weights from {path}')
-        return record['weight']
+        return record['weight'], None
     logger.info(f'{kind}: class means over {len(dataloader.dataset)} training images')
     was_training = classifier.training
     classifier.eval()
     feats, labels = zip(*_features(classifier, dataloader, prepare or _own_view(classifier)))
     # every process gets all features, in order: the N-process means equal one's
-    weight = class_means([(gather_ordered(torch.cat(feats)), gather_ordered(torch.cat(labels)))],
-                         num_classes, feature_dim)
+    feats, labels = gather_ordered(torch.cat(feats)), gather_ordered(torch.cat(labels))
+    weight = class_means([(feats, labels)], num_classes, feature_dim)
     classifier.train(was_training)
     if is_main_process():
         save_class_weights(path, weight, scale, kind, provenance)
     logger.info(f'{kind}: class weights saved to {path}')
-    return weight
+    return weight, (feats, labels)
 
 
 def build_ncm(classifier: ImageClassifier, head: NCMClsHead, loader_cfg: dict,
-              path: str, prepare: Optional[Callable] = None) -> None:
-    """Load ``path`` if built from the same data and backbone, else build it."""
-    weight = training_class_means(classifier, loader_cfg, head.kind, path, head.num_classes,
-                                  head.in_channels, head.scale.item(), prepare)
+              path: str, prepare: Optional[Callable] = None
+              ) -> Optional[Tuple[torch.Tensor, torch.Tensor]]:
+    """Load ``path`` if built from the same data and backbone, else build it;
+    returns the training features and labels of the pass when one ran."""
+    weight, features = training_class_means(classifier, loader_cfg, head.kind, path,
+                                            head.num_classes, head.in_channels,
+                                            head.scale.item(), prepare)
     head.set_weights(weight, head.scale.item())
+    return features
 
 
 def text_features_in_token_space(classifier: ImageClassifier, head: CosineClsHead,
@@ -191,8 +201,9 @@ def init_cosine_heads(model: torch.nn.Module, cfg, class_names: Optional[Sequenc
     if head.init_from == 'text':
         weight = text_features_in_token_space(model, head, class_names, path)
     else:
-        weight = training_class_means(model, train_eval_loader_cfg(cfg), 'class-mean', path,
-                                      head.num_classes, head.in_channels, float(head.scale))
+        weight, _ = training_class_means(model, train_eval_loader_cfg(cfg), 'class-mean',
+                                         path, head.num_classes, head.in_channels,
+                                         float(head.scale))
     head.set_weights(weight)
     MMLogger.get_current_instance().info(
         f'CosineClsHead: initialised from {head.init_from} ({path})')
@@ -216,11 +227,15 @@ def build_prototype_heads(model: torch.nn.Module, cfg, class_names: Optional[Seq
             build_zero_shot(head, class_names, path, device)
             continue
         prepare = None
-        if classifier is getattr(model, 'teacher', None) and hasattr(model, 'teacher_view'):
-            # a distiller's teacher sees its own view of the raw pixels
+        distiller_teacher = classifier is getattr(model, 'teacher', None) and \
+            hasattr(model, 'teacher_view')
+        if distiller_teacher:  # a distiller's teacher sees its own view of the raw pixels
 
             def prepare(batch, model=model):
                 data = model.data_preprocessor(batch, False)
                 return model.teacher_view(data['inputs']), data['data_samples']
-        build_ncm(classifier, head, train_eval_loader_cfg(cfg), path, prepare)
+        features = build_ncm(classifier, head, train_eval_loader_cfg(cfg), path, prepare)
+        if distiller_teacher and features is not None:
+            # the priors reuse this pass over the training set instead of a second one
+            model.keep_teacher_train_features(*features)
     return len(heads)

@@ -65,10 +65,12 @@ class TeacherPriorHook(Hook):
         model.eval()
         source = model.prior_sources['teacher']
         use_val = source == 'val' and runner.val_loop is not None
+        # the NCM head's pass over the training set, when it just ran
+        kept = model.teacher_train_posteriors()
         train = None  # teacher posteriors on the training set, computed only if needed
         if not use_val or model.prior_sources['train'] == 'teacher':
-            train = teacher_posteriors(model,
-                                       ordered_loader(train_eval_loader_cfg(runner.cfg)))
+            train = kept or teacher_posteriors(
+                model, ordered_loader(train_eval_loader_cfg(runner.cfg)))
         if use_val:
             val_probs, val_labels = teacher_posteriors(
                 model, ordered_loader(runner.cfg.val_dataloader))

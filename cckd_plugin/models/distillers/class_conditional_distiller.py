@@ -71,16 +71,26 @@ class ClassConditionalDistiller(BaseModel):
         seed: seed of the mixing random numbers (with the epoch and the rank).
         channels_last: keep both networks' 4-D weights and inputs in the
             channels-last layout (faster convolutions on CPUs and GPUs alike).
+        teacher_precision: autocast of the teacher's forward: ``'auto'``
+            (bf16 or fp16 on a GPU, fp32 on the CPU), ``'bf16'``, ``'fp16'`` or
+            ``'fp32'``; the losses are always computed in fp32.
     """
+
+    PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
 
     def __init__(self, student: Union[dict, str], teacher: Union[dict, str], distill: dict,
                  teacher_ckpt: Optional[str] = None, priors: Optional[dict] = None,
                  teacher_view: Optional[dict] = None,
                  mix: dict = dict(type='ClassBalancedMix', alpha=0.5, mixup_prob=0.5),
                  data_preprocessor: Optional[dict] = None, seed: int = 0,
-                 channels_last: bool = True, init_cfg=None):
+                 channels_last: bool = True, teacher_precision: str = 'auto',
+                 init_cfg=None):
         norm = dict(data_preprocessor or {})
         super().__init__(data_preprocessor=PairDataPreprocessor(), init_cfg=init_cfg)
+        if teacher_precision not in self.PRECISIONS:
+            raise ValueError(f'model.teacher_precision must be one of {list(self.PRECISIONS)}, '
+                             f'got {teacher_precision!r}')
+        self.teacher_precision = teacher_precision
         self.settings = resolve_distill(distill)
         self.method = self.settings.method
         self.terms = self.settings.terms
@@ -233,13 +243,27 @@ class ClassConditionalDistiller(BaseModel):
         self.teacher.eval()  # frozen, always
         return self
 
+    def teacher_autocast_dtype(self, device: torch.device) -> Optional[torch.dtype]:
+        """The autocast dtype of the teacher's forward on ``device`` (``None``: fp32).
+
+        ``teacher_precision='auto'``: bf16 on a GPU that supports it, else fp16
+        on a GPU, fp32 on the CPU; ``'bf16'`` / ``'fp16'`` / ``'fp32'`` force one.
+        """
+        precision = self.teacher_precision
+        if precision == 'auto':
+            if device.type != 'cuda':
+                return None
+            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)[precision]
+
     @torch.no_grad()
     def teacher_forward(self, pixels: torch.Tensor):
-        """Raw pixels ``(B, C, H, W)`` -> teacher ``(logits (B, K), features (B, D))``."""
+        """Raw pixels ``(B, C, H, W)`` -> teacher ``(logits (B, K), features (B, D))``,
+        both fp32 (the forward itself under autocast per ``teacher_precision``)."""
         view = self._layout(self.teacher_view(pixels))
-        use_amp = view.is_cuda
-        dtype = torch.bfloat16 if use_amp and torch.cuda.is_bf16_supported() else torch.float16
-        with torch.autocast(device_type='cuda', dtype=dtype, enabled=use_amp):
+        dtype = self.teacher_autocast_dtype(view.device)
+        with torch.autocast(device_type=view.device.type, dtype=dtype or torch.float32,
+                            enabled=dtype is not None):
             feats = self.teacher.extract_feat(view)
             logits = self.teacher.head(feats)
         return logits.float(), feats[-1].float()
@@ -342,6 +366,27 @@ class ClassConditionalDistiller(BaseModel):
                                "training priors, but none were estimated: add "
                                "dict(type='TeacherPriorHook') to custom_hooks")
         self._priors_checked = True
+
+    def keep_teacher_train_features(self, features: torch.Tensor,
+                                    labels: torch.Tensor) -> None:
+        """Keep the teacher's features ``(N, D)`` and labels ``(N,)`` of a pass
+        over the training set (the NCM head's), so that the priors need no
+        second pass; :meth:`teacher_train_posteriors` uses them once."""
+        self._teacher_train_features = (features.cpu(), labels.cpu())
+
+    @torch.no_grad()
+    def teacher_train_posteriors(self, chunk: int = 4096):
+        """The teacher's softmax ``(N, C)`` and labels ``(N,)`` on the training set
+        from the kept features (then forgotten), or ``None`` when none are kept."""
+        kept = getattr(self, '_teacher_train_features', None)
+        self._teacher_train_features = None
+        if kept is None:
+            return None
+        features, labels = kept
+        device = next(self.teacher.parameters(), torch.empty(0)).device
+        probs = [torch.softmax(self.teacher.head((part.to(device), )).float(), dim=-1).cpu()
+                 for part in features.split(chunk)]
+        return torch.cat(probs), labels
 
     def _counts(self, like: torch.Tensor) -> torch.Tensor:
         if self.class_counts is None:
