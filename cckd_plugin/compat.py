@@ -9,17 +9,12 @@
   refused with :class:`UnsafeCheckpointError`, naming the file and the global.
 * ``persistent_workers=True`` with ``num_workers=0`` is an error in torch's
   ``DataLoader``; :func:`fix_dataloader_workers` turns it off for such loaders.
-* Checkpoints are written to a temporary file and renamed (:func:`atomic_write`),
-  and a run never replaces the config dump an earlier run left in its work
-  directory.
-* mmengine's PyTorch launcher calls ``torch.cuda.set_device`` unconditionally,
-  so ``tools/dist_train.sh`` cannot run on CPU; without CUDA the process group
-  is started with ``gloo`` instead (the DDP wrapper then gets
-  ``device_ids=None``, see :func:`cckd_plugin.engine.prepare_cfg`).
 
-Importing :mod:`cckd_plugin` applies the patches once.
+Importing :mod:`cckd_plugin` registers the safe loader once. Atomic checkpoint
+writes, the kept config dump and CPU distributed runs go through mmengine's
+extension points instead (``cckd_plugin.engine``: a file backend and a
+checkpoint hook, a ``runner_type``, an explicit call in the tools).
 """
-import os
 import os.path as osp
 import pickle
 import re
@@ -27,10 +22,7 @@ from typing import Callable, List, Optional, Union
 
 import numpy as np
 import torch
-import mmengine.dist.utils as mmengine_dist_utils
-from mmengine.fileio.backends import LocalBackend
 from mmengine.logging import HistoryBuffer
-from mmengine.runner import Runner
 from mmengine.runner.checkpoint import CheckpointLoader
 
 
@@ -105,60 +97,10 @@ def fix_dataloader_workers(dataloader_cfg: Optional[dict]) -> None:
             dataloader_cfg['persistent_workers'] = False
 
 
-_init_dist_pytorch = mmengine_dist_utils._init_dist_pytorch
-
-
-def _init_dist_pytorch_cpu_aware(backend: str, init_backend: str = 'torch', **kwargs):
-    """mmengine's PyTorch launcher, with a CPU (gloo) path when CUDA is absent."""
-    if torch.cuda.is_available() or init_backend != 'torch':
-        return _init_dist_pytorch(backend, init_backend=init_backend, **kwargs)
-    torch.distributed.init_process_group(backend='gloo', **kwargs)
-
-
-def atomic_write(data: bytes, path: str) -> None:
-    """Write ``data`` to ``path`` so that a reader (or a process killed half-way)
-    sees the old file or the new one, never a part: write a temporary file in
-    the same folder, flush it to disk, then rename it over ``path``."""
-    path = str(path)
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp{os.getpid()}'
-    try:
-        with open(tmp, 'wb') as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
-def _atomic_put(self, obj: bytes, filepath) -> None:
-    atomic_write(obj, filepath)
-
-
-_dump_config = Runner.dump_config
-
-
-def _dump_config_keeping_earlier(self) -> None:
-    """mmengine writes ``<work_dir>/<config name>.py`` at every start, so a run
-    that fails on bad input replaced the dump of the run before it. Here the
-    work-dir copy is written only when absent; every run's exact config is
-    still in its own ``<timestamp>/vis_data/config.py``."""
-    if self.cfg.filename is not None and osp.isfile(
-            osp.join(self.work_dir, osp.basename(self.cfg.filename))):
-        return
-    _dump_config(self)
-
-
 def apply_patches() -> None:
-    """Install the safe checkpoint loader, atomic local writes for checkpoints
-    (mmengine's ``LocalBackend.put``) and the CPU-aware launcher (idempotent)."""
+    """Register the safe checkpoint loader for local files with mmengine's
+    ``CheckpointLoader`` (idempotent)."""
     CheckpointLoader.register_scheme(prefixes='', loader=_load_from_local, force=True)
-    LocalBackend.put = _atomic_put
-    Runner.dump_config = _dump_config_keeping_earlier
-    mmengine_dist_utils._init_dist_pytorch = _init_dist_pytorch_cpu_aware
 
 
 apply_patches()

@@ -14,12 +14,11 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.hooks import Hook
-from mmengine.runner import Runner
 from mmpretrain.registry import HOOKS, MODELS
 from test_reliability import TEACHER, small_acckd_config, small_teacher_ckpt  # noqa: F401
 from tiny_clip import TINY_VIT
 
-from cckd_plugin.engine import merge_options, prepare_cfg
+from cckd_plugin.engine import build_runner, merge_options, prepare_cfg
 
 
 @HOOKS.register_module(force=True)
@@ -178,7 +177,7 @@ def earlier_run(repo_root, fmnist_root, small_teacher_ckpt, tmp_path_factory):  
     cfg = Config.fromfile(config)
     cfg.work_dir = str(tmp / 'work')
     cfg.experiment_name = 'earlier'
-    Runner.from_cfg(prepare_cfg(cfg)).train()
+    build_runner(prepare_cfg(cfg)).train()
     assert osp.isfile(osp.join(cfg.work_dir, 'epoch_1.pth'))
     time.sleep(1.1)  # mmengine names log folders by the second
     return dict(config=config, work_dir=cfg.work_dir, tmp=tmp, files=digest(cfg.work_dir))
@@ -207,7 +206,7 @@ def test_bad_input_fails_early_in_one_line(case, earlier_run, bad_files, fmnist_
     cfg.experiment_name = f'bad_{case}'
     cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [dict(type='NoIterationHook')]
     with pytest.raises(Exception) as err:
-        Runner.from_cfg(prepare_cfg(cfg)).train()
+        build_runner(prepare_cfg(cfg)).train()
     message = str(err.value).strip()
     assert not isinstance(err.value, AssertionError), message
     assert expected in message, f'{type(err.value).__name__}: {message}'

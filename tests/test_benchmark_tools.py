@@ -52,7 +52,8 @@ def fake_results(values):
     tags = [r.tag for r in run_benchmark.student_runs()]
     students = {}
     for i, tag in enumerate(tags):
-        seeds = {s: dict(test={k: values[s] + i for k in keys}) for s in range(3)}
+        seeds = {s: dict(test={k: values[s] + i for k in keys},
+                         val={k: values[s] + i - 1 for k in keys}) for s in range(3)}
         students[tag] = dict(label=tag, seeds=seeds,
                              summary=run_benchmark.summarise(seeds))
     teachers = {t: dict(test={k: 90.0 for k in keys}) for t in ('ft', 'ncm')}
@@ -70,6 +71,11 @@ def test_tables_hold_mean_and_sample_std(tmp_path):
     acckd_ft = results['students']['acckd-ft']['summary']['all']['mean']
     assert f'| row6 | x | x | x | x | x | {acckd_ft:.1f} ± 2.0 | {acckd_ft:.1f} ± 2.0 |' \
         in text
+    branch = results['students']['acckd-align-branch']['summary']['all']['mean']
+    assert f'| ACCKD, align on a side branch | ' + ' | '.join(
+        [f'{branch:.1f} ± 2.0'] * 5 + [f'{branch - 1:.1f} ± 2.0']) + ' |' in text
+    tau4 = results['students']['fig8-tau4']['summary']['all']['mean']
+    assert f'| tau = 4 | {tau4:.1f} ± 2.0' in text
     assert json.loads((tmp_path / 'results.json').read_text())['meta']['commit'] == 'abc'
 
 

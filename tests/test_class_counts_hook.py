@@ -3,10 +3,9 @@ import os
 
 import pytest
 from mmengine.config import Config
-from mmengine.runner import Runner
 
 from cckd_plugin.datasets import long_tail_counts
-from cckd_plugin.engine import prepare_cfg
+from cckd_plugin.engine import build_runner, prepare_cfg
 
 CONFIG = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
 
@@ -20,7 +19,7 @@ def make_runner(repo_root, fmnist_root, work_dir, **model_head):
     cfg.model.head.update(model_head)
     cfg.work_dir = str(work_dir)
     cfg.log_level = 'WARNING'
-    return Runner.from_cfg(prepare_cfg(cfg))
+    return build_runner(prepare_cfg(cfg))
 
 
 def test_counts_filled_into_loss_and_metric(repo_root, fmnist_root, tmp_path):

@@ -145,7 +145,10 @@ def test_distill_config_builds(path):
     fi = model.terms['fi'] or model.terms['fi_mix']
     encoder_align = isinstance(getattr(model.student, 'neck', None), torch.nn.Sequential) \
         and type(model.student.neck[-1]).__name__ == 'LinearNeck'
-    assert encoder_align == fi and model.align is None  # the paper's reading by default
+    if cfg.model.distill.get('align') == 'branch':
+        assert fi and not encoder_align and model.align is not None
+    else:
+        assert encoder_align == fi and model.align is None  # the paper's reading by default
     if 'cifar100' in name:
         assert not fi  # Appendix C: no feature imitation on CIFAR-100
     elif model.method == 'acckd' and not name.startswith(('row', 'fig9')):
@@ -403,9 +406,8 @@ def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root, t
     teacher prior (Eq. 9) is the only other one."""
     from mmengine.config import Config
     from mmengine.hooks import Hook
-    from mmengine.runner import Runner
 
-    from cckd_plugin.engine import prepare_cfg
+    from cckd_plugin.engine import build_runner, prepare_cfg
     teacher = MODELS.build(dict(type='ImageClassifier',
                                 backbone=dict(type='CifarResNet', depth=20, in_channels=1),
                                 neck=dict(type='GlobalAveragePooling'),
@@ -425,7 +427,7 @@ def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root, t
         def before_train_iter(self, runner, batch_idx, data_batch=None):
             raise _Stop
 
-    runner = Runner.from_cfg(prepare_cfg(cfg))
+    runner = build_runner(prepare_cfg(cfg))
     runner.register_hook(StopAtFirstIteration())
     seen = []
     extract = runner.model.teacher.extract_feat

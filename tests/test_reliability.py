@@ -7,11 +7,11 @@ import sys
 import pytest
 import torch
 from mmengine.config import Config
-from mmengine.runner import Runner
 from mmpretrain.registry import MODELS
 
 from cckd_plugin.compat import safe_torch_load
-from cckd_plugin.engine import NonFiniteLossError, NonFiniteLossHook, merge_options, prepare_cfg
+from cckd_plugin.engine import (NonFiniteLossError, NonFiniteLossHook, build_runner,
+                                 merge_options, prepare_cfg)
 
 CONFIG = 'configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py'
 TEACHER = dict(type='ImageClassifier',
@@ -96,6 +96,25 @@ def test_killed_while_saving_then_resumed_is_bit_identical(
         assert torch.equal(sa['momentum_buffer'], sb['momentum_buffer'])
 
 
+def test_killed_while_writing_last_checkpoint_keeps_the_previous(
+        repo_root, fmnist_root, small_teacher_ckpt, tmp_path):
+    """last_checkpoint is written atomically too: killed while writing it after
+    epoch 2, it still names epoch 1's checkpoint, whole, and --resume works."""
+    config = small_acckd_config(
+        tmp_path, repo_root, fmnist_root, small_teacher_ckpt, epochs=2,
+        extra="custom_imports = dict(imports=['cckd_plugin', 'kill_while_saving'], "
+              "allow_failed_imports=False)")
+    work = str(tmp_path / 'work')
+    result = train(repo_root, config, work, env=dict(KILL_WHILE_SAVING='last_checkpoint',
+                                                     KILL_AT_WRITE='2'))
+    assert result.returncode == -9, result.stderr[-3000:]
+    with open(osp.join(work, 'last_checkpoint')) as f:
+        assert f.read() == osp.join(work, 'epoch_1.pth')
+    assert safe_torch_load(osp.join(work, 'epoch_2.pth'))['meta']['epoch'] == 2
+    result = train(repo_root, config, work, '--resume')
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 @MODELS.register_module(force=True)
 class NaNFromCallLoss(torch.nn.Module):
     """Cross-entropy that turns NaN from its ``nan_from``-th call on."""
@@ -116,7 +135,7 @@ def test_non_finite_loss_stops_before_the_step_and_any_checkpoint(
     cfg = merge_options(Config.fromfile(config), {
         'model.student.head.loss': dict(_delete_=True, type='NaNFromCallLoss', nan_from=20)})
     cfg.work_dir = str(tmp_path / 'work')
-    runner = Runner.from_cfg(prepare_cfg(cfg))
+    runner = build_runner(prepare_cfg(cfg))
     student = runner.model.student
     with pytest.raises(NonFiniteLossError) as err:
         runner.train()

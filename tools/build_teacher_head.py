@@ -15,10 +15,10 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
 from mmpretrain.registry import DATASETS  # noqa: E402
 
-from cckd_plugin.engine import build_prototype_heads, merge_options, prepare_cfg  # noqa: E402,E501
+from cckd_plugin.engine import (build_prototype_heads, build_runner,  # noqa: E402
+                                 merge_options, prepare_cfg)
 
 
 def parse_args():
@@ -42,7 +42,7 @@ def main():
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg = prepare_cfg(cfg)
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     if args.checkpoint:
         runner.load_checkpoint(args.checkpoint)
     dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset)

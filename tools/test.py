@@ -11,12 +11,13 @@ from copy import deepcopy
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmengine  # noqa: E402
+import torch  # noqa: E402
 from mmengine.config import Config, ConfigDict, DictAction  # noqa: E402
 from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.evaluator import DumpResults  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
 
-from cckd_plugin.engine import merge_options, prepare_cfg  # noqa: E402
+from cckd_plugin.engine import (build_runner, init_distributed, merge_options,  # noqa: E402
+                                 prepare_cfg)
 
 
 def parse_args():
@@ -90,7 +91,8 @@ def main():
     cfg = Config.fromfile(args.config)
     cfg = merge_options(cfg, args.cfg_options)
     cfg = prepare_cfg(merge_args(cfg, args))
-    runner = Runner.from_cfg(cfg)
+    init_distributed(cfg.launcher, torch.cuda.is_available())  # gloo without CUDA
+    runner = build_runner(cfg)
     if args.out and args.out_item in ['pred', None]:
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
     metrics = runner.test()

@@ -7,10 +7,11 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
+import torch  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
 
-from cckd_plugin.engine import NonFiniteLossError, merge_options, prepare_cfg  # noqa: E402
+from cckd_plugin.engine import (NonFiniteLossError, build_runner, init_distributed,  # noqa: E402
+                                 merge_options, prepare_cfg)
 
 
 def parse_args():
@@ -87,7 +88,8 @@ def main():
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg = prepare_cfg(merge_args(cfg, args))
-    runner = Runner.from_cfg(cfg)
+    init_distributed(cfg.launcher, torch.cuda.is_available())  # gloo without CUDA
+    runner = build_runner(cfg)
     try:
         runner.train()
     except NonFiniteLossError as err:  # one line: the term, the iteration, the classes

@@ -5,6 +5,7 @@ import torch
 from mmengine.config import Config
 
 from ..compat import fix_dataloader_workers
+from .distributed import prepare_distributed_cfg
 from ..models.distillers.model_configs import read_model_config
 
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
@@ -26,6 +27,16 @@ def merge_options(cfg: Config, options: Optional[dict]) -> Config:
     return cfg
 
 
+def build_runner(cfg: Config):
+    """The config's runner: ``runner_type`` from the registry, as MMPretrain's
+    tools build it, else mmengine's ``Runner``."""
+    from mmengine.registry import RUNNERS
+    from mmengine.runner import Runner
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
+
+
 def prepare_cfg(cfg: Config) -> Config:
     """Make a config runnable on this machine.
 
@@ -36,14 +47,7 @@ def prepare_cfg(cfg: Config) -> Config:
     """
     for name in DATALOADERS:
         fix_dataloader_workers(cfg.get(name))
-    if cfg.get('launcher', 'none') != 'none' and not torch.cuda.is_available():
-        env_cfg = cfg.setdefault('env_cfg', {})
-        env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
-        wrapper = cfg.get('model_wrapper_cfg') or dict(
-            type='MMDistributedDataParallel', broadcast_buffers=False,
-            find_unused_parameters=cfg.get('find_unused_parameters', False))
-        wrapper['device_ids'] = None
-        cfg.model_wrapper_cfg = wrapper
+    prepare_distributed_cfg(cfg, torch.cuda.is_available())
     cfg.setdefault('default_scope', 'mmpretrain')
     imports = cfg.setdefault('custom_imports',
                              dict(imports=[], allow_failed_imports=False))

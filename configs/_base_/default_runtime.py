@@ -1,15 +1,16 @@
-# Runtime shared by every config of the plugin.
+# Runtime shared by every config of the plugin: MMPretrain's own, plus the plugin's
+# import, its runner and hooks, and a fixed seed.
+_base_ = ['mmpretrain::_base_/default_runtime.py']
+
 custom_imports = dict(imports=['cckd_plugin'], allow_failed_imports=False)
-default_scope = 'mmpretrain'
+# mmengine's Runner that keeps an earlier run's config dump in the work directory
+runner_type = 'mmpretrain.KeepConfigRunner'
 
 default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=2,
+    logger=dict(interval=50),
+    # checkpoints and last_checkpoint written atomically (crash-safe --resume)
+    checkpoint=dict(type='AtomicCheckpointHook', interval=10, max_keep_ckpts=2,
                     save_best='shot/all', rule='greater'),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='VisualizationHook', enable=False),
     # random states from (seed, epoch, rank): a resumed run repeats the original
     epoch_seed=dict(type='EpochSeedHook'),
     # a NaN or infinite loss term stops the run before the step is applied
@@ -19,14 +20,5 @@ default_hooks = dict(
 # long-tail losses, the shot-group metric and the checkpoints.
 custom_hooks = [dict(type='ClassCountsHook')]
 
-env_cfg = dict(
-    cudnn_benchmark=False,
-    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'),  # tools/*.py switch to gloo without CUDA
-)
-vis_backends = [dict(type='LocalVisBackend')]
-visualizer = dict(type='UniversalVisualizer', vis_backends=vis_backends)
-log_level = 'INFO'
-load_from = None
-resume = False
+env_cfg = dict(dist_cfg=dict(backend='nccl'))  # the plugin's tools use gloo without CUDA
 randomness = dict(seed=0, deterministic=False)

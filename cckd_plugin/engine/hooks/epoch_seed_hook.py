@@ -1,11 +1,9 @@
 """Random states that depend only on (seed, epoch, rank), for exact resume."""
-import random
-
 import numpy as np
-import torch
 from mmengine.dist import get_dist_info
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
+from mmengine.runner import set_random_seed
 from mmpretrain.registry import HOOKS
 
 
@@ -36,10 +34,7 @@ class EpochSeedHook(Hook):
 
     def before_train_epoch(self, runner) -> None:
         rank, _ = get_dist_info()
-        seed = epoch_seed(int(runner.seed), runner.epoch, rank)
-        random.seed(seed)
-        np.random.seed(seed)
-        torch.manual_seed(seed)  # CUDA generators too
+        set_random_seed(epoch_seed(int(runner.seed), runner.epoch, rank))
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         if hasattr(model, 'set_epoch'):
             model.set_epoch(runner.epoch)

@@ -6,7 +6,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.utils import ProgressBar
 from mmpretrain.registry import HOOKS
 
-from ...models.losses.distill_functional import safe_log
+from ...models.losses.functional import safe_log
 from ..dataset_pass import gather_ordered, ordered_loader
 from ..teacher_heads import train_eval_loader_cfg
 

@@ -12,7 +12,7 @@ from mmengine.model import BaseModel
 from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from mmpretrain.registry import BATCH_AUGMENTS, MODELS
 
-from ..losses.distill_functional import check_prior
+from ..losses.functional import check_prior
 from .distill_settings import resolve_distill
 from .image_view import ImageView
 from .model_configs import feature_dim, read_model_config, student_config

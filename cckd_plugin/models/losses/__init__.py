@@ -1,7 +1,7 @@
 from .balanced_softmax_loss import BalancedSoftmaxLoss
 from .cckd_loss import CCKDLoss, CCKDMixLoss, class_conditional_target
 from .cdt_loss import CDTLoss
-from .class_counts_loss import ClassCountsLoss, soft_cross_entropy
+from .class_counts_loss import ClassCountsLoss
 from .dive_loss import DiVELoss
 from .feature_imitation_loss import FeatureImitationLoss
 from .kd_loss import KDLoss
@@ -13,6 +13,5 @@ from .wkd_loss import WKDLoss, inverse_frequency_weights
 __all__ = [
     'BalancedSoftmaxLoss', 'CCKDLoss', 'CCKDMixLoss', 'CDTLoss', 'ClassCountsLoss',
     'DiVELoss', 'FeatureImitationLoss', 'KDLoss', 'LADELoss', 'LogitAdjustLoss',
-    'SupMixLoss', 'WKDLoss', 'class_conditional_target', 'inverse_frequency_weights',
-    'soft_cross_entropy'
+    'SupMixLoss', 'WKDLoss', 'class_conditional_target', 'inverse_frequency_weights'
 ]

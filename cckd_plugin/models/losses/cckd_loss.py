@@ -6,7 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .distill_functional import check_prior, safe_log, soft_kl
+from .functional import check_prior, safe_log, soft_kl
 
 
 def class_conditional_target(teacher_logits: torch.Tensor, teacher_prior: torch.Tensor,

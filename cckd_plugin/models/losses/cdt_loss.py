@@ -2,9 +2,10 @@
 from typing import Optional, Sequence
 
 import torch
+import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .class_counts_loss import ClassCountsLoss, soft_cross_entropy
+from .class_counts_loss import ClassCountsLoss
 
 
 @MODELS.register_module()
@@ -34,7 +35,7 @@ class CDTLoss(ClassCountsLoss):
         return (counts.max() / counts)**self.gamma
 
     def sample_loss(self, cls_score: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
-        return soft_cross_entropy(cls_score / self.temperatures(), label)
+        return F.cross_entropy(cls_score / self.temperatures(), label, reduction='none')
 
     def extra_repr(self) -> str:
         return f'gamma={self.gamma}, loss_weight={self.loss_weight}'

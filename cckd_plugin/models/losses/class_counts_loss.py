@@ -3,23 +3,9 @@ from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmpretrain.models.losses.utils import weight_reduce_loss
 
-#: probabilities are clamped to at least this before any logarithm
-PROB_EPS = 1e-12
-
-
-def safe_log(prob: torch.Tensor) -> torch.Tensor:
-    """``log`` of probabilities clamped to at least ``PROB_EPS`` (no -inf)."""
-    return prob.clamp_min(PROB_EPS).log()
-
-
-def soft_cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Per-sample cross-entropy ``(B,)`` for hard ``(B,)`` or soft ``(B, C)`` targets."""
-    if target.ndim == 1:
-        return F.cross_entropy(logits, target.long(), reduction='none')
-    return -(target * F.log_softmax(logits, dim=-1)).sum(dim=-1)
+from .functional import safe_log
 
 
 class ClassCountsLoss(nn.Module):

@@ -4,8 +4,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .class_counts_loss import safe_log, soft_cross_entropy
-from .distill_functional import soft_kl
+from .functional import safe_log, soft_kl
 
 
 @MODELS.register_module()
@@ -37,7 +36,7 @@ class DiVELoss(nn.Module):
         """Logits ``(B, C)``, labels ``(B,)``, counts ``(C,)`` -> scalar."""
         z = student_logits.float()
         counts = torch.as_tensor(class_counts, dtype=torch.float32, device=z.device)
-        bsce = soft_cross_entropy(z + safe_log(counts / counts.sum()), labels).mean()
+        bsce = F.cross_entropy(z + safe_log(counts / counts.sum()), labels)
         teacher = F.softmax(teacher_logits.detach().float() / self.tau, dim=-1)**self.power
         teacher = teacher / teacher.sum(dim=-1, keepdim=True)
         kl = soft_kl(teacher, z, self.tau)

@@ -6,7 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .distill_functional import soft_kl
+from .functional import soft_kl
 
 
 @MODELS.register_module()

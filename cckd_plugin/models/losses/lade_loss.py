@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .class_counts_loss import ClassCountsLoss, soft_cross_entropy
+from .class_counts_loss import ClassCountsLoss
 
 
 @MODELS.register_module()
@@ -41,7 +41,7 @@ class LADELoss(ClassCountsLoss):
         self.remine_lambda = remine_lambda
 
     def sample_loss(self, cls_score: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
-        return soft_cross_entropy(cls_score + self.log_prior(), label)
+        return F.cross_entropy(cls_score + self.log_prior(), label, reduction='none')
 
     def regulariser(self, cls_score: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
         """The LADE term (a scalar) of one batch."""

@@ -2,9 +2,10 @@
 from typing import Optional, Sequence
 
 import torch
+import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .class_counts_loss import ClassCountsLoss, soft_cross_entropy
+from .class_counts_loss import ClassCountsLoss
 
 
 @MODELS.register_module()
@@ -26,7 +27,7 @@ class LogitAdjustLoss(ClassCountsLoss):
         self.tau = tau
 
     def sample_loss(self, cls_score: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
-        return soft_cross_entropy(cls_score + self.tau * self.log_prior(), label)
+        return F.cross_entropy(cls_score + self.tau * self.log_prior(), label, reduction='none')
 
     def extra_repr(self) -> str:
         return f'tau={self.tau}, loss_weight={self.loss_weight}'

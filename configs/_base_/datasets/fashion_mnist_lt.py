@@ -18,6 +18,7 @@ test_pipeline = [dict(type='PackInputs')]
 train_dataloader = dict(
     batch_size=64,
     num_workers=0,
+    persistent_workers=False,  # no workers to keep (MMPretrain's tools default to True)
     dataset=dict(type=dataset_type, data_root=data_root, split='train',
                  pipeline=train_pipeline, **lt_profile),
     sampler=dict(type='DefaultSampler', shuffle=True),
@@ -25,6 +26,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=256,
     num_workers=0,
+    persistent_workers=False,
     dataset=dict(type=dataset_type, data_root=data_root, split='val',
                  pipeline=test_pipeline, **lt_profile),
     sampler=dict(type='DefaultSampler', shuffle=False),
@@ -33,6 +35,7 @@ val_evaluator = dict(type='ShotGroupAccuracy')
 test_dataloader = dict(
     batch_size=256,
     num_workers=0,
+    persistent_workers=False,
     dataset=dict(type=dataset_type, data_root=data_root, split='test',
                  pipeline=test_pipeline, **lt_profile),
     sampler=dict(type='DefaultSampler', shuffle=False),

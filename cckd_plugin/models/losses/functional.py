@@ -1,10 +1,17 @@
-"""Shared pieces of the distillation losses (docs/conventions.md, section 2)."""
+"""Shared pieces of the losses (docs/conventions.md, section 2): the one home of
+the probability clamp, the prior check and the temperature-scaled KL."""
 from typing import Optional
 
 import torch
 import torch.nn.functional as F
 
-from .class_counts_loss import safe_log  # noqa: F401  (re-exported)
+#: probabilities are clamped to at least this before any logarithm
+PROB_EPS = 1e-12
+
+
+def safe_log(prob: torch.Tensor) -> torch.Tensor:
+    """``log`` of probabilities clamped to at least ``PROB_EPS`` (no -inf)."""
+    return prob.clamp_min(PROB_EPS).log()
 
 
 def check_prior(prior: torch.Tensor, num_classes: int, name: str) -> torch.Tensor:
@@ -29,14 +36,17 @@ def soft_kl(target: torch.Tensor, student_logits: torch.Tensor, tau: float,
             weight: Optional[torch.Tensor] = None) -> torch.Tensor:
     """``tau^2 * mean_i w_i KL(target_i || softmax(z_i / tau))``, a scalar.
 
+    ``F.kl_div`` (``0 log 0 = 0``); with per-sample weights the mean still
+    divides by ``B``.
+
     Args:
         target: target distributions ``(B, C)`` (rows sum to 1).
         student_logits: ``z`` ``(B, C)``.
         tau: temperature of the student softmax.
-        weight: per-sample weights ``(B,)``; the mean still divides by ``B``.
+        weight: per-sample weights ``(B,)``.
     """
     log_student = F.log_softmax(student_logits / tau, dim=-1)
-    kl = (target * (safe_log(target) - log_student)).sum(dim=-1)
-    if weight is not None:
-        kl = kl * weight
-    return tau**2 * kl.mean()
+    if weight is None:
+        return tau**2 * F.kl_div(log_student, target, reduction='batchmean')
+    kl = F.kl_div(log_student, target, reduction='none').sum(dim=-1)
+    return tau**2 * (kl * weight).mean()
