@@ -55,9 +55,24 @@ def _history_buffer_statistic(owner: object, name: str) -> Callable:
         f'{name!r})')
 
 
+def _empty_bytes(*args) -> bytes:
+    """Stand-in for ``bytes`` while unpickling.
+
+    Pickle protocol 2 (``torch.save``'s) writes an empty ``bytes`` object, such
+    as the data of an empty numpy array, as the call ``bytes()``; other bytes
+    objects need no global. A general ``bytes`` would let a checkpoint make
+    ``bytes(n)`` of any size, so only the empty call is served.
+    """
+    if args:
+        raise pickle.UnpicklingError('Unsupported global: GLOBAL builtins.bytes called '
+                                     'with arguments')
+    return b''
+
+
 _HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
 SAFE_GLOBALS: List[object] = [
-    HistoryBuffer, *_numpy_globals(), (_history_buffer_statistic, 'builtins.getattr')
+    HistoryBuffer, *_numpy_globals(), (_history_buffer_statistic, 'builtins.getattr'),
+    (_empty_bytes, 'builtins.bytes')
 ]
 _UNSUPPORTED_GLOBAL = re.compile(r'Unsupported global: GLOBAL (\S+(?: \S+)?\))|'
                                  r'(?:Unsupported global: GLOBAL|GLOBAL) ([\w\.]+)')

@@ -14,6 +14,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.hooks import Hook
+from mmengine.logging import MMLogger
 from mmpretrain.registry import HOOKS, MODELS
 from test_reliability import TEACHER, small_acckd_config, small_teacher_ckpt  # noqa: F401
 from tiny_clip import TINY_VIT
@@ -41,6 +42,13 @@ def clip_teacher(**backbone):
     return {'model.teacher': dict(teacher, _delete_=True), 'model.teacher_ckpt': None}
 
 
+STUDENT = dict(type='ImageClassifier',
+               backbone=dict(type='CifarResNet', depth=8, in_channels=1),
+               neck=dict(type='GlobalAveragePooling'),
+               head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
+                         loss=dict(type='LogitAdjustLoss')))
+
+
 def student_loss(loss):
     return {'model.student.head.loss': dict(loss, _delete_=True)}
 
@@ -53,6 +61,7 @@ def write(path, data: bytes) -> str:
 
 def files(tmp_path, fmnist_root, small_teacher_ckpt):  # noqa: F811
     """Bad files each case may point at."""
+    MMLogger.get_instance('sweep_files')  # log to no earlier run's file from here on
     d = tmp_path / 'bad'
     d.mkdir(exist_ok=True)
     torch.manual_seed(0)
@@ -69,6 +78,19 @@ def files(tmp_path, fmnist_root, small_teacher_ckpt):  # noqa: F811
             path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 3])
     write(d / 'not_a_list.txt', b'img/0.png\n')
     write(d / 'classes_3.txt', b'a\nb\nc\n')
+    # a tiny CLIP teacher trained with AdaptFormer: its checkpoint carries its config
+    adaptformer = dict(CLIP_TEACHER, backbone=dict(CLIP_TEACHER['backbone'],
+                                                   peft=dict(type='AdaptFormer', bottleneck=2)))
+    trained = MODELS.build(adaptformer)
+    torch.save({'state_dict': trained.state_dict(),
+                'meta': dict(cfg=Config(dict(model=adaptformer)).pretty_text)},
+               d / 'adaptformer_teacher.pth')
+    # configs a user points model.student / model.teacher at
+    write(d / 'no_model.py', b'data_root = "x"\n')
+    student_5 = dict(STUDENT, head=dict(STUDENT['head'], num_classes=5))
+    teacher_100 = dict(TEACHER, head=dict(TEACHER['head'], num_classes=100))
+    write(d / 'student_5_classes.py', f'model = {student_5!r}\n'.encode())
+    write(d / 'teacher_100_classes.py', f'model = {teacher_100!r}\n'.encode())
     return d
 
 
@@ -156,6 +178,74 @@ def cases(d, fmnist_root):
             'custom_hooks': [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook'),
                              dict(type='TeacherPriorHook')]},
             'lists 3 names, expected 10'),
+        # mistakes found since: misspelled types list the valid ones
+        'peft-type': (clip_teacher(peft=dict(type='AdaptFromer')),
+                      "backbone.peft.type 'AdaptFromer' is not a PEFT tuner; did you mean "
+                      "'AdaptFormer'? valid types: AdaptFormer, Adapter, LoRA"),
+        'dataset-type': ({f'{data}.type': 'FashionMNISTLt'},
+                         "train_dataloader.dataset.dataset.type 'FashionMNISTLt' is not a "
+                         "dataset; did you mean 'FashionMNISTLT'?"),
+        'mix-type': ({'model.mix': dict(_delete_=True, type='Mixup', alpha=0.5)},
+                     "model.mix.type 'Mixup' is not a class-balanced mix"),
+        'mix-sampling': ({'train_dataloader.dataset.mix_sampling': 'balanced'},
+                         "mix_sampling must be one of ['random+balanced'"),
+        # the distiller's own keys
+        'distill-key': ({'model.distill.temperature': 2.0},
+                        "model.distill: unknown keys ['temperature']; valid keys:"),
+        'distill-align': ({'model.distill.align': 'neck'},
+                          "model.distill.align must be one of ['encoder', 'branch']"),
+        'distill-terms-cckd': ({'model.distill': dict(_delete_=True, method='cckd',
+                                                      terms=dict(fi=False))},
+                               "model.distill.terms switches ACCKD's terms; method is 'cckd'"),
+        'teacher-view-key': ({'model.teacher_view': dict(resize=32)},
+                             "model.teacher_view: unknown keys ['resize']"),
+        'teacher-precision': ({'model.teacher_precision': 'half'},
+                              "model.teacher_precision must be one of ['auto'"),
+        # students and teachers given as files, and what they must agree on
+        'student-config-missing': ({'model.student': str(d / 'no_such_student.py')},
+                                   'model.student config not found'),
+        'teacher-config-no-model': ({'model.teacher': str(d / 'no_model.py')},
+                                    'no_model.py defines no model'),
+        'student-file-classes': ({'model.student': str(d / 'student_5_classes.py')},
+                                 'student_5_classes.py) head.num_classes=5'),
+        'teacher-file-classes': ({'model.teacher': str(d / 'teacher_100_classes.py'),
+                                  'model.teacher_ckpt': None},
+                                 'teacher_100_classes.py) head.num_classes=100'),
+        'student-channels': ({'model.student.backbone': dict(_delete_=True,
+                                                             type='ResNet_CIFAR', depth=18),
+                              'model.student.head.in_channels': 512},
+                             'model.student.backbone takes 3-channel images but '
+                             'data_preprocessor.mean has 1 value(s)'),
+        'student-loss-counts': (student_loss(dict(type='LogitAdjustLoss',
+                                                  class_counts=[5, 4, 3])),
+                                'model.student.head.loss.class_counts has 3 entries but '
+                                'model.student.head.num_classes is 10'),
+        # teacher checkpoints that are not the configured teacher
+        'teacher-ckpt-other-peft': (dict(clip_teacher(peft=dict(type='Adapter',
+                                                                bottleneck=2)),
+                                         **{'model.teacher_ckpt':
+                                            str(d / 'adaptformer_teacher.pth')}),
+                                    "was trained with backbone.peft={'bottleneck': 2, "
+                                    "'type': 'AdaptFormer'}, but model.teacher builds "
+                                    "backbone.peft={'bottleneck': 2, 'type': 'Adapter'}"),
+        'teacher-ckpt-distiller': ({'model.teacher_ckpt': 'EARLIER_EPOCH_1'},
+                                   'is not a checkpoint of a classifier'),
+        # heads built from class names
+        'zero-shot-placeholder-names': ({'model.teacher': dict(
+            _delete_=True, type='ImageClassifier', backbone=dict(
+                type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT,
+                out_type='projected'),
+            head=dict(type='ZeroShotClsHead', num_classes=10, in_channels=32,
+                      class_names=[str(i) for i in range(10)],
+                      clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT))),
+            'model.teacher_ckpt': None,
+            'custom_hooks': [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook'),
+                             dict(type='TeacherPriorHook')]},
+            "ZeroShotClsHead: the class names are placeholders ('0', '1', ...)"),
+        'cosine-init-from': ({'model.teacher': dict(
+            CLIP_TEACHER, _delete_=True, head=dict(CLIP_TEACHER['head'], init_from='texts')),
+            'model.teacher_ckpt': None},
+            "CosineClsHead: init_from must be one of (None, 'text', 'class_mean')"),
     }
 
 
@@ -192,7 +282,7 @@ CASES = sorted(cases(Path('/unused'), ''))
 
 
 def test_the_sweep_is_wide():
-    assert len(CASES) >= 20
+    assert len(CASES) >= 50
 
 
 @pytest.mark.parametrize('case', CASES)
@@ -200,6 +290,8 @@ def test_bad_input_fails_early_in_one_line(case, earlier_run, bad_files, fmnist_
                                            repo_root, monkeypatch):
     monkeypatch.chdir(repo_root)
     options, expected = cases(bad_files, fmnist_root)[case]
+    options = {k: osp.join(earlier_run['work_dir'], 'epoch_1.pth')
+               if v == 'EARLIER_EPOCH_1' else v for k, v in options.items()}
     cfg = Config.fromfile(earlier_run['config'])
     cfg = merge_options(cfg, options)
     cfg.work_dir = earlier_run['work_dir']

@@ -86,5 +86,23 @@ def test_speed_benchmark_runs(repo_root):
         timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     row = [line for line in result.stdout.splitlines() if line.startswith('| fmnist |')]
-    assert len(row) == 1 and row[0].count('ms') == 3
+    assert len(row) == 1 and row[0].count(' ms') == 4
     assert 'No CUDA device' in result.stdout or 'share of peak' in result.stdout
+
+
+def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
+    """tools/gpu_check.py --smoke: the speed part, 3 iterations of the headline job
+    on a generated ImageNet-LT-shaped folder through tools/train.py and 2 through
+    tools/dist_train.sh, one table."""
+    result = subprocess.run(
+        [sys.executable, 'tools/gpu_check.py', '--smoke', '--work-dir', str(tmp_path / 'gc')],
+        cwd=repo_root, capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    out = result.stdout
+    assert '| tiny teacher forward, 32 px | fp32 |' in out
+    assert '| ACCKD step (acckd_r18_imagenet-lt.py) |' in out
+    train = [line for line in out.splitlines() if line.startswith('| tools/train.py')]
+    dist = [line for line in out.splitlines() if line.startswith('| tools/dist_train.sh')]
+    assert len(train) == len(dist) == 1
+    assert train[0].split('|')[2].strip() == '3' and dist[0].split('|')[2].strip() == '2'
+    assert '(gloo)' in dist[0]

@@ -96,6 +96,25 @@ def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp
         got = distiller(torch.stack(raw).float(), mode='tensor')
     torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-5)
 
+    # MMPretrain's inferencer classifies an image file (loaded as 3-channel BGR)
+    # with the 1-channel student: the exported pipeline makes it one channel
+    import mmcv
+    import numpy as np
+    from mmpretrain.apis import ImageClassificationInferencer
+    image = str(tmp_path / 'shirt.png')
+    mmcv.imwrite(np.random.default_rng(0).integers(0, 256, (28, 28, 3), dtype=np.uint8),
+                 image)
+    result = ImageClassificationInferencer(out[:-4] + '.py', pretrained=out,
+                                           device='cpu')(image)[0]
+    bgr = mmcv.imread(image).astype(np.float64)
+    grey = (bgr * np.array([0.114, 0.587, 0.299])).sum(-1)
+    with torch.no_grad():
+        data = plain.data_preprocessor({'inputs': [torch.from_numpy(grey).float()[None]],
+                                        'data_samples': None}, False)
+        scores = plain(data['inputs'], mode='tensor').softmax(-1)[0]
+    assert result['pred_label'] == int(scores.argmax())
+    np.testing.assert_allclose(result['pred_scores'], scores.numpy(), rtol=1e-3, atol=1e-4)
+
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DISTILL_CONFIGS = sorted(

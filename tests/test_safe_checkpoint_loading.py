@@ -57,3 +57,28 @@ def test_general_getattr_is_refused(tmp_path):
 def test_missing_checkpoint_file(tmp_path):
     with pytest.raises(FileNotFoundError, match='checkpoint file not found'):
         safe_torch_load(str(tmp_path / 'none.pth'))
+
+
+def test_empty_numpy_arrays_and_bytes_load(tmp_path):
+    """mmengine's save_checkpoint of meta holding empty arrays or empty bytes
+    (pickled as the call builtins.bytes()) loads with safe loading on."""
+    from mmengine.runner import load_checkpoint, save_checkpoint
+    path = str(tmp_path / 'empty.pth')
+    save_checkpoint({'state_dict': {'w': torch.ones(2)},
+                     'meta': {'a': np.zeros(0), 'b': b'', 'c': np.zeros((0, 3), np.float32)}},
+                    path)
+    ckpt = load_checkpoint(torch.nn.Module(), path, strict=False, logger='silent')
+    assert ckpt['meta']['b'] == b'' and ckpt['meta']['c'].shape == (0, 3)
+
+
+def test_bytes_with_arguments_is_refused(tmp_path):
+    """Only the empty bytes() call is served: bytes(n) would allocate any size."""
+
+    class Huge:
+        def __reduce__(self):
+            return bytes, (10, )
+
+    path = str(tmp_path / 'bytes.pth')
+    torch.save({'x': Huge()}, path)
+    with pytest.raises(UnsafeCheckpointError, match='builtins.bytes'):
+        safe_torch_load(path)

@@ -137,7 +137,11 @@ def step_times(model, batch_size: int, shape, iters: int, warmup: int) -> Dict[s
         sum(losses.values()).backward()
         optimizer.step()
 
-    return dict(a=median_time(student_step, iters, warmup, cuda),
+    def mix():
+        model.mix(x, p, model.rng)
+
+    return dict(mix=median_time(mix, iters, warmup, cuda),
+                a=median_time(student_step, iters, warmup, cuda),
                 b=median_time(teacher_forward, iters, warmup, cuda),
                 c=median_time(distill_step, iters, warmup, cuda))
 
@@ -172,9 +176,9 @@ def cpu_cases(args) -> List[str]:
     lines = [f'CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} '
              f'logical cores, torch {torch.__version__}, {torch.get_num_threads()} threads',
              '',
-             '| Case | B | (a) student 2B | (b) teacher 2B | (c) ACCKD step | '
+             '| Case | B | (a) student 2B | (b) teacher 2B | mixing | (c) ACCKD step | '
              'c / (a + b) | data share |',
-             '|---|---:|---:|---:|---:|---:|---:|']
+             '|---|---:|---:|---:|---:|---:|---:|---:|']
     for name in args.cases:
         title, config, shape, tiny = CASES[name]
         print(f'{name}: {title}', flush=True)
@@ -190,7 +194,8 @@ def cpu_cases(args) -> List[str]:
         print(f'  a {t["a"] * 1e3:.1f} ms, b {t["b"] * 1e3:.1f} ms, c {t["c"] * 1e3:.1f} ms, '
               f'ratio {ratio:.3f}, data {share}', flush=True)
         lines.append(f'| {name} | {bsz} | {t["a"] * 1e3:.1f} ms | {t["b"] * 1e3:.1f} ms | '
-                     f'{t["c"] * 1e3:.1f} ms | {ratio:.2f} | {share} |')
+                     f'{t["mix"] * 1e3:.2f} ms | {t["c"] * 1e3:.1f} ms | {ratio:.2f} | '
+                     f'{share} |')
     return lines
 
 
@@ -201,12 +206,16 @@ def count_flops(fn: Callable[[], None]) -> float:
     return float(counter.get_total_flops())
 
 
-def heavy_cases(args, device: torch.device) -> List[str]:
-    """ViT-B/16 teacher forward modes and the ImageNet-LT ACCKD step."""
+def heavy_cases(device: torch.device, batch: Optional[int] = None, iters: int = 20,
+                warmup: int = 3, compile_teacher: bool = True,
+                tiny_teacher: bool = False) -> List[str]:
+    """ViT-B/16 teacher forward modes and the ImageNet-LT ACCKD step, as a
+    Markdown table (images per second, TFLOP/s, share of the card's peak);
+    ``tiny_teacher`` swaps the tower for the tiny one (a CPU smoke run)."""
     cuda = device.type == 'cuda'
     name = torch.cuda.get_device_name(device) if cuda else 'CPU (smoke run)'
     peak = next((v for k, v in PEAK_FLOPS.items() if k in name), None)
-    bsz = args.heavy_batch or (256 if cuda else 2)
+    bsz = batch or (256 if cuda else 2)
     lines = [f'{name}, torch {torch.__version__}, batch {bsz} per view', '',
              '| Work | Mode | images/s | TFLOP/s | share of peak |', '|---|---|---:|---:|---:|']
 
@@ -217,9 +226,10 @@ def heavy_cases(args, device: torch.device) -> List[str]:
               flush=True)
         lines.append(f'| {work} | {mode} | {images / seconds:.0f} | {tflops:.1f} | {share} |')
 
-    model, _ = build_distiller(IMAGENET, False, device)
+    model, _ = build_distiller(IMAGENET, tiny_teacher, device)
     teacher = model.teacher
-    x = torch.randn(2 * bsz, 3, 224, 224, device=device)
+    size = model.teacher_view.size or 224
+    x = torch.randn(2 * bsz, 3, size, size, device=device)
     amp = torch.bfloat16 if cuda and torch.cuda.is_bf16_supported() else torch.float16
     amp = amp if cuda else torch.bfloat16
 
@@ -232,14 +242,15 @@ def heavy_cases(args, device: torch.device) -> List[str]:
              ('autocast + channels-last', True, True)]
     for mode, autocast, channels_last in modes:
         images = x.contiguous(memory_format=torch.channels_last) if channels_last else x
-        seconds = median_time(lambda: forward(teacher, images, autocast), args.iters,
-                              args.warmup, cuda)
-        row('ViT-B/16 teacher forward, 224 px', mode, seconds, len(x), flops)
-    if cuda:
+        seconds = median_time(lambda: forward(teacher, images, autocast), iters, warmup,
+                              cuda)
+        row(f'{"tiny" if tiny_teacher else "ViT-B/16"} teacher forward, {size} px', mode,
+            seconds, len(x), flops)
+    if cuda and compile_teacher:
         try:
             compiled = torch.compile(teacher)
-            seconds = median_time(lambda: forward(compiled, x, True), args.iters,
-                                  args.warmup + 3, cuda)
+            seconds = median_time(lambda: forward(compiled, x, True), iters, warmup + 3,
+                                  cuda)
             row('ViT-B/16 teacher forward, 224 px', 'autocast + torch.compile', seconds,
                 len(x), flops)
         except Exception as err:  # noqa: BLE001  (compile support varies)
@@ -260,10 +271,53 @@ def heavy_cases(args, device: torch.device) -> List[str]:
         optimizer.step()
 
     step_flops = count_flops(distill_step)
-    seconds = median_time(distill_step, args.iters, args.warmup, cuda)
+    seconds = median_time(distill_step, iters, warmup, cuda)
     row(f'ACCKD step ({osp.basename(IMAGENET)})', 'autocast' if cuda else 'fp32', seconds,
         2 * bsz, step_flops)
     return lines
+
+
+def end_to_end(work_dir: str, epochs: Optional[int] = None) -> List[str]:
+    """Whole training runs of the LA student and the ACCKD student of
+    Fashion-MNIST-LT (same student, same data), one after the other through
+    ``tools/train.py``: their wall times and where the ACCKD run's time goes."""
+    import json
+    import subprocess
+    import tempfile
+    la = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
+    acckd = CASES['fmnist'][1]
+    teacher_ckpt = osp.join(ROOT, Config.fromfile(osp.join(ROOT, acckd)).model.teacher_ckpt)
+    if not osp.isfile(teacher_ckpt):
+        raise SystemExit(f'--end-to-end needs the offline teacher {teacher_ckpt}: run make '
+                         f'demo (or tools/train.py on its config) first')
+    work_dir = work_dir or tempfile.mkdtemp(prefix='e2e_')
+    options = [f'train_cfg.max_epochs={epochs}', f'param_scheduler.1.end={epochs}'] \
+        if epochs else []
+    walls, stats = {}, {}
+    for name, config in (('LA', la), ('ACCKD', acckd)):
+        out = osp.join(work_dir, name)
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, 'tools/train.py', config, '--work-dir', out,
+                                 '--cfg-options', 'default_hooks.logger.interval=1',
+                                 *options], cwd=ROOT, capture_output=True, text=True)
+        walls[name] = time.perf_counter() - start
+        if result.returncode:
+            raise SystemExit(f'{config} failed:\n{result.stderr[-2000:]}')
+        records = []
+        for stamp in os.listdir(out):
+            path = osp.join(out, stamp, 'vis_data', 'scalars.json')
+            if osp.isfile(path):
+                with open(path) as f:
+                    records += [r for r in map(json.loads, f) if 'loss' in r]
+        stats[name] = dict(iters=len(records), time=sum(r['time'] for r in records),
+                           data=sum(r['data_time'] for r in records))
+    a = stats['ACCKD']
+    return [f'End to end, Fashion-MNIST-LT, {a["iters"]} iterations each, one after the other:',
+            '', '| Run | wall | iterations | of which data | outside iterations |',
+            '|---|---:|---:|---:|---:|'] + [
+        f'| {n} | {walls[n]:.1f} s | {stats[n]["time"]:.1f} s | {stats[n]["data"]:.1f} s | '
+        f'{walls[n] - stats[n]["time"]:.1f} s |' for n in ('LA', 'ACCKD')] + [
+        '', f'ACCKD / LA wall time: {walls["ACCKD"] / walls["LA"]:.2f}']
 
 
 def main(argv=None) -> int:
@@ -275,16 +329,23 @@ def main(argv=None) -> int:
     parser.add_argument('--gpu-part-on-cpu', action='store_true',
                         help='run the GPU part on the CPU at a tiny batch (a smoke run)')
     parser.add_argument('--heavy-batch', type=int, help='batch per view of the GPU part')
+    parser.add_argument('--end-to-end', action='store_true',
+                        help='also time whole LA and ACCKD training runs (Fashion-MNIST-LT)')
+    parser.add_argument('--end-to-end-epochs', type=int,
+                        help="epochs of those runs (default: the configs' 30)")
+    parser.add_argument('--work-dir', help='where --end-to-end trains (default: a temp dir)')
     args = parser.parse_args(argv)
     init_default_scope('mmpretrain')
     torch.manual_seed(0)
     report = cpu_cases(args)
+    if args.end_to_end:
+        report += [''] + end_to_end(args.work_dir, args.end_to_end_epochs)
     device = torch.device('cuda') if torch.cuda.is_available() else (
         torch.device('cpu') if args.gpu_part_on_cpu else None)
     if device is None:
         report += ['', 'No CUDA device: the GPU part was not run.']
     else:
-        report += [''] + heavy_cases(args, device)
+        report += [''] + heavy_cases(device, args.heavy_batch, args.iters, args.warmup)
     print('\n' + '\n'.join(report))
     return 0
 

@@ -4,7 +4,9 @@
 
 Writes ``OUT.pth`` (an ``ImageClassifier`` state dict: no teacher, no
 side-branch align layer; with ``distill.align='encoder'`` the align layer is
-part of the student's neck and stays; the class counts kept in its meta) and ``OUT.py`` (a config with the
+part of the student's neck and stays; the class counts kept in its meta). A
+one-channel student's evaluation pipelines convert images to one channel, so
+MMPretrain's ``ImageClassificationInferencer`` can classify image files and ``OUT.py`` (a config with the
 student, its normalisation and the evaluation settings of CONFIG), which
 MMPretrain's test tool and inference API (``mmpretrain.apis.init_model``) load.
 """
@@ -25,6 +27,20 @@ from cckd_plugin.models.distillers.model_configs import student_config  # noqa: 
 KEEP = ('custom_imports', 'default_scope', 'test_dataloader', 'test_evaluator',
         'test_cfg', 'val_dataloader', 'val_evaluator', 'val_cfg', 'default_hooks',
         'env_cfg', 'log_level', 'vis_backends', 'visualizer', 'randomness')
+
+
+#: BGR -> one channel with the ITU-R 601 luma weights (OpenCV's BGR2GRAY); an
+#: image that already has one channel passes unchanged
+TO_GREY = dict(type='RandomGrayscale', prob=1.0, keep_channels=False,
+               channel_weights=(0.114, 0.587, 0.299))
+
+
+def grey_pipeline(pipeline: list) -> list:
+    """``pipeline`` with every image made one-channel before it is packed."""
+    pipeline = [t for t in copy.deepcopy(list(pipeline)) if t.get('type') != TO_GREY['type']]
+    at = next((i for i, t in enumerate(pipeline) if t.get('type') == 'PackInputs'),
+              len(pipeline))
+    return pipeline[:at] + [dict(TO_GREY)] + pipeline[at:]
 
 
 def export(config: str, checkpoint: str, out: str) -> None:
@@ -50,6 +66,12 @@ def export(config: str, checkpoint: str, out: str) -> None:
     plain['model'] = model
     plain['custom_hooks'] = [h for h in cfg.get('custom_hooks', [])
                              if h.get('type') == 'ClassCountsHook']
+    channels = len(model['data_preprocessor'].get('mean') or [0, 0, 0])
+    if channels == 1:  # image files load as 3-channel BGR (MMPretrain's inferencer too)
+        for name in ('val_dataloader', 'test_dataloader'):
+            if plain.get(name):
+                plain[name]['dataset']['pipeline'] = grey_pipeline(
+                    plain[name]['dataset']['pipeline'])
     Config(plain).dump(osp.splitext(out)[0] + '.py')
     print(f'student: {out} ({len(state)} tensors), config: {osp.splitext(out)[0]}.py')
 

@@ -16,8 +16,8 @@ from mmengine.config import Config, ConfigDict, DictAction  # noqa: E402
 from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.evaluator import DumpResults  # noqa: E402
 
-from cckd_plugin.engine import (build_runner, init_distributed, merge_options,  # noqa: E402
-                                 prepare_cfg)
+from cckd_plugin.engine import (build_runner, check_inputs, init_distributed,  # noqa: E402
+                                 merge_options, prepare_cfg, run_main)
 
 
 def parse_args():
@@ -51,6 +51,8 @@ def parse_args():
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument('--debug', action='store_true',
+                        help='show the traceback of an error instead of one line')
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -83,14 +85,20 @@ def merge_args(cfg, args):
     return cfg
 
 
-def main():
-    args = parse_args()
+def main(args):
     if args.out is not None and args.out_item in ('pred', None) and \
             not args.out.endswith(('.pkl', '.pickle')):
         raise ValueError(f'--out {args.out}: predictions are dumped to a .pkl file')
     cfg = Config.fromfile(args.config)
     cfg = merge_options(cfg, args.cfg_options)
     cfg = prepare_cfg(merge_args(cfg, args))
+    if cfg.model.get('type') == 'ClassConditionalDistiller':
+        cfg.model.student_only = True  # the student alone: no teacher weights read
+    elif args.checkpoint:
+        backbone = cfg.model.get('backbone') or {}
+        if backbone.get('type') == 'CLIPVisionBackbone':
+            backbone['pretrained'] = None  # the checkpoint holds the whole tower
+    check_inputs(cfg, 'test', args.checkpoint)
     init_distributed(cfg.launcher, torch.cuda.is_available())  # gloo without CUDA
     runner = build_runner(cfg)
     if args.out and args.out_item in ['pred', None]:
@@ -101,4 +109,5 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    arguments = parse_args()
+    run_main(lambda: main(arguments), arguments.debug)

@@ -4,14 +4,18 @@ import argparse
 import os
 import os.path as osp
 import sys
+import warnings
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+# import-time notices of the pinned stack that say nothing about the run
+warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import torch  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 
-from cckd_plugin.engine import (NonFiniteLossError, build_runner, init_distributed,  # noqa: E402
-                                 merge_options, prepare_cfg)
+from cckd_plugin.engine import (build_runner, check_inputs, init_distributed,  # noqa: E402
+                                 merge_options, prepare_cfg, run_main)
 
 
 def parse_args():
@@ -40,6 +44,8 @@ def parse_args():
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument('--debug', action='store_true',
+                        help='show the traceback of an error instead of one line')
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -78,8 +84,7 @@ def merge_args(cfg, args):
     return cfg
 
 
-def main():
-    args = parse_args()
+def main(args):
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
     cfg = merge_options(cfg, args.cfg_options)
@@ -88,13 +93,11 @@ def main():
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg = prepare_cfg(merge_args(cfg, args))
+    check_inputs(cfg, 'train')  # data, teacher checkpoint, CLIP weights: one line if missing
     init_distributed(cfg.launcher, torch.cuda.is_available())  # gloo without CUDA
-    runner = build_runner(cfg)
-    try:
-        runner.train()
-    except NonFiniteLossError as err:  # one line: the term, the iteration, the classes
-        raise SystemExit(f'NonFiniteLossError: {err}') from None
+    build_runner(cfg).train()
 
 
 if __name__ == '__main__':
-    main()
+    arguments = parse_args()
+    run_main(lambda: main(arguments), arguments.debug)

@@ -5,6 +5,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmpretrain.registry import DATASETS
 
+from ..registry_check import check_type
 from .batched_pipeline import fetch_batch
 from .class_counts import dataset_labels, get_class_counts
 
@@ -54,6 +55,8 @@ class ClassBalancedPairDataset:
             raise ValueError(f'ClassBalancedPairDataset: mix_sampling must be one of '
                              f'{list(self.MIX_SAMPLINGS)}, got {mix_sampling!r}')
         self.mix_sampling = mix_sampling
+        if isinstance(dataset, dict):
+            check_type(DATASETS, dataset, 'train_dataloader.dataset.dataset', what='dataset')
         self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
         self.seed = int(seed)
         self.epoch = 0

@@ -6,6 +6,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmpretrain.registry import DATASETS
 
+from ..registry_check import check_type
 from .batched_pipeline import fetch_batch
 from .class_counts import dataset_labels
 from .long_tail_profile import select_long_tail
@@ -35,6 +36,8 @@ class LongTailDataset:
         if imbalance_ratio < 1:
             raise ValueError(f'LongTailDataset: imbalance_ratio must be >= 1, '
                              f'got {imbalance_ratio}')
+        if isinstance(dataset, dict):
+            check_type(DATASETS, dataset, 'LongTailDataset.dataset', what='dataset')
         self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
         self.imbalance_ratio = imbalance_ratio
         self.n_max = n_max

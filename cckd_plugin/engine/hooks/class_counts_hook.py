@@ -6,7 +6,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
 from mmpretrain.registry import HOOKS
 
-from ...datasets.class_counts import get_class_counts
+from ...datasets.class_counts import class_counts_with_source
 
 
 @HOOKS.register_module()
@@ -46,9 +46,12 @@ class ClassCountsHook(Hook):
     # -- finding ---------------------------------------------------------------
     def before_run(self, runner) -> None:
         if isinstance(runner._train_loop, BaseLoop):
-            counts = get_class_counts(runner.train_dataloader.dataset)
+            counts, note = class_counts_with_source(runner.train_dataloader.dataset)
             if counts is not None:
-                self._adopt(runner, counts, 'train_dataloader.dataset')
+                source = 'train_dataloader.dataset'
+                if note:  # say that a repeating wrapper was looked through
+                    source += f': {note}, not how often the wrapper serves each image'
+                self._adopt(runner, counts, source)
         self._check_model(runner)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
@@ -101,18 +104,20 @@ class ClassCountsHook(Hook):
         return runner.model.module if is_model_wrapper(runner.model) else runner.model
 
     def _check_model(self, runner) -> None:
-        """Every set of counts must match ``model.head.num_classes``."""
-        num_classes = getattr(getattr(self._model(runner), 'head', None),
-                              'num_classes', None)
+        """Every set of counts must match the head's ``num_classes``."""
+        model = self._model(runner)
+        num_classes = getattr(getattr(model, 'head', None), 'num_classes', None)
         if num_classes is None:
             return
+        # the key a user sets: a distiller's student head is model.student.head
+        head_key = getattr(model, 'head_config_key', 'model.head')
         if self.class_counts is not None and len(self.class_counts) != num_classes:
             raise ValueError(f'the training set has {len(self.class_counts)} classes but '
-                             f'model.head.num_classes is {num_classes}')
+                             f'{head_key}.num_classes is {num_classes}')
         for name, module in self._model(runner).named_modules():
             counts = getattr(module, 'class_counts', None)
             if hasattr(module, 'set_class_counts') and counts is not None \
                     and len(counts) != num_classes:
                 key = 'model.' + name.replace('loss_module', 'loss') + '.class_counts'
                 raise ValueError(f'{key} has {len(counts)} entries but '
-                                 f'model.head.num_classes is {num_classes}')
+                                 f'{head_key}.num_classes is {num_classes}')

@@ -13,6 +13,7 @@ from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
 
 from ...compat import safe_torch_load
+from ..peft.vision_tuner import check_tuner_type
 
 
 def register_open_clip_config(model_name: str, model_cfg: dict) -> None:
@@ -109,6 +110,8 @@ class CLIPVisionBackbone(BaseModule):
         if out_type not in self.OUT_TYPES:
             raise ValueError(f'CLIPVisionBackbone: out_type must be one of '
                              f'{self.OUT_TYPES}, got {out_type!r}')
+        if peft is not None:  # before any weight is built or downloaded
+            check_tuner_type(peft)
         self.model_name = model_name
         self.pretrained = pretrained
         self.model_cfg = model_cfg

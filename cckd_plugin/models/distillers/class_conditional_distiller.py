@@ -1,5 +1,6 @@
 """ClassConditionalDistiller: a student, a frozen pre-trained teacher and the
 KD / WKD / DiVE / CCKD / ACCKD objectives (docs/conventions.md)."""
+import inspect
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
@@ -9,16 +10,62 @@ import torch.nn as nn
 from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
-from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from mmpretrain.registry import BATCH_AUGMENTS, MODELS
 
+from ...datasets.class_balanced_mix import ClassBalancedMix
+from ...registry_check import check_type
 from ..losses.functional import check_prior
 from .distill_settings import resolve_distill
+from .frozen_teacher import build_frozen_teacher, prepare_teacher
 from .image_view import ImageView
 from .model_configs import feature_dim, read_model_config, student_config
 from .pair_data_preprocessor import PairDataPreprocessor
 
 VIEW_KEYS = ('mean', 'std', 'size', 'interpolation')
+
+
+def _drop_teacher_weights(state_dict, prefix, *args) -> None:
+    """A student-only distiller skips the teacher entries of a checkpoint."""
+    for key in [k for k in state_dict if k.startswith(prefix + 'teacher.')]:
+        del state_dict[key]
+
+
+def check_student_channels(student, student_cfg: dict, mean) -> None:
+    """The student's backbone must take as many channels as the normalisation
+    has (a grey image is repeated to that many channels)."""
+    backbone = dict(student_cfg.get('backbone') or {})
+    cls = MODELS.get(backbone.get('type')) if isinstance(backbone.get('type'), str) else None
+    channels = backbone.get('in_channels')
+    for base in (cls.__mro__ if channels is None and cls is not None else ()):
+        param = inspect.signature(base.__init__).parameters.get('in_channels') \
+            if '__init__' in vars(base) else None
+        if param is not None:  # the default of the first class that declares it
+            channels = None if param.default is param.empty else param.default
+            break
+    if channels is None or mean is None or len(mean) == channels:
+        return
+    where = f'model.student ({osp.normpath(student)}): backbone' if isinstance(student, str) \
+        else 'model.student.backbone'
+    raise ValueError(f'{where} takes {channels}-channel images but data_preprocessor.mean has '
+                     f'{len(mean)} value(s): give {channels} means and stds (grey images are '
+                     f'repeated to {channels} channels) or a {len(mean)}-channel backbone')
+
+
+def check_class_counts(student, student_cfg: dict, teacher, teacher_cfg: dict) -> int:
+    """The student's and the teacher's class counts, from their configs, must
+    agree; returns the count. Errors name the keys the user sets."""
+    def where(spec, key):
+        return f'{key} ({osp.normpath(spec)})' if isinstance(spec, str) else key
+
+    classes = (student_cfg.get('head') or {}).get('num_classes')
+    theirs = (teacher_cfg.get('head') or {}).get('num_classes')
+    if classes is None:
+        raise ValueError(f'{where(student, "model.student")}: head.num_classes is not set')
+    if theirs is not None and theirs != classes:
+        raise ValueError(f'teacher has {theirs} classes but the student {classes}: '
+                         f'{where(teacher, "model.teacher")} head.num_classes={theirs}, '
+                         f'{where(student, "model.student")} head.num_classes={classes}')
+    return int(classes)
 
 
 @MODELS.register_module()
@@ -74,6 +121,9 @@ class ClassConditionalDistiller(BaseModel):
         teacher_precision: autocast of the teacher's forward: ``'auto'``
             (bf16 or fp16 on a GPU, fp32 on the CPU), ``'bf16'``, ``'fp16'`` or
             ``'fp32'``; the losses are always computed in fp32.
+        student_only: build the student alone (``tools/test.py`` evaluates a
+            distillation checkpoint this way: no teacher weights are read or
+            downloaded, the checkpoint's teacher entries are skipped).
     """
 
     PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
@@ -84,7 +134,7 @@ class ClassConditionalDistiller(BaseModel):
                  mix: dict = dict(type='ClassBalancedMix', alpha=0.5, mixup_prob=0.5),
                  data_preprocessor: Optional[dict] = None, seed: int = 0,
                  channels_last: bool = True, teacher_precision: str = 'auto',
-                 init_cfg=None):
+                 student_only: bool = False, init_cfg=None):
         norm = dict(data_preprocessor or {})
         super().__init__(data_preprocessor=PairDataPreprocessor(), init_cfg=init_cfg)
         if teacher_precision not in self.PRECISIONS:
@@ -94,34 +144,39 @@ class ClassConditionalDistiller(BaseModel):
         self.settings = resolve_distill(distill)
         self.method = self.settings.method
         self.terms = self.settings.terms
-        teacher_cfg = read_model_config(teacher, 'model.teacher')
+        self.student_only = student_only
+        self._student_spec = student
+        # every check that needs no weights, before anything is built or downloaded
+        teacher_cfg, checkpoint = prepare_teacher(
+            teacher, None if student_only else teacher_ckpt)
         student_cfg = student_config(dict(student=student, teacher=teacher_cfg,
                                           distill=distill))
+        self.num_classes = check_class_counts(student, student_cfg, teacher, teacher_cfg)
+        check_student_channels(student, student_cfg, norm.get('mean'))
         self.student_cfg = student_cfg
         self.student = MODELS.build(student_cfg)
         if not hasattr(self.student.head, 'loss_module'):
             raise ValueError('model.student.head has no loss: use an MMPretrain ClsHead '
                              '(LinearClsHead, CosineClsHead, ...)')
-        self.teacher = MODELS.build(teacher_cfg)
-        self.num_classes = self.student.head.num_classes
-        if self.teacher.head.num_classes != self.num_classes:
-            raise ValueError(f'teacher has {self.teacher.head.num_classes} classes but the '
-                             f'student {self.num_classes} (model.teacher.head.num_classes)')
         self.teacher_ckpt = teacher_ckpt
-        if teacher_ckpt is not None:
-            self._load_teacher(teacher_ckpt)
-        self.teacher.requires_grad_(False)
-        self.teacher.eval()
+        self.teacher = None
+        if student_only:  # evaluation: the checkpoint's teacher weights are not needed
+            self._register_load_state_dict_pre_hook(_drop_teacher_weights)
+        else:
+            self.teacher = build_frozen_teacher(teacher_cfg, checkpoint, teacher_ckpt)
         self.channels_last = channels_last
         if channels_last:  # in place from here on: init and checkpoint loading copy into it
             self.student.to(memory_format=torch.channels_last)
-            self.teacher.to(memory_format=torch.channels_last)
+            if self.teacher is not None:
+                self.teacher.to(memory_format=torch.channels_last)
 
         self.student_view = ImageView(norm.get('mean', [0.0]), norm.get('std', [1.0]),
                                       to_rgb=norm.get('to_rgb', False))
-        self.teacher_view = self._build_teacher_view(teacher_view, norm)
+        self.teacher_view = None if student_only else \
+            self._build_teacher_view(teacher_view, norm)
 
         self._setup_losses(teacher_cfg, student_cfg)
+        check_type(BATCH_AUGMENTS, mix, 'model.mix', ClassBalancedMix, 'class-balanced mix')
         self.mix = BATCH_AUGMENTS.build(mix)
         self.seed = seed
         self.set_epoch(0)
@@ -165,27 +220,6 @@ class ClassConditionalDistiller(BaseModel):
                          interpolation=view['interpolation'])
 
     # -- construction ----------------------------------------------------------
-    def _load_teacher(self, path: str) -> None:
-        """Load the teacher's weights (safe loading); a file with missing
-        backbone weights or any weight of another shape is an error."""
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'teacher_ckpt not found: {path}')
-        ckpt = CheckpointLoader.load_checkpoint(path, map_location='cpu', logger='silent')
-        saved = ckpt.get('state_dict', ckpt)
-        saved = {k[len('module.'):] if k.startswith('module.') else k: v
-                 for k, v in saved.items()}
-        own = self.teacher.state_dict()
-        missing = [k for k in own if k.startswith('backbone.') and k not in saved]
-        if missing:
-            raise ValueError(f'teacher_ckpt {path} does not fit model.teacher: '
-                             f'{len(missing)} backbone weights missing (e.g. {missing[0]})')
-        wrong = [k for k, v in saved.items() if k in own and v.shape != own[k].shape]
-        if wrong:
-            raise ValueError(f'teacher_ckpt {path} does not fit model.teacher: {wrong[0]} '
-                             f'is {tuple(saved[wrong[0]].shape)} in the file but '
-                             f'{tuple(own[wrong[0]].shape)} in the model')
-        load_state_dict(self.teacher, saved, strict=False, logger='silent')
-
     def _setup_losses(self, teacher_cfg: dict, student_cfg: dict) -> None:
         settings = self.settings
         tau = settings.tau
@@ -210,14 +244,6 @@ class ClassConditionalDistiller(BaseModel):
                                  'model.distill.feature_imitation=False')
             self.align = nn.Linear(*dims)
 
-    def init_weights(self) -> None:
-        """Initialise the student (and the teacher only when no ``teacher_ckpt``
-        gave its weights: its config's own ``init_cfg`` then applies)."""
-        if hasattr(self.student, 'init_weights'):
-            self.student.init_weights()
-        if self.teacher_ckpt is None and hasattr(self.teacher, 'init_weights'):
-            self.teacher.init_weights()
-
     # -- helpers -----------------------------------------------------------------
     def set_epoch(self, epoch: int) -> None:
         """Reseed the mixing generator from ``(seed, epoch, rank)`` (``EpochSeedHook``
@@ -235,12 +261,20 @@ class ClassConditionalDistiller(BaseModel):
         """The student's head (``ClassCountsHook`` checks counts against it)."""
         return self.student.head
 
+    @property
+    def head_config_key(self) -> str:
+        """Where the config sets the student's head (for error messages)."""
+        if isinstance(self._student_spec, str):
+            return f'model.student ({osp.normpath(self._student_spec)}): head'
+        return 'model.student.head'
+
     def set_class_counts(self, class_counts: Sequence[int]) -> None:
         self.class_counts = torch.as_tensor(class_counts, dtype=torch.float32)
 
     def train(self, mode: bool = True):
         super().train(mode)
-        self.teacher.eval()  # frozen, always
+        if self.teacher is not None:
+            self.teacher.eval()  # frozen, always
         return self
 
     def teacher_autocast_dtype(self, device: torch.device) -> Optional[torch.dtype]:
@@ -304,6 +338,8 @@ class ClassConditionalDistiller(BaseModel):
                 when it is not the sample itself (the pair dataset's
                 ``mix_sampling='balanced+balanced'``).
         """
+        if self.teacher is None:
+            raise RuntimeError('a student_only distiller evaluates; it cannot train')
         terms = self.terms
         labels = torch.cat([s.gt_label for s in data_samples]).to(inputs.device)
         if self.settings.needs_priors:

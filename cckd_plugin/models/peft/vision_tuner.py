@@ -4,6 +4,14 @@ from typing import Optional
 
 import torch
 import torch.nn as nn
+from mmpretrain.registry import MODELS
+
+from ...registry_check import check_type
+
+
+def check_tuner_type(peft: dict) -> None:
+    """``peft.type`` must name a registered tuner; the error lists them."""
+    check_type(MODELS, peft, 'backbone.peft', VisionTuner, 'PEFT tuner')
 
 
 def default_bottleneck(num_classes: int, num_layers: int) -> int:

@@ -1,0 +1,132 @@
+"""Building a distiller's frozen teacher: its config, the checks that need no
+weights, its checkpoint, eval mode without gradients."""
+import os.path as osp
+from typing import Any, Dict, Optional, Tuple, Union
+
+import torch.nn as nn
+from mmengine.config import Config
+from mmengine.logging import MMLogger
+from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
+from mmpretrain.registry import MODELS
+
+from .model_configs import read_model_config
+
+#: backbone keys that decide which network a teacher is (``pretrained`` does not:
+#: a checkpoint carries every weight of the tower)
+BACKBONE_KEYS = ('type', 'depth', 'model_name', 'model_cfg', 'out_type', 'peft', 'in_channels',
+                 'base_channels', 'stem_stride', 'num_stages', 'num_classes')
+PROTOTYPE_HEADS = ('NCMClsHead', 'ZeroShotClsHead')
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in sorted(value.items()) if v is not None
+                and k != '_scope_'}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def network_summary(model_cfg: dict, with_head: bool = True) -> Dict[str, Any]:
+    """What builds a classifier's weights: backbone keys, neck and head type,
+    classes and feature size (``None`` values and registry scopes dropped)."""
+    backbone = dict(model_cfg.get('backbone') or {})
+    summary = {f'backbone.{k}': _clean(backbone[k]) for k in BACKBONE_KEYS
+               if backbone.get(k) is not None}
+    neck = model_cfg.get('neck')
+    if neck is not None:
+        summary['neck'] = _clean([n['type'] for n in neck] if isinstance(neck, list)
+                                 else neck['type'])
+    head = dict(model_cfg.get('head') or {})
+    if with_head:
+        for k in ('type', 'num_classes', 'in_channels'):
+            if head.get(k) is not None:
+                summary[f'head.{k}'] = head[k]
+    return summary
+
+
+def check_teacher_checkpoint(meta: dict, teacher_cfg: dict, path: str, key: str) -> None:
+    """Refuse a checkpoint trained as another network than ``teacher_cfg``.
+
+    mmengine stores the training run's config in ``meta['cfg']``; its model
+    must build the same backbone (tuner type and settings included), neck
+    and, for heads the checkpoint provides, the same head and classes as the
+    teacher config. A prototype head (NCM, zero-shot) builds its own weights,
+    so only the backbone is compared then.
+
+    Raises:
+        ValueError: one line naming the checkpoint, the teacher config and
+            the first differing key.
+    """
+    text = (meta or {}).get('cfg')
+    logger = MMLogger.get_current_instance()
+    if not text:
+        logger.warning(f'{key}_ckpt {path} carries no training config: its weights are '
+                       f'checked by name and shape only')
+        return
+    trained = Config.fromstring(text, '.py').get('model')
+    if not trained or trained.get('type') == 'ClassConditionalDistiller':
+        raise ValueError(f'{key}_ckpt {path} is not a checkpoint of a classifier '
+                         f'(model.type {trained and trained.get("type")!r})')
+    own_head = dict(teacher_cfg.get('head') or {}).get('type') not in PROTOTYPE_HEADS
+    want = network_summary(teacher_cfg, with_head=own_head)
+    got = network_summary(trained.to_dict(), with_head=own_head)
+    differ = [k for k in want if k in got and want[k] != got[k]]
+    differ += [k for k in want if k not in got] + [k for k in got if k not in want]
+    if differ:
+        k = differ[0]
+        raise ValueError(f'{key}_ckpt {path} was trained with {k}={got.get(k)!r}, but '
+                         f'{key} builds {k}={want.get(k)!r}: a different teacher; point '
+                         f'{key}_ckpt at a checkpoint of {key}')
+
+
+def load_teacher_checkpoint(teacher: nn.Module, checkpoint: dict, path: str,
+                            key: str) -> None:
+    """The checkpoint's weights into ``teacher``: every backbone weight must be
+    there and every weight must fit (mmengine's loader does the rest)."""
+    saved = checkpoint.get('state_dict', checkpoint)
+    saved = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in saved.items()}
+    own = teacher.state_dict()
+    missing = [k for k in own if k.startswith('backbone.') and k not in saved]
+    if missing:
+        raise ValueError(f'{key}_ckpt {path} does not fit {key}: {len(missing)} backbone '
+                         f'weights missing (e.g. {missing[0]})')
+    wrong = [k for k, v in saved.items() if k in own and v.shape != own[k].shape]
+    if wrong:
+        raise ValueError(f'{key}_ckpt {path} does not fit {key}: {wrong[0]} is '
+                         f'{tuple(saved[wrong[0]].shape)} in the file but '
+                         f'{tuple(own[wrong[0]].shape)} in the model')
+    load_state_dict(teacher, saved, strict=False, logger='silent')
+
+
+def prepare_teacher(teacher: Union[str, dict], teacher_ckpt: Optional[str],
+                    key: str = 'model.teacher') -> Tuple[dict, Optional[dict]]:
+    """The teacher config and its checkpoint, checked before anything is built
+    or downloaded: the config file exists, the checkpoint exists and was
+    trained as this teacher. With a checkpoint the tower is built without its
+    pretrained weights (the checkpoint holds them), so nothing is downloaded."""
+    teacher_cfg = read_model_config(teacher, key)
+    label = f'{key} ({osp.normpath(teacher)})' if isinstance(teacher, str) else key
+    checkpoint = None
+    if teacher_ckpt is not None:
+        if not osp.isfile(teacher_ckpt):
+            raise FileNotFoundError(f'{key}_ckpt not found: {teacher_ckpt}')
+        checkpoint = CheckpointLoader.load_checkpoint(teacher_ckpt, map_location='cpu',
+                                                      logger='silent')
+        check_teacher_checkpoint(checkpoint.get('meta'), teacher_cfg, teacher_ckpt, label)
+        backbone = teacher_cfg.get('backbone') or {}
+        if backbone.get('type') == 'CLIPVisionBackbone':
+            backbone['pretrained'] = None
+    return teacher_cfg, checkpoint
+
+
+def build_frozen_teacher(teacher_cfg: dict, checkpoint: Optional[dict] = None,
+                         path: Optional[str] = None, key: str = 'model.teacher') -> nn.Module:
+    """Build the teacher, load ``checkpoint`` (then it counts as initialised, so
+    ``init_weights`` leaves it), freeze it and put it in eval mode."""
+    teacher = MODELS.build(teacher_cfg)
+    if checkpoint is not None:
+        load_teacher_checkpoint(teacher, checkpoint, path, key)
+        teacher._is_init = True  # mmengine's BaseModule: init_weights skips it
+    teacher.requires_grad_(False)
+    return teacher.eval()
