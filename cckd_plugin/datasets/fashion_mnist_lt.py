@@ -10,7 +10,7 @@ offline teacher is pre-trained on it). ``test`` is the official balanced
 """
 import gzip
 import os.path as osp
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 from urllib.parse import urljoin
 
 import numpy as np
@@ -111,6 +111,12 @@ class FashionMNISTLT(InMemoryBatchMixin, BaseDataset):
             class can give.
         download: fetch the files as MMPretrain's ``FashionMNIST`` does when
             they are found nowhere.
+        counts: the ``train`` split's images per class, instead of the
+            exponential profile (e.g. ``[2000, 100, 5, 0, ...]``).
+        label_map: after the splits are cut (so they stay disjoint), the new
+            label of each of the 10 classes, or ``None`` to leave its images out
+            (e.g. coarse classes for pre-training, a 3-class subset).
+        classes: the names of the new labels (with ``label_map``).
         **kwargs: passed to :class:`mmpretrain.datasets.BaseDataset`.
     """
 
@@ -120,7 +126,9 @@ class FashionMNISTLT(InMemoryBatchMixin, BaseDataset):
     def __init__(self, data_root: str = 'data/fashion_mnist', split: str = 'train',
                  imbalance_ratio: float = 100, n_max: int = 500, seed: int = 0,
                  val_per_class: int = 20, pool_per_class: Optional[int] = None,
-                 download: bool = True, **kwargs):
+                 download: bool = True, counts: Optional[Sequence[int]] = None,
+                 label_map: Optional[Sequence[Optional[int]]] = None,
+                 classes: Optional[Sequence[str]] = None, **kwargs):
         if split not in self.SPLITS:
             raise ValueError(f'FashionMNISTLT: split must be one of {self.SPLITS}, '
                              f'got {split!r}')
@@ -137,7 +145,21 @@ class FashionMNISTLT(InMemoryBatchMixin, BaseDataset):
         self.val_per_class = int(val_per_class)
         self.pool_per_class = pool_per_class
         self.download = download
-        super().__init__(ann_file='', data_root=data_root, **kwargs)
+        self.counts = None if counts is None else [int(c) for c in counts]
+        if self.counts is not None and len(self.counts) != len(FASHIONMNIST_CATEGORITES):
+            raise ValueError(f'FashionMNISTLT: counts needs 10 entries, got {len(self.counts)}')
+        self.label_map = None if label_map is None else list(label_map)
+        metainfo = dict(kwargs.pop('metainfo', None) or {})
+        if self.label_map is not None:
+            kept = sorted({c for c in self.label_map if c is not None})
+            if len(self.label_map) != 10 or kept != list(range(len(kept))):
+                raise ValueError('FashionMNISTLT: label_map needs 10 entries mapping onto '
+                                 f'0..K-1 or None, got {self.label_map}')
+            if classes is None or len(classes) != len(kept):
+                raise ValueError(f'FashionMNISTLT: label_map gives {len(kept)} classes; '
+                                 f'name them with classes=[...]')
+            metainfo['classes'] = tuple(classes)
+        super().__init__(ann_file='', data_root=data_root, metainfo=metainfo, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         source = 'test' if self.split == 'test' else 'train'
@@ -147,13 +169,15 @@ class FashionMNISTLT(InMemoryBatchMixin, BaseDataset):
             indices = np.arange(len(labels))
         else:
             indices = self._split_indices(labels)
-        return [dict(img=images[i], gt_label=int(labels[i])) for i in indices]
+        new = (lambda y: int(y)) if self.label_map is None else (lambda y: self.label_map[y])
+        return [dict(img=images[i], gt_label=new(labels[i])) for i in indices
+                if new(labels[i]) is not None]
 
     def _split_indices(self, labels: np.ndarray) -> np.ndarray:
-        num_classes = len(self.METAINFO['classes'])
+        num_classes = len(FASHIONMNIST_CATEGORITES)
         try:
             chosen = select_long_tail(labels, num_classes, self.imbalance_ratio,
-                                      self.n_max, self.lt_seed)
+                                      self.n_max, self.lt_seed, counts=self.counts)
         except ValueError as err:
             raise ValueError(f'FashionMNISTLT: {err}') from None
         if self.split == 'train':
@@ -178,11 +202,18 @@ class FashionMNISTLT(InMemoryBatchMixin, BaseDataset):
         """Images per class, ``(C,)`` ints, of this split when it is a training
         split (``train``, ``pool``); of the long-tailed training profile for
         ``val`` and ``test``, so that an evaluation knows the shot groups."""
-        num_classes = len(self.METAINFO['classes'])
+        num_classes = len(self.metainfo['classes'])
         if self.split in ('train', 'pool'):
             labels = np.asarray(self.get_gt_labels(), dtype=np.int64)
             return np.bincount(labels, minlength=num_classes).tolist()
-        return long_tail_counts(num_classes, self.n_max, self.imbalance_ratio)
+        fine = self.counts or long_tail_counts(10, self.n_max, self.imbalance_ratio)
+        if self.label_map is None:
+            return list(fine)
+        out = [0] * num_classes  # the training profile, on the new labels
+        for c, n in enumerate(fine):
+            if self.label_map[c] is not None:
+                out[self.label_map[c]] += n
+        return out
 
     def extra_repr(self) -> List[str]:
         return [f'Split: \t{self.split}', f'Imbalance ratio: \t{self.imbalance_ratio}']

@@ -38,7 +38,8 @@ def select_long_tail(labels: Sequence[int],
                      imbalance_ratio: float,
                      n_max: Optional[int] = None,
                      seed: int = 0,
-                     ldam_shuffle: bool = False) -> Dict[str, object]:
+                     ldam_shuffle: bool = False,
+                     counts: Optional[Sequence[int]] = None) -> Dict[str, object]:
     """Choose which samples of a dataset form its long-tailed subset.
 
     Within each class the samples are shuffled with ``seed`` and the first
@@ -56,6 +57,8 @@ def select_long_tail(labels: Sequence[int],
         n_max: images of class 0; defaults to the smallest class size so that
             every class can be served.
         seed: seed of the per-class shuffle.
+        ldam_shuffle: see above.
+        counts: explicit images per class instead of the exponential profile.
 
     Returns:
         dict with ``indices`` (sorted kept indices), ``counts`` (per-class kept
@@ -66,14 +69,16 @@ def select_long_tail(labels: Sequence[int],
         raise ValueError(f'labels must lie in [0, {num_classes}), got '
                          f'[{labels.min()}, {labels.max()}]')
     available = np.bincount(labels, minlength=num_classes)
-    if n_max is None:
-        n_max = int(available.min())
-    counts = long_tail_counts(num_classes, int(n_max), imbalance_ratio)
+    if counts is None:
+        if n_max is None:
+            n_max = int(available.min())
+        counts = long_tail_counts(num_classes, int(n_max), imbalance_ratio)
+    counts = [int(c) for c in counts]
     short = [c for c in range(num_classes) if counts[c] > available[c]]
     if short:
         c = short[0]
-        raise ValueError(f'n_max={n_max} asks for {counts[c]} images of class {c}, '
-                         f'which has only {available[c]}')
+        raise ValueError(f'{f"n_max={n_max}" if n_max is not None else "counts"} asks for '
+                         f'{counts[c]} images of class {c}, which has only {available[c]}')
     rng = np.random.default_rng(seed)
     legacy = np.random.RandomState(seed)
     kept, unused = [], []

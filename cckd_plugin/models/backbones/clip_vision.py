@@ -25,7 +25,10 @@ def register_open_clip_config(model_name: str, model_cfg: dict) -> None:
     open_clip.add_model_config(path)
 
 
-def _load_local_weights(model: nn.Module, path: str, model_name: str) -> None:
+def _check_local_weights(model: nn.Module, path: str, model_name: str) -> None:
+    """A local checkpoint must hold exactly this architecture's weights; the
+    error names the first missing, unexpected or mis-shaped key in one line
+    (open_clip's own loader would raise PyTorch's multi-line report)."""
     ckpt = safe_torch_load(path, map_location='cpu')
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
     state = {k[len('module.'):] if k.startswith('module.') else k: v
@@ -41,7 +44,6 @@ def _load_local_weights(model: nn.Module, path: str, model_name: str) -> None:
                    f'{len(shapes)} shape mismatches (e.g. {shapes[0]})' if shapes else '']
         raise ValueError(f'pretrained checkpoint {path} does not match open_clip model '
                          f'{model_name}: ' + ', '.join(d for d in details if d))
-    model.load_state_dict(state, strict=True)
 
 
 def create_open_clip(model_name: str = 'ViT-B-16', pretrained: Optional[str] = None,
@@ -51,30 +53,35 @@ def create_open_clip(model_name: str = 'ViT-B-16', pretrained: Optional[str] = N
     Args:
         model_name: an open_clip architecture name (``open_clip.list_models()``).
         pretrained: an open_clip pretrained tag (such as ``'openai'``), a local
-            checkpoint file of the whole model, or ``None`` for random weights.
+            checkpoint file of the whole model (loaded by open_clip itself), or
+            ``None`` for random weights.
         model_cfg: a custom architecture in open_clip's JSON layout, registered
-            under ``model_name`` (tests use a tiny ViT this way).
+            under ``model_name`` (tests use a tiny ViT this way); an optional
+            ``preprocess_cfg`` key gives its input statistics (mean, std, size).
 
     Raises:
         ValueError: unknown model name or tag, or a local file for another model.
     """
+    preprocess = None
     if model_cfg is not None:
+        model_cfg = dict(model_cfg)
+        preprocess = model_cfg.pop('preprocess_cfg', None)
         register_open_clip_config(model_name, model_cfg)
     models = open_clip.list_models()
     if model_name not in models:
         raise ValueError(f'unknown open_clip model_name {model_name!r}; valid names: '
                          f'{", ".join(models)}')
-    if pretrained is None or osp.isfile(str(pretrained)):
-        model = open_clip.create_model(model_name, pretrained=None)
-        if pretrained is not None:
-            _load_local_weights(model, pretrained, model_name)
-        return model
-    tags = open_clip.list_pretrained_tags_by_model(model_name)
-    if pretrained not in tags:
-        raise ValueError(f'unknown pretrained {pretrained!r} for open_clip model '
-                         f'{model_name} (not a file either); valid tags: '
-                         f'{", ".join(tags) or "none"}')
-    return open_clip.create_model(model_name, pretrained=pretrained)
+    if pretrained is not None and not osp.isfile(str(pretrained)):
+        tags = open_clip.list_pretrained_tags_by_model(model_name)
+        if pretrained not in tags:
+            raise ValueError(f'unknown pretrained {pretrained!r} for open_clip model '
+                             f'{model_name} (not a file either); valid tags: '
+                             f'{", ".join(tags) or "none"}')
+    elif pretrained is not None:
+        _check_local_weights(open_clip.create_model(model_name, pretrained=None), pretrained,
+                             model_name)
+    return open_clip.create_model(model_name, pretrained=pretrained,
+                                  force_preprocess_cfg=preprocess)
 
 
 @MODELS.register_module()
@@ -98,6 +105,8 @@ class CLIPVisionBackbone(BaseModule):
             ``VPTDeep`` or ``LoRA``; ``None`` keeps the tower fully frozen.
         num_classes: number of classes, for the tuners' default bottleneck.
         model_cfg: custom architecture in open_clip's JSON layout.
+        frozen: keep the tower's own weights fixed (a teacher); ``False``
+            trains the whole tower (pre-training one from scratch).
     """
 
     OUT_TYPES = ('cls_token', 'projected')
@@ -105,13 +114,16 @@ class CLIPVisionBackbone(BaseModule):
     def __init__(self, model_name: str = 'ViT-B-16', pretrained: Optional[str] = None,
                  out_type: str = 'cls_token', peft: Optional[dict] = None,
                  num_classes: Optional[int] = None, model_cfg: Optional[dict] = None,
-                 init_cfg=None):
+                 frozen: bool = True, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if out_type not in self.OUT_TYPES:
             raise ValueError(f'CLIPVisionBackbone: out_type must be one of '
                              f'{self.OUT_TYPES}, got {out_type!r}')
         if peft is not None:  # before any weight is built or downloaded
             check_tuner_type(peft)
+            if not frozen:
+                raise ValueError('CLIPVisionBackbone: a PEFT tuner trains a frozen tower; '
+                                 'set frozen=True or peft=None')
         self.model_name = model_name
         self.pretrained = pretrained
         self.model_cfg = model_cfg
@@ -120,7 +132,7 @@ class CLIPVisionBackbone(BaseModule):
         pre = open_clip.get_model_preprocess_cfg(clip)  # the tower's own preprocessing
         self.visual = clip.visual
         del clip
-        self.visual.requires_grad_(False)
+        self.visual.requires_grad_(not frozen)
         size = pre['size']
         self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
         self.mean = [255.0 * m for m in pre['mean']]
