@@ -262,7 +262,7 @@ def test_priors_in_the_model_are_not_re_estimated():
 
     from mmengine.logging import MMLogger
 
-    from cckd_plugin.engine import TeacherPriorHook
+    from cckd_plugin.engine import EpochSeedHook, TeacherPriorHook
     model = build()
     prior = torch.linspace(1, 2, 10)
     model.set_priors(prior / prior.sum(), torch.full((10, ), 0.1))
@@ -273,6 +273,7 @@ def test_priors_in_the_model_are_not_re_estimated():
                              train_dataloader=SimpleNamespace(dataset=pairs))
     TeacherPriorHook().before_train(runner)
     assert torch.equal(model.teacher_prior, saved)
+    EpochSeedHook().before_train(runner)
     assert pairs.with_partner is False  # CCKD does not mix: no partner images decoded
     state = model.state_dict()
     assert bool(state['priors_ready']) and torch.equal(state['teacher_prior'], saved)

@@ -17,11 +17,11 @@ import sys
 import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from mmengine.config import Config  # noqa: E402
 
-from cckd_plugin.engine.tool_runs import (REPO_ROOT, SHOT_KEYS,  # noqa: E402
-                                          last_checkpoint, test, train)
+from tool_runs import REPO_ROOT, SHOT_KEYS, last_checkpoint, test, train  # noqa: E402
 
 TEACHER = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
 LA = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'

@@ -24,10 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+                            'tools'))
 from mmengine.config import Config  # noqa: E402
-
-from cckd_plugin.engine.tool_runs import (last_checkpoint, last_val_metrics,  # noqa: E402
-                                          run_tool, test, train)
+from tool_runs import last_checkpoint, last_val_metrics, run_tool, test, train  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 HERE = osp.relpath(osp.dirname(osp.abspath(__file__)), ROOT)

@@ -7,6 +7,7 @@ from mmengine.runner import BaseLoop
 from mmpretrain.registry import HOOKS
 
 from ...datasets.class_counts import class_counts_with_source
+from .model_interface import ClassifierWithHead, TakesClassCounts
 
 
 @HOOKS.register_module()
@@ -81,7 +82,7 @@ class ClassCountsHook(Hook):
         runner.logger.info(f'class counts ({len(counts)} classes, {sum(counts)} '
                            f'images, from {source}): max {max(counts)}, min {min(counts)}')
         for name, module in self._model(runner).named_modules():
-            if hasattr(module, 'set_class_counts') and \
+            if isinstance(module, TakesClassCounts) and \
                     not getattr(module, 'counts_from_config', False):
                 module.set_class_counts(counts)
 
@@ -110,13 +111,14 @@ class ClassCountsHook(Hook):
         if num_classes is None:
             return
         # the key a user sets: a distiller's student head is model.student.head
-        head_key = getattr(model, 'head_config_key', 'model.head')
+        head_key = model.head_config_key if isinstance(model, ClassifierWithHead) \
+            else 'model.head'
         if self.class_counts is not None and len(self.class_counts) != num_classes:
             raise ValueError(f'the training set has {len(self.class_counts)} classes but '
                              f'{head_key}.num_classes is {num_classes}')
         for name, module in self._model(runner).named_modules():
             counts = getattr(module, 'class_counts', None)
-            if hasattr(module, 'set_class_counts') and counts is not None \
+            if isinstance(module, TakesClassCounts) and counts is not None \
                     and len(counts) != num_classes:
                 key = 'model.' + name.replace('loss_module', 'loss') + '.class_counts'
                 raise ValueError(f'{key} has {len(counts)} entries but '

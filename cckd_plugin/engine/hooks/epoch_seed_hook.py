@@ -6,6 +6,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import set_random_seed
 from mmpretrain.registry import HOOKS
 
+from .model_interface import EpochAware, MixingModel
+
 
 def epoch_seed(seed: int, epoch: int, rank: int) -> int:
     """A 32-bit seed drawn from ``(seed, epoch, rank)`` (NumPy's SeedSequence)."""
@@ -19,7 +21,8 @@ class EpochSeedHook(Hook):
     and hands the epoch to everything that draws per epoch: the model's
     ``set_epoch(epoch)`` (the distiller's mixing generator) and the training
     dataset's ``set_epoch(epoch, seed)`` (class-balanced partners, batched
-    augmentation draws). This is the one place where the epoch is handed out.
+    augmentation draws). This is the one place where the epoch is handed out;
+    before training it also tells the pair dataset whether the model mixes.
 
     Every random draw of an epoch (augmentations, data-loader worker seeds,
     mixing coefficients, dropout) then depends on the seed, the epoch and the
@@ -32,12 +35,26 @@ class EpochSeedHook(Hook):
 
     priority = 'VERY_HIGH'
 
+    def before_train(self, runner) -> None:
+        """The pair dataset decodes partners only for a model that mixes; a
+        model that mixes needs a pair dataset (said now, not at the first step)."""
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        if not isinstance(model, MixingModel):
+            return
+        dataset = runner.train_dataloader.dataset
+        if hasattr(dataset, 'with_partner'):
+            dataset.with_partner = model.needs_mix
+        elif model.needs_mix:
+            raise ValueError(f"distill.method='{model.method}' mixes images: set "
+                             f"train_dataloader.dataset to a ClassBalancedPairDataset, "
+                             f"not {type(dataset).__name__}")
+
     def before_train_epoch(self, runner) -> None:
         rank, _ = get_dist_info()
         set_random_seed(epoch_seed(int(runner.seed), runner.epoch, rank))
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        if hasattr(model, 'set_epoch'):
+        if isinstance(model, EpochAware):
             model.set_epoch(runner.epoch)
         dataset = runner.train_dataloader.dataset
-        if hasattr(dataset, 'set_epoch'):
+        if isinstance(dataset, EpochAware):
             dataset.set_epoch(runner.epoch, int(runner.seed))

@@ -2,7 +2,7 @@
 KD / WKD / DiVE / CCKD / ACCKD objectives (docs/conventions.md)."""
 import inspect
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -14,7 +14,7 @@ from mmpretrain.registry import BATCH_AUGMENTS, MODELS
 
 from ...datasets.class_balanced_mix import ClassBalancedMix
 from ...registry_check import check_type
-from ..losses.functional import check_prior
+from ..losses.functional import check_prior, safe_log
 from .distill_settings import resolve_distill
 from .frozen_teacher import build_frozen_teacher, prepare_teacher
 from .image_view import ImageView
@@ -429,6 +429,64 @@ class ClassConditionalDistiller(BaseModel):
             raise RuntimeError('ClassConditionalDistiller: no class counts; keep '
                                'ClassCountsHook in custom_hooks')
         return self.class_counts.to(like.device)
+
+    # -- priors (Eq. 4 and Eq. 9; docs/conventions.md, section 3) -------------------
+    def prior_passes(self, has_val: bool) -> Tuple[bool, bool]:
+        """Which teacher passes the priors need: (over the training set, over the
+        validation split). The teacher prior comes from the validation split when
+        ``priors.teacher='val'`` and there is one, else from the training set;
+        the training prior (Eq. 4) always needs the training set."""
+        use_val = self.prior_sources['teacher'] == 'val' and has_val
+        return (not use_val or self.prior_sources['train'] == 'teacher'), use_val
+
+    @torch.no_grad()
+    def teacher_posteriors(self, pixels: torch.Tensor) -> torch.Tensor:
+        """The teacher's softmax ``(B, C)`` at temperature 1 of raw pixels ``(B, C, H, W)``."""
+        logits, _ = self.teacher_forward(pixels)
+        return torch.softmax(logits, dim=-1)
+
+    def estimate_priors(self, train: Optional[Tuple[torch.Tensor, torch.Tensor]] = None,
+                        val: Optional[Tuple[torch.Tensor, torch.Tensor]] = None
+                        ) -> Optional[float]:
+        """Estimate and store the teacher and training priors.
+
+        Args:
+            train: teacher posteriors ``(N, C)`` and labels ``(N,)`` over the
+                training set (needed unless ``val`` gives the teacher prior and
+                the training prior comes from the labels).
+            val: the same over the validation split.
+
+        * teacher prior (Eq. 9): the mean posterior over ``val``; without it,
+          the mean over classes of the per-class mean posterior on ``train``
+          (the training set resampled class-balanced);
+        * training prior (Eq. 4): the mean over ``train`` of
+          ``q(y|x) = softmax(log p(y|x) - log p_t)``, or the label frequencies
+          (``priors.train='labels'``).
+
+        Returns:
+            the teacher's accuracy (%) on ``val``, when given.
+        """
+        accuracy = None
+        if val is not None:
+            probs, labels = val
+            teacher_prior = probs.mean(0)
+            accuracy = 100.0 * float((probs.argmax(1) == labels).float().mean())
+        else:
+            probs, labels = train
+            if len(torch.unique(labels)) < self.num_classes:
+                raise ValueError('no validation split and no training sample of some class '
+                                 'to resample for the teacher prior (priors.teacher)')
+            teacher_prior = torch.stack([probs[labels == c].mean(0)
+                                         for c in range(self.num_classes)]).mean(0)
+        teacher_prior = teacher_prior / teacher_prior.sum()
+        if self.prior_sources['train'] == 'teacher':
+            shifted = safe_log(train[0]) - safe_log(teacher_prior)
+            train_prior = torch.softmax(shifted, dim=-1).mean(0)
+        else:  # label frequencies, from the counts ClassCountsHook handed out
+            counts = self._counts(teacher_prior)
+            train_prior = counts / counts.sum()
+        self.set_priors(teacher_prior, train_prior / train_prior.sum())
+        return accuracy
 
     def set_priors(self, teacher_prior: torch.Tensor, train_prior: torch.Tensor) -> None:
         """Store estimated priors (each ``(C,)``, summing to 1)."""

@@ -1,5 +1,5 @@
 """Running ``tools/train.py`` / ``tools/test.py`` as subprocesses, resumably:
-shared by ``tools/demo.py`` and the benchmark runners."""
+shared by ``tools/demo.py`` and the benchmark runners (not part of the plugin)."""
 import json
 import os
 import os.path as osp
@@ -7,8 +7,10 @@ import subprocess
 import sys
 from typing import Dict, List, Optional, Sequence
 
+from mmengine.runner import find_latest_checkpoint
+
 SHOT_KEYS = ('many', 'medium', 'few', 'all')
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def run_tool(cmd: Sequence[str], log_file: Optional[str] = None,
@@ -34,12 +36,9 @@ def run_tool(cmd: Sequence[str], log_file: Optional[str] = None,
 
 
 def last_checkpoint(work_dir: str) -> Optional[str]:
-    """The checkpoint named by ``<work_dir>/last_checkpoint``, if any."""
-    path = osp.join(work_dir, 'last_checkpoint')
-    if not osp.isfile(path):
-        return None
-    with open(path) as f:
-        return f.read().strip() or None
+    """The checkpoint named by ``<work_dir>/last_checkpoint``, if any (mmengine's
+    ``find_latest_checkpoint``)."""
+    return find_latest_checkpoint(work_dir) or None
 
 
 def train(config: str, work_dir: str, options: Sequence[str] = (),
@@ -91,10 +90,6 @@ def last_val_metrics(work_dir: str) -> Dict[str, float]:
                     found = {k: record[f'shot/{k}'] for k in SHOT_KEYS
                              if f'shot/{k}' in record}
     return found
-
-
-def markdown_row(name: str, metrics: Dict[str, float]) -> str:
-    return f'| {name} | ' + ' | '.join(f'{metrics[k]:.1f}' for k in SHOT_KEYS) + ' |'
 
 
 __all__: List[str] = ['SHOT_KEYS', 'run_tool', 'last_checkpoint', 'train', 'test',
