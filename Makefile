@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 FMNIST_DEBIAN := /usr/share/datasets/fashion-mnist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install data demo test clean
+.PHONY: install data demo lint test test-fast clean
 
 # A local virtual environment with the package, its dependencies and pytest.
 $(STAMP): setup.cfg pyproject.toml
@@ -31,8 +31,17 @@ data:
 demo: install data
 	$(BIN)/python tools/demo.py
 
-test: install
+# style gate: flake8 and isort with the settings in setup.cfg, on the whole tree
+lint: install
+	$(BIN)/python -m flake8 .
+	$(BIN)/python -m isort --check-only --quiet .
+
+# the full suite (CI); `make test-fast` leaves out the end-to-end runs (`slow`)
+test: lint
 	$(BIN)/python -m pytest -q tests
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow" tests
 
 clean:
 	rm -rf $(VENV) work_dirs *.egg-info

@@ -36,7 +36,9 @@ def _numpy_globals() -> List[object]:
     found = [np.ndarray, np.dtype, core.multiarray._reconstruct, core.multiarray.scalar]
     dtypes = getattr(np, 'dtypes', None)
     if dtypes is not None:
-        found += [getattr(dtypes, name) for name in dir(dtypes) if name.endswith('DType')]
+        found += [
+            getattr(dtypes, name) for name in dir(dtypes) if name.endswith('DType')
+        ]
     return found
 
 

@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pytest
 import torch
+from helpers import SMALL_TEACHER, TINY_VIT, small_acckd_config
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
 from mmpretrain.registry import HOOKS, MODELS
-from test_reliability import TEACHER, small_acckd_config, small_teacher_ckpt  # noqa: F401
-from tiny_clip import TINY_VIT
 
 from cckd_plugin.engine import build_runner, merge_options, prepare_cfg
+
+# a sweep over every config (or mistake): `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
 
 
 @HOOKS.register_module(force=True)
@@ -28,7 +30,8 @@ class NoIterationHook(Hook):
     priority = 'HIGHEST'
 
     def before_train_iter(self, runner, batch_idx, data_batch=None):
-        raise AssertionError('a training iteration started before the bad input was found')
+        raise AssertionError(
+            'a training iteration started before the bad input was found')
 
 
 CLIP_TEACHER = dict(
@@ -59,13 +62,14 @@ def write(path, data: bytes) -> str:
     return str(path)
 
 
-def files(tmp_path, fmnist_root, small_teacher_ckpt):  # noqa: F811
+def files(tmp_path, fmnist_root, small_teacher_ckpt):
     """Bad files each case may point at."""
     MMLogger.get_instance('sweep_files')  # log to no earlier run's file from here on
     d = tmp_path / 'bad'
     d.mkdir(exist_ok=True)
     torch.manual_seed(0)
-    wide = MODELS.build(dict(TEACHER, backbone=dict(TEACHER['backbone'], base_channels=8)))
+    wide = MODELS.build(
+        dict(SMALL_TEACHER, backbone=dict(SMALL_TEACHER['backbone'], base_channels=8)))
     torch.save({'state_dict': wide.state_dict()}, d / 'other_arch.pth')
     ckpt = torch.load(small_teacher_ckpt, weights_only=False)
     ckpt['meta'] = dict(planted=os.getcwd)
@@ -79,8 +83,10 @@ def files(tmp_path, fmnist_root, small_teacher_ckpt):  # noqa: F811
     write(d / 'not_a_list.txt', b'img/0.png\n')
     write(d / 'classes_3.txt', b'a\nb\nc\n')
     # a tiny CLIP teacher trained with AdaptFormer: its checkpoint carries its config
-    adaptformer = dict(CLIP_TEACHER, backbone=dict(CLIP_TEACHER['backbone'],
-                                                   peft=dict(type='AdaptFormer', bottleneck=2)))
+    adaptformer = dict(
+        CLIP_TEACHER,
+        backbone=dict(
+            CLIP_TEACHER['backbone'], peft=dict(type='AdaptFormer', bottleneck=2)))
     trained = MODELS.build(adaptformer)
     torch.save({'state_dict': trained.state_dict(),
                 'meta': dict(cfg=Config(dict(model=adaptformer)).pretty_text)},
@@ -88,7 +94,7 @@ def files(tmp_path, fmnist_root, small_teacher_ckpt):  # noqa: F811
     # configs a user points model.student / model.teacher at
     write(d / 'no_model.py', b'data_root = "x"\n')
     student_5 = dict(STUDENT, head=dict(STUDENT['head'], num_classes=5))
-    teacher_100 = dict(TEACHER, head=dict(TEACHER['head'], num_classes=100))
+    teacher_100 = dict(SMALL_TEACHER, head=dict(SMALL_TEACHER['head'], num_classes=100))
     write(d / 'student_5_classes.py', f'model = {student_5!r}\n'.encode())
     write(d / 'teacher_100_classes.py', f'model = {teacher_100!r}\n'.encode())
     return d
@@ -99,153 +105,257 @@ def cases(d, fmnist_root):
     missing_root = str(d / 'no_such_folder')
     return {
         # distiller configuration
-        'distill-method': ({'model.distill.method': 'distil'}, 'distill.method must be one of'),
-        'distill-terms': ({'model.distill.terms': dict(kd=True)}, 'distill.terms: unknown'),
-        'teacher-config-missing': ({'model.teacher': 'configs/teachers/none.py'},
-                                   'model.teacher config not found'),
-        'teacher-classes': ({'model.teacher.head.num_classes': 5},
-                            'teacher has 5 classes but the student 10'),
-        'priors-teacher': ({'model.priors.teacher': 'test'}, "priors.teacher must be"),
-        'priors-train': ({'model.priors.train': 'uniform'}, "priors.train must be"),
-        'priors-test-shape': ({'model.priors.test': [0.5, 0.5]},
-                              'priors.test must have shape (10,)'),
-        'priors-test-sum': ({'model.priors.test': [0.2] * 10}, 'priors.test must sum to 1'),
-        'priors-test-negative': ({'model.priors.test': [-0.1, 0.2] + [0.1125] * 8},
-                                 'priors.test has negative entries'),
-        'mix-alpha': ({'model.mix': dict(type='ClassBalancedMix', alpha=0.0)},
-                      'ClassBalancedMix: need alpha > 0'),
-        'mix-without-pairs': ({'train_dataloader.dataset': dict(
-            _delete_=True, type='FashionMNISTLT', data_root=fmnist_root, split='train',
-            n_max=60, imbalance_ratio=10, download=False,
-            pipeline=[dict(type='PackInputs')])},
-            'set train_dataloader.dataset to a ClassBalancedPairDataset'),
-        'kd-tau': ({'model.distill.method': 'kd', 'model.distill.tau': 0.0},
-                   'model.distill.tau must be positive, got 0.0'),
+        'distill-method': ({
+            'model.distill.method': 'distil'
+        }, 'distill.method must be one of'),
+        'distill-terms': ({
+            'model.distill.terms': dict(kd=True)
+        }, 'distill.terms: unknown'),
+        'teacher-config-missing': ({
+            'model.teacher': 'configs/teachers/none.py'
+        }, 'model.teacher config not found'),
+        'teacher-classes': ({
+            'model.teacher.head.num_classes': 5
+        }, 'teacher has 5 classes but the student 10'),
+        'priors-teacher': ({
+            'model.priors.teacher': 'test'
+        }, "priors.teacher must be"),
+        'priors-train': ({
+            'model.priors.train': 'uniform'
+        }, "priors.train must be"),
+        'priors-test-shape': ({
+            'model.priors.test': [0.5, 0.5]
+        }, 'priors.test must have shape (10,)'),
+        'priors-test-sum': ({
+            'model.priors.test': [0.2] * 10
+        }, 'priors.test must sum to 1'),
+        'priors-test-negative': ({
+            'model.priors.test': [-0.1, 0.2] + [0.1125] * 8
+        }, 'priors.test has negative entries'),
+        'mix-alpha': ({
+            'model.mix': dict(type='ClassBalancedMix', alpha=0.0)
+        }, 'ClassBalancedMix: need alpha > 0'),
+        'mix-without-pairs': ({
+            'train_dataloader.dataset':
+            dict(
+                _delete_=True,
+                type='FashionMNISTLT',
+                data_root=fmnist_root,
+                split='train',
+                n_max=60,
+                imbalance_ratio=10,
+                download=False,
+                pipeline=[dict(type='PackInputs')])
+        }, 'set train_dataloader.dataset to a ClassBalancedPairDataset'),
+        'kd-tau': ({
+            'model.distill.method': 'kd',
+            'model.distill.tau': 0.0
+        }, 'model.distill.tau must be positive, got 0.0'),
         # checkpoints
-        'teacher-ckpt-missing': ({'model.teacher_ckpt': str(d / 'none.pth')},
-                                 'teacher_ckpt not found'),
-        'teacher-ckpt-other-arch': ({'model.teacher_ckpt': str(d / 'other_arch.pth')},
-                                    'does not fit model.teacher: backbone.stem.0.weight'),
-        'teacher-ckpt-planted': ({'model.teacher_ckpt': str(d / 'planted.pth')},
-                                 "refusing to load checkpoint"),
-        'load-from-planted': ({'load_from': str(d / 'planted.pth')},
-                              'refusing to load checkpoint'),
-        'resume-planted': ({'load_from': str(d / 'planted.pth'), 'resume': True},
-                           'refusing to load checkpoint'),
+        'teacher-ckpt-missing': ({
+            'model.teacher_ckpt': str(d / 'none.pth')
+        }, 'teacher_ckpt not found'),
+        'teacher-ckpt-other-arch': ({
+            'model.teacher_ckpt': str(d / 'other_arch.pth')
+        }, 'does not fit model.teacher: backbone.stem.0.weight'),
+        'teacher-ckpt-planted': ({
+            'model.teacher_ckpt': str(d / 'planted.pth')
+        }, "refusing to load checkpoint"),
+        'load-from-planted': ({
+            'load_from': str(d / 'planted.pth')
+        }, 'refusing to load checkpoint'),
+        'resume-planted': ({
+            'load_from': str(d / 'planted.pth'),
+            'resume': True
+        }, 'refusing to load checkpoint'),
         # data
-        'data-split': ({f'{data}.split': 'training'}, 'FashionMNISTLT: split must be one of'),
-        'data-ratio': ({f'{data}.imbalance_ratio': 0.5}, 'imbalance_ratio must be >= 1'),
-        'data-missing': ({'train_dataloader.dataset.dataset': dict(
-            _delete_=True, type='CIFAR100LT', data_root=missing_root, split='train',
-            download=False, pipeline=[dict(type='PackInputs')])}, 'no_such_folder'),
-        'data-truncated': ({f'{data}.data_root': str(d / 'fmnist_truncated')},
-                           'is truncated'),
-        'data-list-file-missing': ({'train_dataloader.dataset.dataset': dict(
-            _delete_=True, type='ImageNetLT', data_root=str(d),
-            ann_file=str(d / 'none.txt'), pipeline=[dict(type='PackInputs')])},
-            'split file not found'),
-        'data-list-file-malformed': ({'train_dataloader.dataset.dataset': dict(
-            _delete_=True, type='ImageNetLT', data_root=str(d),
-            ann_file=str(d / 'not_a_list.txt'), pipeline=[dict(type='PackInputs')])},
-            'expected "relative/path label"'),
-        'class-counts-vs-head': ({'model.student.head.num_classes': 5,
-                                  'model.teacher.head.num_classes': 5,
-                                  'model.teacher_ckpt': None},
-                                 'the training set has 10 classes'),
-        'metric-thresholds': ({'val_evaluator.few_thr': 200},
-                              'ShotGroupAccuracy: few_thr=200'),
+        'data-split': ({
+            f'{data}.split': 'training'
+        }, 'FashionMNISTLT: split must be one of'),
+        'data-ratio': ({
+            f'{data}.imbalance_ratio': 0.5
+        }, 'imbalance_ratio must be >= 1'),
+        'data-missing': ({
+            'train_dataloader.dataset.dataset':
+            dict(
+                _delete_=True,
+                type='CIFAR100LT',
+                data_root=missing_root,
+                split='train',
+                download=False,
+                pipeline=[dict(type='PackInputs')])
+        }, 'no_such_folder'),
+        'data-truncated': ({
+            f'{data}.data_root': str(d / 'fmnist_truncated')
+        }, 'is truncated'),
+        'data-list-file-missing': ({
+            'train_dataloader.dataset.dataset':
+            dict(
+                _delete_=True,
+                type='ImageNetLT',
+                data_root=str(d),
+                ann_file=str(d / 'none.txt'),
+                pipeline=[dict(type='PackInputs')])
+        }, 'split file not found'),
+        'data-list-file-malformed': ({
+            'train_dataloader.dataset.dataset':
+            dict(
+                _delete_=True,
+                type='ImageNetLT',
+                data_root=str(d),
+                ann_file=str(d / 'not_a_list.txt'),
+                pipeline=[dict(type='PackInputs')])
+        }, 'expected "relative/path label"'),
+        'class-counts-vs-head': ({
+            'model.student.head.num_classes': 5,
+            'model.teacher.head.num_classes': 5,
+            'model.teacher_ckpt': None
+        }, 'the training set has 10 classes'),
+        'metric-thresholds': ({
+            'val_evaluator.few_thr': 200
+        }, 'ShotGroupAccuracy: few_thr=200'),
         # models, losses, class names, PEFT
-        'student-depth': ({'model.student.backbone.depth': 10}, 'depth must be 6n+2'),
-        'student-loss-gamma': (student_loss(dict(type='CDTLoss', gamma=-1.0)),
-                               'CDTLoss: gamma must be >= 0'),
-        'clip-model-name': (clip_teacher(model_name='ViT-X-99', model_cfg=None),
-                            "unknown open_clip model_name 'ViT-X-99'"),
+        'student-depth': ({
+            'model.student.backbone.depth': 10
+        }, 'depth must be 6n+2'),
+        'student-loss-gamma':
+        (student_loss(dict(type='CDTLoss', gamma=-1.0)), 'CDTLoss: gamma must be >= 0'),
+        'clip-model-name':
+        (clip_teacher(model_name='ViT-X-99',
+                      model_cfg=None), "unknown open_clip model_name 'ViT-X-99'"),
         'peft-bottleneck': (clip_teacher(peft=dict(type='AdaptFormer', bottleneck=0)),
                             'bottleneck must be >= 1'),
         'peft-vpt-tokens': (clip_teacher(peft=dict(type='VPTShallow', num_tokens=0)),
                             'num_tokens must be >= 1'),
-        'peft-lora-targets': (clip_teacher(peft=dict(type='LoRA', bottleneck=2,
-                                                     targets=['qkvz'])),
-                              "LoRA: targets must be a non-empty subset of ('q', 'k'"),
-        'zero-shot-class-names': ({'model.teacher': dict(
-            _delete_=True, type='ImageClassifier', backbone=dict(
-                type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT,
-                out_type='projected'),
-            head=dict(type='ZeroShotClsHead', num_classes=10, in_channels=32,
-                      class_names_file=str(d / 'classes_3.txt'),
-                      clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT))),
-            'model.teacher_ckpt': None,
-            'custom_hooks': [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook'),
-                             dict(type='TeacherPriorHook')]},
-            'lists 3 names, expected 10'),
+        'peft-lora-targets':
+        (clip_teacher(peft=dict(type='LoRA', bottleneck=2, targets=['qkvz'])),
+         "LoRA: targets must be a non-empty subset of ('q', 'k'"),
+        'zero-shot-class-names': ({
+            'model.teacher':
+            dict(
+                _delete_=True,
+                type='ImageClassifier',
+                backbone=dict(
+                    type='CLIPVisionBackbone',
+                    model_name='tiny-vit',
+                    model_cfg=TINY_VIT,
+                    out_type='projected'),
+                head=dict(
+                    type='ZeroShotClsHead',
+                    num_classes=10,
+                    in_channels=32,
+                    class_names_file=str(d / 'classes_3.txt'),
+                    clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT))),
+            'model.teacher_ckpt':
+            None,
+            'custom_hooks': [
+                dict(type='ClassCountsHook'),
+                dict(type='TeacherHeadHook'),
+                dict(type='TeacherPriorHook')
+            ]
+        }, 'lists 3 names, expected 10'),
         # mistakes found since: misspelled types list the valid ones
-        'peft-type': (clip_teacher(peft=dict(type='AdaptFromer')),
-                      "backbone.peft.type 'AdaptFromer' is not a PEFT tuner; did you mean "
-                      "'AdaptFormer'? valid types: AdaptFormer, Adapter, LoRA"),
-        'dataset-type': ({f'{data}.type': 'FashionMNISTLt'},
-                         "train_dataloader.dataset.dataset.type 'FashionMNISTLt' is not a "
+        'peft-type':
+        (clip_teacher(peft=dict(type='AdaptFromer')),
+         "backbone.peft.type 'AdaptFromer' is not a PEFT tuner; did you mean "
+         "'AdaptFormer'? valid types: AdaptFormer, Adapter, LoRA"),
+        'dataset-type': ({
+            f'{data}.type': 'FashionMNISTLt'
+        }, "train_dataloader.dataset.dataset.type 'FashionMNISTLt' is not a "
                          "dataset; did you mean 'FashionMNISTLT'?"),
-        'mix-type': ({'model.mix': dict(_delete_=True, type='Mixup', alpha=0.5)},
-                     "model.mix.type 'Mixup' is not a class-balanced mix"),
-        'mix-sampling': ({'train_dataloader.dataset.mix_sampling': 'balanced'},
-                         "mix_sampling must be one of ['random+balanced'"),
+        'mix-type': ({
+            'model.mix': dict(_delete_=True, type='Mixup', alpha=0.5)
+        }, "model.mix.type 'Mixup' is not a class-balanced mix"),
+        'mix-sampling': ({
+            'train_dataloader.dataset.mix_sampling': 'balanced'
+        }, "mix_sampling must be one of ['random+balanced'"),
         # the distiller's own keys
-        'distill-key': ({'model.distill.temperature': 2.0},
-                        "model.distill: unknown keys ['temperature']; valid keys:"),
-        'distill-align': ({'model.distill.align': 'neck'},
-                          "model.distill.align must be one of ['encoder', 'branch']"),
-        'distill-terms-cckd': ({'model.distill': dict(_delete_=True, method='cckd',
-                                                      terms=dict(fi=False))},
-                               "model.distill.terms switches ACCKD's terms; method is 'cckd'"),
-        'teacher-view-key': ({'model.teacher_view': dict(resize=32)},
-                             "model.teacher_view: unknown keys ['resize']"),
-        'teacher-precision': ({'model.teacher_precision': 'half'},
-                              "model.teacher_precision must be one of ['auto'"),
+        'distill-key': ({
+            'model.distill.temperature': 2.0
+        }, "model.distill: unknown keys ['temperature']; valid keys:"),
+        'distill-align': ({
+            'model.distill.align': 'neck'
+        }, "model.distill.align must be one of ['encoder', 'branch']"),
+        'distill-terms-cckd': ({
+            'model.distill':
+            dict(_delete_=True, method='cckd', terms=dict(fi=False))
+        }, "model.distill.terms switches ACCKD's terms; method is 'cckd'"),
+        'teacher-view-key': ({
+            'model.teacher_view': dict(resize=32)
+        }, "model.teacher_view: unknown keys ['resize']"),
+        'teacher-precision': ({
+            'model.teacher_precision': 'half'
+        }, "model.teacher_precision must be one of ['auto'"),
         # students and teachers given as files, and what they must agree on
-        'student-config-missing': ({'model.student': str(d / 'no_such_student.py')},
-                                   'model.student config not found'),
-        'teacher-config-no-model': ({'model.teacher': str(d / 'no_model.py')},
-                                    'no_model.py defines no model'),
-        'student-file-classes': ({'model.student': str(d / 'student_5_classes.py')},
-                                 'student_5_classes.py) head.num_classes=5'),
-        'teacher-file-classes': ({'model.teacher': str(d / 'teacher_100_classes.py'),
-                                  'model.teacher_ckpt': None},
-                                 'teacher_100_classes.py) head.num_classes=100'),
-        'student-channels': ({'model.student.backbone': dict(_delete_=True,
-                                                             type='ResNet_CIFAR', depth=18),
-                              'model.student.head.in_channels': 512},
-                             'model.student.backbone takes 3-channel images but '
+        'student-config-missing': ({
+            'model.student': str(d / 'no_such_student.py')
+        }, 'model.student config not found'),
+        'teacher-config-no-model': ({
+            'model.teacher': str(d / 'no_model.py')
+        }, 'no_model.py defines no model'),
+        'student-file-classes': ({
+            'model.student': str(d / 'student_5_classes.py')
+        }, 'student_5_classes.py) head.num_classes=5'),
+        'teacher-file-classes': ({
+            'model.teacher': str(d / 'teacher_100_classes.py'),
+            'model.teacher_ckpt': None
+        }, 'teacher_100_classes.py) head.num_classes=100'),
+        'student-channels': ({
+            'model.student.backbone':
+            dict(_delete_=True, type='ResNet_CIFAR', depth=18),
+            'model.student.head.in_channels':
+            512
+        }, 'model.student.backbone takes 3-channel images but '
                              'data_preprocessor.mean has 1 value(s)'),
-        'student-loss-counts': (student_loss(dict(type='LogitAdjustLoss',
-                                                  class_counts=[5, 4, 3])),
-                                'model.student.head.loss.class_counts has 3 entries but '
-                                'model.student.head.num_classes is 10'),
+        'student-loss-counts':
+        (student_loss(dict(type='LogitAdjustLoss', class_counts=[5, 4, 3])),
+         'model.student.head.loss.class_counts has 3 entries but '
+         'model.student.head.num_classes is 10'),
         # teacher checkpoints that are not the configured teacher
-        'teacher-ckpt-other-peft': (dict(clip_teacher(peft=dict(type='Adapter',
-                                                                bottleneck=2)),
-                                         **{'model.teacher_ckpt':
-                                            str(d / 'adaptformer_teacher.pth')}),
-                                    "was trained with backbone.peft={'bottleneck': 2, "
-                                    "'type': 'AdaptFormer'}, but model.teacher builds "
-                                    "backbone.peft={'bottleneck': 2, 'type': 'Adapter'}"),
-        'teacher-ckpt-distiller': ({'model.teacher_ckpt': 'EARLIER_EPOCH_1'},
-                                   'is not a checkpoint of a classifier'),
+        'teacher-ckpt-other-peft': (
+            dict(
+                clip_teacher(peft=dict(type='Adapter', bottleneck=2)),
+                **{'model.teacher_ckpt': str(d / 'adaptformer_teacher.pth')
+                   }), "was trained with backbone.peft={'bottleneck': 2, "
+            "'type': 'AdaptFormer'}, but model.teacher builds "
+            "backbone.peft={'bottleneck': 2, 'type': 'Adapter'}"),
+        'teacher-ckpt-distiller': ({
+            'model.teacher_ckpt': 'EARLIER_EPOCH_1'
+        }, 'is not a checkpoint of a classifier'),
         # heads built from class names
-        'zero-shot-placeholder-names': ({'model.teacher': dict(
-            _delete_=True, type='ImageClassifier', backbone=dict(
-                type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT,
-                out_type='projected'),
-            head=dict(type='ZeroShotClsHead', num_classes=10, in_channels=32,
-                      class_names=[str(i) for i in range(10)],
-                      clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT))),
-            'model.teacher_ckpt': None,
-            'custom_hooks': [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook'),
-                             dict(type='TeacherPriorHook')]},
-            "ZeroShotClsHead: the class names are placeholders ('0', '1', ...)"),
-        'cosine-init-from': ({'model.teacher': dict(
-            CLIP_TEACHER, _delete_=True, head=dict(CLIP_TEACHER['head'], init_from='texts')),
-            'model.teacher_ckpt': None},
-            "CosineClsHead: init_from must be one of (None, 'text', 'class_mean')"),
+        'zero-shot-placeholder-names': ({
+            'model.teacher':
+            dict(
+                _delete_=True,
+                type='ImageClassifier',
+                backbone=dict(
+                    type='CLIPVisionBackbone',
+                    model_name='tiny-vit',
+                    model_cfg=TINY_VIT,
+                    out_type='projected'),
+                head=dict(
+                    type='ZeroShotClsHead',
+                    num_classes=10,
+                    in_channels=32,
+                    class_names=[str(i) for i in range(10)],
+                    clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT))),
+            'model.teacher_ckpt':
+            None,
+            'custom_hooks': [
+                dict(type='ClassCountsHook'),
+                dict(type='TeacherHeadHook'),
+                dict(type='TeacherPriorHook')
+            ]
+        }, "ZeroShotClsHead: the class names are placeholders ('0', '1', ...)"),
+        'cosine-init-from': ({
+            'model.teacher':
+            dict(
+                CLIP_TEACHER,
+                _delete_=True,
+                head=dict(CLIP_TEACHER['head'], init_from='texts')),
+            'model.teacher_ckpt':
+            None
+        }, "CosineClsHead: init_from must be one of (None, 'text', 'class_mean')"),
     }
 
 
@@ -260,21 +370,24 @@ def digest(folder):
 
 
 @pytest.fixture(scope='module')
-def earlier_run(repo_root, fmnist_root, small_teacher_ckpt, tmp_path_factory):  # noqa: F811
+def earlier_run(repo_root, fmnist_root, small_teacher_ckpt,
+                tmp_path_factory):
     """A finished one-epoch run whose work directory every case reuses."""
     tmp = tmp_path_factory.mktemp('sweep')
-    config = small_acckd_config(tmp, repo_root, fmnist_root, small_teacher_ckpt, epochs=1)
+    config = small_acckd_config(
+        tmp, repo_root, fmnist_root, small_teacher_ckpt, epochs=1)
     cfg = Config.fromfile(config)
     cfg.work_dir = str(tmp / 'work')
     cfg.experiment_name = 'earlier'
     build_runner(prepare_cfg(cfg)).train()
     assert osp.isfile(osp.join(cfg.work_dir, 'epoch_1.pth'))
     time.sleep(1.1)  # mmengine names log folders by the second
-    return dict(config=config, work_dir=cfg.work_dir, tmp=tmp, files=digest(cfg.work_dir))
+    return dict(
+        config=config, work_dir=cfg.work_dir, tmp=tmp, files=digest(cfg.work_dir))
 
 
 @pytest.fixture(scope='module')
-def bad_files(earlier_run, fmnist_root, small_teacher_ckpt):  # noqa: F811
+def bad_files(earlier_run, fmnist_root, small_teacher_ckpt):
     return files(earlier_run['tmp'], fmnist_root, small_teacher_ckpt)
 
 
@@ -296,7 +409,8 @@ def test_bad_input_fails_early_in_one_line(case, earlier_run, bad_files, fmnist_
     cfg = merge_options(cfg, options)
     cfg.work_dir = earlier_run['work_dir']
     cfg.experiment_name = f'bad_{case}'
-    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [dict(type='NoIterationHook')]
+    cfg.custom_hooks = list(cfg.get('custom_hooks',
+                                    [])) + [dict(type='NoIterationHook')]
     with pytest.raises(Exception) as err:
         build_runner(prepare_cfg(cfg)).train()
     message = str(err.value).strip()
@@ -307,7 +421,8 @@ def test_bad_input_fails_early_in_one_line(case, earlier_run, bad_files, fmnist_
     assert {k: after.get(k) for k in earlier_run['files']} == earlier_run['files']
 
 
-def test_export_refuses_a_planted_checkpoint(earlier_run, bad_files, repo_root, tmp_path):
+def test_export_refuses_a_planted_checkpoint(earlier_run, bad_files, repo_root,
+                                             tmp_path):
     out = str(tmp_path / 'student.pth')
     result = subprocess.run(
         [sys.executable, 'tools/export_student.py', earlier_run['config'],

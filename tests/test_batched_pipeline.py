@@ -33,9 +33,15 @@ def test_deterministic_pipeline_equals_the_per_sample_one(fmnist_root, split):
 
 def test_cifar_channels_last_images_are_packed_channels_first(tmp_path):
     root = write_cifar(str(tmp_path), 10, 6, 2)
-    ds = DATASETS.build(dict(type='CIFAR10LT', data_root=root, imbalance_ratio=1, n_max=6,
-                             verify_md5=False, download=False,
-                             pipeline=[dict(type='PackInputs')]))
+    ds = DATASETS.build(
+        dict(
+            type='CIFAR10LT',
+            data_root=root,
+            imbalance_ratio=1,
+            n_max=6,
+            verify_md5=False,
+            download=False,
+            pipeline=[dict(type='PackInputs')]))
     item = ds.__getitems__([4])[0]
     assert item['inputs'].shape == (3, 32, 32)
     assert torch.equal(item['inputs'], ds[4]['inputs'])
@@ -74,7 +80,8 @@ def test_draws_depend_on_seed_epoch_index_and_role_only(fmnist_root):
     ds.set_epoch(2, seed=6)
     other_seed = ds.__getitems__([3, 8, 20])
     for new in (other_role, next_epoch, other_seed):
-        assert any(not torch.equal(a['inputs'], b['inputs']) for a, b in zip(together, new))
+        assert any(not torch.equal(a['inputs'], b['inputs'])
+                   for a, b in zip(together, new))
     # over an epoch, offsets cover 0..4 evenly and about half the images flip
     ds.__getitems__(range(len(ds)))
     draws = ds._batched['draws'][0]
@@ -84,27 +91,37 @@ def test_draws_depend_on_seed_epoch_index_and_role_only(fmnist_root):
 
 def test_other_pipelines_run_per_sample(fmnist_root):
     pipeline = [dict(type='Resize', scale=32), dict(type='PackInputs')]
-    assert BatchedPipeline.compile(fmnist(fmnist_root, pipeline).pipeline.transforms) is None
+    assert BatchedPipeline.compile(fmnist(fmnist_root,
+                                          pipeline).pipeline.transforms) is None
     ds = fmnist(fmnist_root, pipeline)
     item = ds.__getitems__([4])[0]
     assert item['inputs'].shape == (1, 32, 32)
     assert torch.equal(item['inputs'], ds[4]['inputs'])
     reflect = [dict(type='RandomCrop', crop_size=28, padding=2, padding_mode='reflect'),
                dict(type='PackInputs')]
-    assert BatchedPipeline.compile(fmnist(fmnist_root, reflect).pipeline.transforms) is None
+    assert BatchedPipeline.compile(fmnist(fmnist_root,
+                                          reflect).pipeline.transforms) is None
 
 
 def test_pairs_come_batched_with_their_partners(fmnist_root):
-    pairs = DATASETS.build(dict(type='ClassBalancedPairDataset', seed=1,
-                                dataset=dict(type='FashionMNISTLT', data_root=fmnist_root,
-                                             n_max=60, imbalance_ratio=10, download=False,
-                                             pipeline=TRAIN)))
+    pairs = DATASETS.build(
+        dict(
+            type='ClassBalancedPairDataset',
+            seed=1,
+            dataset=dict(
+                type='FashionMNISTLT',
+                data_root=fmnist_root,
+                n_max=60,
+                imbalance_ratio=10,
+                download=False,
+                pipeline=TRAIN)))
     pairs.set_epoch(4, seed=0)
     batch = pairs.__getitems__([2, 30])
     for item, i in zip(batch, [2, 30]):
         partner = pairs.partner_index(i)
-        assert int(item['partner_data_samples'].gt_label) == pairs.get_gt_labels()[partner]
+        assert int(
+            item['partner_data_samples'].gt_label) == pairs.get_gt_labels()[partner]
         assert item['partner_data_samples'].sample_idx == partner
-        # a partner has draws of its own (role 1), not those of the same image as a sample
+        # a partner has draws of its own (role 1), not those of the image as a sample
         as_partner = pairs.dataset.fetch_batch([partner], role=1)[0]
         assert torch.equal(item['partner_inputs'], as_partner['inputs'])

@@ -12,8 +12,8 @@ def pairs(fmnist_root):
     return DATASETS.build(dict(
         type='ClassBalancedPairDataset', seed=3,
         dataset=dict(type='FashionMNISTLT', data_root=fmnist_root, n_max=60,
-                      imbalance_ratio=30, download=False,
-                      pipeline=[dict(type='PackInputs')])))
+                     imbalance_ratio=30, download=False,
+                     pipeline=[dict(type='PackInputs')])))
 
 
 def test_partner_classes_are_uniform(pairs):
@@ -101,7 +101,9 @@ def test_mix_sampling_strategies(fmnist_root, sampling):
         assert np.mean(np.array(partner) == np.array(other)) < 0.2  # independent draws
         pairs.set_epoch(0)
         item = pairs[3]
-        assert int(item['mix_data_samples'].gt_label) == labels[pairs.partner_index(3, 1)]
-    with pytest.raises(ValueError, match=r"mix_sampling must be one of \['random\+balanced'"):
+        assert int(item['mix_data_samples'].gt_label) == labels[pairs.partner_index(
+            3, 1)]
+    with pytest.raises(
+            ValueError, match=r"mix_sampling must be one of \['random\+balanced'"):
         DATASETS.build(dict(type='ClassBalancedPairDataset', mix_sampling='balanced',
                             dataset=pairs.dataset))

@@ -6,9 +6,9 @@ import open_clip
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import TINY_RESNET, TINY_VIT, tiny_backbone
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
-from tiny_clip import TINY_RESNET, TINY_VIT, tiny_backbone
 
 from cckd_plugin.engine.teacher_heads import build_zero_shot
 from cckd_plugin.models import class_means, create_open_clip, save_class_weights
@@ -103,7 +103,8 @@ def test_default_bottleneck_follows_class_count():
     assert default_bottleneck(1000, 12) == 32
     assert default_bottleneck(8142, 12) == 256
     assert default_bottleneck(10, 12) == 1
-    backbone = MODELS.build(tiny_backbone(peft=dict(type='AdaptFormer'), num_classes=64))
+    backbone = MODELS.build(
+        tiny_backbone(peft=dict(type='AdaptFormer'), num_classes=64))
     assert backbone.tuner.adapters[0].down.out_features == 16  # 2**int(log2(64 / 4))
 
 
@@ -119,15 +120,21 @@ def tiny_clip_file(tmp_path_factory):
 def test_local_checkpoint_loads(tiny_clip_file):
     backbone = MODELS.build(tiny_backbone(pretrained=tiny_clip_file))
     saved = torch.load(tiny_clip_file, weights_only=True)
-    torch.testing.assert_close(backbone.visual.conv1.weight, saved['visual.conv1.weight'])
+    torch.testing.assert_close(backbone.visual.conv1.weight,
+                               saved['visual.conv1.weight'])
 
 
 def test_zero_shot_head_equals_mean_prompt_features(tiny_clip_file, tmp_path):
     names = ['cat', 'dog', 'traffic light']
     templates = ['a photo of a {}.', 'a drawing of a {}.']
-    head = MODELS.build(dict(
-        type='ZeroShotClsHead', num_classes=3, in_channels=32, templates=templates,
-        clip=dict(model_name='tiny-vit', pretrained=tiny_clip_file, model_cfg=TINY_VIT)))
+    head = MODELS.build(
+        dict(
+            type='ZeroShotClsHead',
+            num_classes=3,
+            in_channels=32,
+            templates=templates,
+            clip=dict(
+                model_name='tiny-vit', pretrained=tiny_clip_file, model_cfg=TINY_VIT)))
     build_zero_shot(head, names, str(tmp_path / 'zs.pth'))
     clip = create_open_clip('tiny-vit', tiny_clip_file, TINY_VIT).eval()
     tokenizer = open_clip.get_tokenizer('tiny-vit')
@@ -142,8 +149,13 @@ def test_zero_shot_head_equals_mean_prompt_features(tiny_clip_file, tmp_path):
     torch.testing.assert_close(head((x, )), head.scale * F.normalize(x, dim=-1) @
                                torch.stack(expected).t(), rtol=1e-5, atol=1e-5)
     # cached: a second head reads the file; other class names are an error
-    again = MODELS.build(dict(type='ZeroShotClsHead', num_classes=3, in_channels=32,
-                              templates=templates, weights_file=str(tmp_path / 'zs.pth')))
+    again = MODELS.build(
+        dict(
+            type='ZeroShotClsHead',
+            num_classes=3,
+            in_channels=32,
+            templates=templates,
+            weights_file=str(tmp_path / 'zs.pth')))
     torch.testing.assert_close(again.weight, head.weight)
     with pytest.raises(ValueError, match='was built from other data \\(class_names'):
         build_zero_shot(again, ['cat', 'dog', 'bird'], str(tmp_path / 'zs.pth'))
@@ -178,8 +190,10 @@ def test_teacher_bad_input(tiny_clip_file, tmp_path):
     with pytest.raises(ValueError, match="unknown open_clip model_name 'ViT-X'; valid "
                        'names: .*ViT-B-16'):
         MODELS.build(dict(type='CLIPVisionBackbone', model_name='ViT-X'))
-    with pytest.raises(ValueError, match="unknown pretrained 'open-ai' for open_clip model "
-                       'ViT-B-16 .*valid tags: openai'):
+    with pytest.raises(
+            ValueError,
+            match="unknown pretrained 'open-ai' for open_clip model "
+            'ViT-B-16 .*valid tags: openai'):
         MODELS.build(dict(type='CLIPVisionBackbone', pretrained='open-ai'))
     with pytest.raises(ValueError, match='does not match open_clip model tiny-other'):
         other = dict(TINY_VIT, vision_cfg=dict(TINY_VIT['vision_cfg'], width=32))
@@ -215,7 +229,8 @@ def test_teacher_bad_input(tiny_clip_file, tmp_path):
         MODELS.build(dict(type='NCMClsHead', num_classes=100, in_channels=768,
                           weights_file=path))
     with pytest.raises(RuntimeError, match='class weights are not built'):
-        MODELS.build(dict(type='NCMClsHead', num_classes=2, in_channels=4))((torch.ones(1, 4), ))
+        MODELS.build(dict(type='NCMClsHead', num_classes=2,
+                          in_channels=4))((torch.ones(1, 4), ))
 
 
 def logged_trainable(model) -> dict:
@@ -239,11 +254,14 @@ def test_every_trainable_parameter_gets_a_gradient_and_moves(peft):
         opt.zero_grad()
         model.loss(x, samples)['loss'].backward()
         opt.step()
-    no_grad = [n for n, p in trainable.items() if p.grad is None or not p.grad.abs().sum()]
+    no_grad = [
+        n for n, p in trainable.items() if p.grad is None or not p.grad.abs().sum()
+    ]
     assert not no_grad, f'no gradient: {no_grad}'
     still = [n for n, p in trainable.items() if torch.equal(p.detach(), start[n])]
     assert not still, f'did not move: {still}'
-    backbone_count = sum(p.numel() for n, p in trainable.items() if n.startswith('backbone'))
+    backbone_count = sum(p.numel() for n, p in trainable.items()
+                         if n.startswith('backbone'))
     assert backbone_count > 0
 
 
@@ -313,8 +331,8 @@ def test_teacher_view_resizes_bicubic_like_clip():
     expected = F.interpolate(pixels, size=(32, 32), mode='bicubic', align_corners=False,
                              antialias=True).clamp(0, 255)
     torch.testing.assert_close(view(pixels), expected)
-    bilinear = F.interpolate(pixels, size=(32, 32), mode='bilinear', align_corners=False,
-                             antialias=True)
+    bilinear = F.interpolate(
+        pixels, size=(32, 32), mode='bilinear', align_corners=False, antialias=True)
     assert not torch.allclose(view(pixels), bilinear)
     backbone = MODELS.build(tiny_backbone())
     assert backbone.interpolation == 'bicubic'  # open_clip's preprocessing config

@@ -4,7 +4,7 @@ import os.path as osp
 import numpy as np
 import pytest
 from mmpretrain.registry import DATASETS
-from synthetic_data import write_cifar, write_fashion_mnist, write_list_dataset
+from synthetic_data import write_cifar, write_list_dataset
 
 from cckd_plugin.datasets import get_class_counts, long_tail_counts
 
@@ -58,7 +58,10 @@ def test_fashion_mnist_lt_splits(fmnist_root):
     cfg = dict(type='FashionMNISTLT', data_root=fmnist_root, imbalance_ratio=10,
                n_max=50, seed=0, val_per_class=5, download=False,
                pipeline=[dict(type='PackInputs')])
-    splits = {s: DATASETS.build(dict(cfg, split=s)) for s in ('train', 'val', 'pool', 'test')}
+    splits = {
+        s: DATASETS.build(dict(cfg, split=s))
+        for s in ('train', 'val', 'pool', 'test')
+    }
     expected = long_tail_counts(10, 50, 10)
     assert splits['train'].class_counts == expected
     assert np.bincount(splits['val'].get_gt_labels()).tolist() == [5] * 10
@@ -85,7 +88,8 @@ def test_fashion_mnist_lt_bad_input(tmp_path, fmnist_root, monkeypatch):
         DATASETS.build(dict(type='FashionMNISTLT', data_root=str(tmp_path / 'empty'),
                             download=False))
     with pytest.raises(ValueError, match='n_max=500 asks for 500 images of class 0'):
-        DATASETS.build(dict(type='FashionMNISTLT', data_root=fmnist_root, download=False))
+        DATASETS.build(
+            dict(type='FashionMNISTLT', data_root=fmnist_root, download=False))
     with pytest.raises(ValueError, match='imbalance_ratio must be >= 1'):
         DATASETS.build(dict(type='FashionMNISTLT', data_root=fmnist_root,
                             imbalance_ratio=0, download=False))
@@ -120,8 +124,12 @@ def test_list_file_dataset_class_names(tmp_path):
     write_list_dataset(root, 'Places_LT_train.txt', [0, 1, 364])
     names = tmp_path / 'names.txt'
     names.write_text('\n'.join(f'scene {i}' for i in range(365)))
-    ds = DATASETS.build(dict(type='PlacesLT', data_root=root, ann_file='Places_LT_train.txt',
-                             classnames_file=str(names)))
+    ds = DATASETS.build(
+        dict(
+            type='PlacesLT',
+            data_root=root,
+            ann_file='Places_LT_train.txt',
+            classnames_file=str(names)))
     assert ds.metainfo['classes'][364] == 'scene 364'
     names.write_text('a\nb\n')
     with pytest.raises(ValueError, match='lists 2 names, expected 365'):
@@ -134,16 +142,22 @@ def test_list_file_bad_input(tmp_path):
     write_list_dataset(root, 'train.txt', [0, 1, 2])
     with open(tmp_path / 'train.txt', 'a') as f:
         f.write('images/missing.png 1\n')
-    with pytest.raises(FileNotFoundError, match='train.txt: image of entry 4 not found'):
-        DATASETS.build(dict(type='INaturalist2018', data_root=root, ann_file='train.txt'))
-    (tmp_path / 'bad.txt').write_text('images/train_0000.png 0\nimages/train_0001.png\n')
+    with pytest.raises(
+            FileNotFoundError, match='train.txt: image of entry 4 not found'):
+        DATASETS.build(
+            dict(type='INaturalist2018', data_root=root, ann_file='train.txt'))
+    (tmp_path /
+     'bad.txt').write_text('images/train_0000.png 0\nimages/train_0001.png\n')
     with pytest.raises(ValueError, match=r'bad.txt:2: expected "relative/path label"'):
         DATASETS.build(dict(type='INaturalist2018', data_root=root, ann_file='bad.txt'))
     (tmp_path / 'range.txt').write_text('images/train_0000.png 8142\n')
-    with pytest.raises(ValueError, match=r'range.txt:1: label 8142 is outside \[0, 8142\)'):
-        DATASETS.build(dict(type='INaturalist2018', data_root=root, ann_file='range.txt'))
+    with pytest.raises(
+            ValueError, match=r'range.txt:1: label 8142 is outside \[0, 8142\)'):
+        DATASETS.build(
+            dict(type='INaturalist2018', data_root=root, ann_file='range.txt'))
     with pytest.raises(FileNotFoundError, match='split file not found'):
-        DATASETS.build(dict(type='INaturalist2018', data_root=root, ann_file='none.txt'))
+        DATASETS.build(
+            dict(type='INaturalist2018', data_root=root, ann_file='none.txt'))
 
 
 def test_long_tail_wrapper_on_any_dataset(tmp_path):
@@ -151,11 +165,20 @@ def test_long_tail_wrapper_on_any_dataset(tmp_path):
     labels = np.repeat(np.arange(4), 16)
     write_list_dataset(root, 'all.txt', labels)
     os.makedirs(tmp_path / 'meta', exist_ok=True)
-    wrapped = DATASETS.build(dict(
-        type='LongTailDataset', imbalance_ratio=8, n_max=16, seed=1,
-        dataset=dict(type='CustomDataset', data_root=root, ann_file='all.txt',
-                     with_label=True, classes=['a', 'b', 'c', 'd'],
-                     pipeline=[dict(type='LoadImageFromFile'), dict(type='PackInputs')])))
+    wrapped = DATASETS.build(
+        dict(
+            type='LongTailDataset',
+            imbalance_ratio=8,
+            n_max=16,
+            seed=1,
+            dataset=dict(
+                type='CustomDataset',
+                data_root=root,
+                ann_file='all.txt',
+                with_label=True,
+                classes=['a', 'b', 'c', 'd'],
+                pipeline=[dict(type='LoadImageFromFile'),
+                          dict(type='PackInputs')])))
     assert wrapped.class_counts == [16, 8, 4, 2]
     assert get_class_counts(wrapped) == [16, 8, 4, 2]
     assert len(wrapped) == 30
@@ -185,17 +208,20 @@ def test_cifar_lt_keeps_ldam_drw_images(cifar100_root):
     cfg = dict(type='CIFAR100LT', data_root=cifar100_root, imbalance_ratio=12, n_max=12,
                verify_md5=False, download=False, split='train', seed=0)
     train = DATASETS.build(cfg)
-    everything = DATASETS.build(dict(cfg, imbalance_ratio=1))  # all 12 per class, in order
+    everything = DATASETS.build(dict(cfg,
+                                     imbalance_ratio=1))  # all 12 per class, in order
     targets = np.asarray(everything.get_gt_labels())
     np.random.seed(0)  # LDAM-DRW's gen_imbalanced_data, line by line
     expected = []
-    for the_class, the_img_num in zip(np.unique(targets), long_tail_counts(100, 12, 12)):
+    for the_class, the_img_num in zip(
+            np.unique(targets), long_tail_counts(100, 12, 12)):
         idx = np.where(targets == the_class)[0]
         np.random.shuffle(idx)
         expected.extend(idx[:the_img_num].tolist())
     kept = [everything.get_data_info(i)['img'] for i in sorted(expected)]
     got = [train.get_data_info(i)['img'] for i in range(len(train))]
-    assert len(got) == len(kept) and all(np.array_equal(a, b) for a, b in zip(got, kept))
+    assert len(got) == len(kept) and all(
+        np.array_equal(a, b) for a, b in zip(got, kept))
     other = DATASETS.build(dict(cfg, ldam_subset=False))
     assert not all(np.array_equal(other.get_data_info(i)['img'], got[i])
                    for i in range(len(got)))

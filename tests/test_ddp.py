@@ -10,11 +10,14 @@ import sys
 import numpy as np
 import pytest
 import torch
+from helpers import small_acckd_config, train
 from mmengine.dataset import DefaultSampler
-from test_reliability import small_acckd_config, small_teacher_ckpt, train  # noqa: F401
 
 from cckd_plugin.compat import safe_torch_load
 from cckd_plugin.datasets import ClassBalancedPairDataset
+
+# end-to-end runs of the tools: `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
 
 
 def free_port() -> int:
@@ -31,7 +34,7 @@ def launch(repo_root, script, *args):
 
 
 def test_two_processes_train_validate_save_resume_like_one(
-        repo_root, fmnist_root, small_teacher_ckpt, tmp_path):  # noqa: F811
+        repo_root, fmnist_root, small_teacher_ckpt, tmp_path):
     config = small_acckd_config(tmp_path, repo_root, fmnist_root, small_teacher_ckpt,
                                 epochs=1)
     one, two = str(tmp_path / 'one'), str(tmp_path / 'two')
@@ -41,8 +44,8 @@ def test_two_processes_train_validate_save_resume_like_one(
     assert result.returncode == 0, result.stderr[-3000:]
     log = result.stdout + result.stderr
     assert 'Epoch(val) [1]' in log and 'shot/all' in log
-    result = launch(repo_root, 'dist_train.sh', config, '2', '--work-dir', two, '--resume',
-                    '--cfg-options', 'train_cfg.max_epochs=2')
+    result = launch(repo_root, 'dist_train.sh', config, '2', '--work-dir', two,
+                    '--resume', '--cfg-options', 'train_cfg.max_epochs=2')
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'resumed epoch: 1' in result.stdout + result.stderr
 
@@ -52,7 +55,8 @@ def test_two_processes_train_validate_save_resume_like_one(
     for key in ('teacher_prior', 'train_prior'):
         torch.testing.assert_close(b['state_dict'][key], a['state_dict'][key],
                                    rtol=0, atol=1e-6)
-        assert torch.equal(c['state_dict'][key], b['state_dict'][key])  # not re-estimated
+        assert torch.equal(c['state_dict'][key],
+                           b['state_dict'][key])  # not re-estimated
     assert a['meta']['class_counts'] == b['meta']['class_counts'] == \
         c['meta']['class_counts']
     assert c['meta']['epoch'] == 2
@@ -60,9 +64,14 @@ def test_two_processes_train_validate_save_resume_like_one(
     # the shot-group metric of 2 processes equals that of 1
     outs = [str(tmp_path / 'one.json'), str(tmp_path / 'two.json')]
     ckpt = osp.join(two, 'epoch_2.pth')
-    result = subprocess.run([sys.executable, 'tools/test.py', config, ckpt, '--work-dir',
-                             str(tmp_path / 't1'), '--out', outs[0], '--out-item', 'metrics'],
-                            cwd=repo_root, capture_output=True, text=True, timeout=600)
+    result = subprocess.run([
+        sys.executable, 'tools/test.py', config, ckpt, '--work-dir',
+        str(tmp_path / 't1'), '--out', outs[0], '--out-item', 'metrics'
+    ],
+                            cwd=repo_root,
+                            capture_output=True,
+                            text=True,
+                            timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     result = launch(repo_root, 'dist_test.sh', config, ckpt, '2', '--work-dir',
                     str(tmp_path / 't2'), '--out', outs[1], '--out-item', 'metrics')
@@ -96,7 +105,8 @@ def test_each_rank_draws_disjoint_partners_covering_one_process(monkeypatch):
     pairs.set_epoch(2)
 
     def draws(rank, world):
-        monkeypatch.setattr('mmengine.dataset.sampler.get_dist_info', lambda: (rank, world))
+        monkeypatch.setattr('mmengine.dataset.sampler.get_dist_info', lambda:
+                            (rank, world))
         sampler = DefaultSampler(pairs, shuffle=True, seed=5)
         sampler.set_epoch(2)
         return [(i, pairs.partner_index(i)) for i in sampler]

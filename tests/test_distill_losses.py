@@ -67,8 +67,8 @@ def test_cckd_equation_8():
     s = softmax(Z + np.log(p_tr) - np.log(p_te), tau)
     expected = tau**2 * kl_rows(q, s).mean()
     loss = build(dict(type='CCKDLoss', tau=tau))
-    assert float(loss(t(Z), t(T), t(p_t), t(p_tr), t(p_te))) == pytest.approx(expected,
-                                                                               rel=1e-5)
+    value = float(loss(t(Z), t(T), t(p_t), t(p_tr), t(p_te)))
+    assert value == pytest.approx(expected, rel=1e-5)
     uniform = np.full(3, 1 / 3)
     s_uniform = softmax(Z + np.log(p_tr) - np.log(uniform), tau)
     assert float(loss(t(Z), t(T), t(p_t), t(p_tr))) == pytest.approx(
@@ -126,7 +126,8 @@ def test_sup_mix():
     ya, yb = np.array([0, 2, 1, 0]), np.array([1, 2, 0, 2])
     logp = np.log(softmax(Z))
     w = softmax(np.stack([T[np.arange(4), ya], T[np.arange(4), yb]], 1))
-    expected = -(w[:, 0] * logp[np.arange(4), ya] + w[:, 1] * logp[np.arange(4), yb]).mean()
+    expected = -(w[:, 0] * logp[np.arange(4), ya] +
+                 w[:, 1] * logp[np.arange(4), yb]).mean()
     loss = build(dict(type='SupMixLoss'))
     assert float(loss(t(Z), t(T), torch.tensor(ya), torch.tensor(yb))) == pytest.approx(
         expected, rel=1e-5)

@@ -1,16 +1,15 @@
 """ClassConditionalDistiller end to end with a tiny CLIP teacher and a tiny student."""
+import glob
 import os
 import os.path as osp
 
 import pytest
 import torch
+from helpers import ACCKD_CONFIG, TINY_VIT, run_tool, scalars, shrink_clip_teacher
 from mmpretrain.registry import MODELS
-from test_train_test_tools import run_tool, scalars
-from tiny_clip import TINY_VIT
 
 from cckd_plugin.compat import safe_torch_load
 
-CONFIG = 'configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py'
 TEACHER = dict(
     type='ImageClassifier',
     backbone=dict(type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT,
@@ -34,7 +33,7 @@ def tiny_teacher_ckpt(tmp_path_factory):
 
 def write_config(tmp_path, repo_root, fmnist_root, ckpt, method='acckd'):
     cfg = f'''
-_base_ = [{osp.join(repo_root, CONFIG)!r}]
+_base_ = [{osp.join(repo_root, ACCKD_CONFIG)!r}]
 model = dict(teacher=dict(_delete_=True, **{TEACHER!r}), teacher_ckpt={ckpt!r},
              distill=dict(method={method!r}))
 profile = dict(data_root={fmnist_root!r}, n_max=60, imbalance_ratio=10, download=False)
@@ -49,13 +48,15 @@ default_hooks = dict(logger=dict(interval=1))
     return str(path)
 
 
+@pytest.mark.slow
 def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp_path):
     config = write_config(tmp_path, repo_root, fmnist_root, tiny_teacher_ckpt)
     work = str(tmp_path / 'work')
     result = run_tool(repo_root, 'train.py', config, '--work-dir', work)
     log = result.stdout + result.stderr
     assert result.returncode == 0, result.stderr[-3000:]
-    assert 'priors: teacher' in log and 'teacher accuracy on the validation split' in log
+    assert 'priors: teacher' in log
+    assert 'teacher accuracy on the validation split' in log
     records = [r for r in scalars(work) if 'loss' in r]
     assert len(records) == 15  # 240 images / 16
     for term in ('loss_sup', 'loss_cckd', 'loss_sup_mix', 'loss_cckd_mix', 'loss_fi',
@@ -74,8 +75,8 @@ def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp
 
     # the exported student is a plain MMPretrain classifier with the same outputs
     out = str(tmp_path / 'export' / 'student.pth')
-    result = run_tool(repo_root, 'export_student.py', config, osp.join(work, 'epoch_1.pth'),
-                      out)
+    result = run_tool(repo_root, 'export_student.py', config,
+                      osp.join(work, 'epoch_1.pth'), out)
     assert result.returncode == 0, result.stderr[-3000:]
     exported = safe_torch_load(out)['state_dict']
     assert not any(k.startswith(('teacher.', 'align.')) for k in exported)
@@ -109,18 +110,23 @@ def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp
     bgr = mmcv.imread(image).astype(np.float64)
     grey = (bgr * np.array([0.114, 0.587, 0.299])).sum(-1)
     with torch.no_grad():
-        data = plain.data_preprocessor({'inputs': [torch.from_numpy(grey).float()[None]],
-                                        'data_samples': None}, False)
+        data = plain.data_preprocessor(
+            {
+                'inputs': [torch.from_numpy(grey).float()[None]],
+                'data_samples': None
+            }, False)
         scores = plain(data['inputs'], mode='tensor').softmax(-1)[0]
     assert result['pred_label'] == int(scores.argmax())
-    np.testing.assert_allclose(result['pred_scores'], scores.numpy(), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(
+        result['pred_scores'], scores.numpy(), rtol=1e-3, atol=1e-4)
 
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DISTILL_CONFIGS = sorted(
-    [osp.join(root, f) for root, _, files in os.walk(osp.join(ROOT, 'configs', 'distill'))
-     for f in files if f.endswith('.py')] + [osp.join(ROOT, 'configs',
-                                                      'acckd_r18_imagenet-lt.py')])
+DISTILL_CONFIGS = sorted([
+    osp.join(root, f)
+    for root, _, files in os.walk(osp.join(ROOT, 'configs', 'distill'))
+    for f in files if f.endswith('.py')
+] + [osp.join(ROOT, 'configs', 'acckd_r18_imagenet-lt.py')])
 
 
 def test_distill_family_is_complete():
@@ -133,12 +139,14 @@ def test_distill_family_is_complete():
                 assert f'{method}_resnet{depth}_clip-{teacher}_imagenet-lt.py' in names
             if method != 'dive':  # Table 6 (DiVE holds its own balanced-softmax term)
                 for loss in ('cdt', 'lade'):
-                    assert f'{method}_resnet18-{loss}_clip-{teacher}_imagenet-lt.py' in names
+                    name = f'{method}_resnet18-{loss}_clip-{teacher}_imagenet-lt.py'
+                    assert name in names
         for teacher in ('ft', 'ncm'):
             assert f'{method}_resnet8_offline-{teacher}_fashion-mnist-lt.py' in names
     for peft in ('adapter', 'lora', 'vpt-shallow', 'vpt-deep'):  # Table 5
         assert f'acckd_resnet18_clip-{peft}-la_imagenet-lt.py' in names
-    for suffix in ('resnet18_clip-af-la_imagenet-lt.py', 'resnet8_offline-ft_fashion-mnist-lt.py'):
+    for suffix in ('resnet18_clip-af-la_imagenet-lt.py',
+                   'resnet8_offline-ft_fashion-mnist-lt.py'):
         for tau in (1, 4, 8, 10):  # Figure 8
             assert f'fig8-tau{tau}_acckd_{suffix}' in names
         for sampling in ('random-random', 'balanced-balanced'):  # Figure 7
@@ -148,26 +156,30 @@ def test_distill_family_is_complete():
     assert len([n for n in names if n.startswith('row') and 'fashion' in n]) == 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('path', DISTILL_CONFIGS, ids=osp.basename)
 def test_distill_config_builds(path):
     from mmengine.config import Config
-    from test_teacher_configs import shrink
     cfg = Config.fromfile(path)
     model_cfg = cfg.model.to_dict()
     teacher = model_cfg['teacher']
     if isinstance(teacher, str):  # a teacher config file: its model, CLIP made tiny
-        model_cfg['teacher'] = shrink(Config.fromfile(teacher).model.to_dict())
-    model_cfg['teacher_ckpt'] = None  # the real teacher checkpoints are trained, not shipped
+        model_cfg['teacher'] = shrink_clip_teacher(
+            Config.fromfile(teacher).model.to_dict())
+    model_cfg[
+        'teacher_ckpt'] = None  # the real teacher checkpoints are trained, not shipped
     model = MODELS.build(dict(model_cfg, data_preprocessor=cfg.data_preprocessor))
     name = osp.basename(path)
     assert model.method == cfg.model.distill.method
     fi = model.terms['fi'] or model.terms['fi_mix']
-    encoder_align = isinstance(getattr(model.student, 'neck', None), torch.nn.Sequential) \
+    neck = getattr(model.student, 'neck', None)
+    encoder_align = isinstance(neck, torch.nn.Sequential) \
         and type(model.student.neck[-1]).__name__ == 'LinearNeck'
     if cfg.model.distill.get('align') == 'branch':
         assert fi and not encoder_align and model.align is not None
     else:
-        assert encoder_align == fi and model.align is None  # the paper's reading by default
+        # the paper's reading by default
+        assert encoder_align == fi and model.align is None
     if 'cifar100' in name:
         assert not fi  # Appendix C: no feature imitation on CIFAR-100
     elif model.method == 'acckd' and not name.startswith(('row', 'fig9')):
@@ -177,11 +189,30 @@ def test_distill_config_builds(path):
     assert dict(type='TeacherPriorHook') in cfg.custom_hooks
 
 
+TOY_CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'toy', '*kd_*.py')))
+
+
+@pytest.mark.parametrize('path', TOY_CONFIGS, ids=osp.basename)
+def test_toy_distill_config_builds(path):
+    """Figure 1's students: the 2-D network of the LA toy config, three classes."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(path)
+    model = MODELS.build(dict(cfg.model.to_dict(), teacher_ckpt=None,
+                              data_preprocessor=cfg.data_preprocessor))
+    assert model.method == osp.basename(path).split('_')[0]
+    assert model.student.head.num_classes == model.teacher.head.num_classes == 3
+    assert model.student.neck[-1].fc.out_features == 2  # the drawn feature plane
+    assert model.align is None
+
+
 def build(**kwargs):
-    cfg = dict(type='ClassConditionalDistiller', student=STUDENT,
-               teacher=dict(STUDENT, backbone=dict(type='CifarResNet', depth=8,
-                                                   in_channels=1)),
-               distill=dict(method='cckd'), data_preprocessor=dict(mean=[0.0], std=[1.0]))
+    cfg = dict(
+        type='ClassConditionalDistiller',
+        student=STUDENT,
+        teacher=dict(
+            STUDENT, backbone=dict(type='CifarResNet', depth=8, in_channels=1)),
+        distill=dict(method='cckd'),
+        data_preprocessor=dict(mean=[0.0], std=[1.0]))
     cfg.update(kwargs)
     return MODELS.build(cfg)
 
@@ -212,7 +243,8 @@ def test_feature_imitation_needs_feature_sizes(monkeypatch):
     for module in (class_conditional_distiller, model_configs):
         monkeypatch.setattr(module, 'feature_dim', lambda model_cfg: None)
     for align in ('encoder', 'branch'):
-        with pytest.raises(ValueError, match='feature imitation needs model.*in_channels'):
+        with pytest.raises(
+                ValueError, match='feature imitation needs model.*in_channels'):
             build(distill=dict(method='acckd', align=align))
     build(distill=dict(method='acckd', feature_imitation=False))  # fine without FI
 
@@ -224,14 +256,16 @@ def test_teacher_stays_in_eval_mode():
     assert not any(p.requires_grad for p in model.teacher.parameters())
 
 
+@pytest.mark.slow
 def test_ncm_teacher_built_inside_the_distiller(repo_root, fmnist_root, tmp_path):
     """The offline NCM teacher: backbone from teacher_ckpt, class means built on
     first use through the teacher's view, then CCKD trains."""
-    teacher = MODELS.build(dict(type='ImageClassifier',
-                                backbone=dict(type='CifarResNet', depth=20, in_channels=1),
-                                neck=dict(type='GlobalAveragePooling'),
-                                head=dict(type='LinearClsHead', num_classes=10,
-                                          in_channels=64)))
+    teacher = MODELS.build(
+        dict(
+            type='ImageClassifier',
+            backbone=dict(type='CifarResNet', depth=20, in_channels=1),
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(type='LinearClsHead', num_classes=10, in_channels=64)))
     ckpt = str(tmp_path / 'pool_teacher.pth')
     torch.save({'state_dict': teacher.state_dict()}, ckpt)
     base = osp.join(repo_root, 'configs', 'distill', 'fashion_mnist_lt',
@@ -316,9 +350,11 @@ def test_loss_modules_use_the_papers_temperatures(method, tau):
 def test_cckd_without_priors_stops_before_the_first_step():
     model = with_counts(build(distill=dict(method='cckd')))
     x, samples = batch_of()
-    with pytest.raises(RuntimeError, match=r"model.distill.method='cckd' needs the teacher "
-                       r"and training priors.*add dict\(type='TeacherPriorHook'\) to "
-                       r'custom_hooks'):
+    with pytest.raises(
+            RuntimeError,
+            match=r"model.distill.method='cckd' needs the teacher "
+            r"and training priors.*add dict\(type='TeacherPriorHook'\) to "
+            r'custom_hooks'):
         model.loss(x, samples)
     with_counts(build(distill=dict(method='kd'))).loss(x, samples)  # KD needs no priors
 
@@ -354,8 +390,10 @@ def test_synthetic_data_only_trains_on_the_mixed_batch():
 
 
 def test_distill_settings_bad_input():
-    with pytest.raises(ValueError, match=r"model.distill: unknown keys \['temperature'\]; "
-                       r"valid keys: \['method', 'tau'"):
+    with pytest.raises(
+            ValueError,
+            match=r"model.distill: unknown keys \['temperature'\]; "
+            r"valid keys: \['method', 'tau'"):
         build(distill=dict(method='cckd', temperature=2))
     with pytest.raises(ValueError, match="model.distill.align must be one of "
                        r"\['encoder', 'branch'\], got 'head'"):
@@ -394,7 +432,8 @@ def test_teacher_autocast_is_a_setting_tested_on_cpu():
     assert fp32.teacher_autocast_dtype(torch.device('cpu')) is None
     assert bf16.teacher_autocast_dtype(torch.device('cpu')) == torch.bfloat16
     auto = build(distill=dict(method='kd'))
-    assert auto.teacher_autocast_dtype(torch.device('cpu')) is None  # 'auto': fp32 on CPU
+    assert auto.teacher_autocast_dtype(
+        torch.device('cpu')) is None  # 'auto': fp32 on CPU
     x, samples = batch_of(n=8)
     ref_logits, ref_feats = fp32.teacher_forward(x)
     logits, feats = bf16.teacher_forward(x)
@@ -412,7 +451,8 @@ def test_teacher_autocast_is_a_setting_tested_on_cpu():
         opt.step()
     for key, value in bf16.teacher.state_dict().items():
         assert torch.equal(value, teacher[key]), key
-    with pytest.raises(ValueError, match=r"model.teacher_precision must be one of \['auto'"):
+    with pytest.raises(
+            ValueError, match=r"model.teacher_precision must be one of \['auto'"):
         build(teacher_precision='half')
 
 
@@ -420,7 +460,9 @@ class _Stop(Exception):
     pass
 
 
-def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root, tmp_path):
+@pytest.mark.slow
+def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root,
+                                                       tmp_path):
     """With an NCM teacher the class means and the training prior (Eq. 4) come
     from one teacher pass over the training set; the validation pass for the
     teacher prior (Eq. 9) is the only other one."""
@@ -428,19 +470,23 @@ def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root, t
     from mmengine.hooks import Hook
 
     from cckd_plugin.engine import build_runner, prepare_cfg
-    teacher = MODELS.build(dict(type='ImageClassifier',
-                                backbone=dict(type='CifarResNet', depth=20, in_channels=1),
-                                neck=dict(type='GlobalAveragePooling'),
-                                head=dict(type='LinearClsHead', num_classes=10,
-                                          in_channels=64)))
+    teacher = MODELS.build(
+        dict(
+            type='ImageClassifier',
+            backbone=dict(type='CifarResNet', depth=20, in_channels=1),
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(type='LinearClsHead', num_classes=10, in_channels=64)))
     ckpt = str(tmp_path / 'pool_teacher.pth')
     torch.save({'state_dict': teacher.state_dict()}, ckpt)
     profile = dict(data_root=fmnist_root, n_max=60, imbalance_ratio=10, download=False)
     cfg = Config.fromfile(osp.join(repo_root, 'configs', 'distill', 'fashion_mnist_lt',
                                    'cckd_resnet8_offline-ncm_fashion-mnist-lt.py'))
-    cfg.merge_from_dict({'model.teacher_ckpt': ckpt,
-                         'train_dataloader.dataset.dataset': profile,
-                         'val_dataloader.dataset': profile, 'test_dataloader.dataset': profile})
+    cfg.merge_from_dict({
+        'model.teacher_ckpt': ckpt,
+        'train_dataloader.dataset.dataset': profile,
+        'val_dataloader.dataset': profile,
+        'test_dataloader.dataset': profile
+    })
     cfg.work_dir = str(tmp_path / 'work')
 
     class StopAtFirstIteration(Hook):

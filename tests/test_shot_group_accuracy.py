@@ -2,7 +2,6 @@ import json
 
 import numpy as np
 import pytest
-import torch
 from mmpretrain.registry import METRICS
 from mmpretrain.structures import DataSample
 
@@ -65,5 +64,6 @@ def test_without_counts_reports_all_only():
 
 def test_counts_shorter_than_labels_is_an_error():
     metric = METRICS.build(dict(type='ShotGroupAccuracy', class_counts=[3, 2]))
-    with pytest.raises(ValueError, match='class_counts has 2 entries but labels reach 4'):
+    with pytest.raises(
+            ValueError, match='class_counts has 2 entries but labels reach 4'):
         evaluate(metric, [0, 4], [0, 1])

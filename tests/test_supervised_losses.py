@@ -96,7 +96,8 @@ def test_counts_filled_later_and_errors():
     loss.set_class_counts(COUNTS)
     assert torch.isfinite(loss(z, y))
     loss.set_class_counts([1, 2])
-    with pytest.raises(ValueError, match='class_counts has 2 entries but the head gives 3'):
+    with pytest.raises(
+            ValueError, match='class_counts has 2 entries but the head gives 3'):
         loss(z, y)
     with pytest.raises(ValueError, match='non-negative'):
         loss.set_class_counts([1, -2, 3])

@@ -1,15 +1,14 @@
 """Every teacher config builds; the offline teacher trains and serves as NCM."""
 import glob
 import json
-import os
 import os.path as osp
 
 import pytest
 import torch
+from helpers import data_options, run_tool
+from helpers import shrink_clip_teacher as shrink
 from mmengine.config import Config
 from mmpretrain.registry import MODELS
-from test_train_test_tools import data_options, run_tool
-from tiny_clip import shrink_clip_teacher as shrink
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TEACHERS = sorted(glob.glob(osp.join(ROOT, 'configs', 'teachers', '*.py')))
@@ -24,6 +23,7 @@ def test_teacher_family_is_complete():
         assert f'clip-vitb16_ncm_{data}.py' in names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('path', TEACHERS, ids=osp.basename)
 def test_teacher_config_builds(path):
     cfg = Config.fromfile(path)
@@ -39,15 +39,19 @@ def test_teacher_config_builds(path):
         assert cfg.train_cfg.max_epochs == (20 if 'inat2018' in path else 10)
 
 
+@pytest.mark.slow
 def test_offline_teacher_pretrains_and_serves_as_ncm(repo_root, fmnist_root, tmp_path):
     work = str(tmp_path / 'teacher')
-    pool = ['train_dataloader.dataset.pool_per_class=20',
-            'train_dataloader.dataset.val_per_class=5', 'train_dataloader.batch_size=32',
-            'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
-            'default_hooks.logger.interval=1']
+    pool = [
+        'train_dataloader.dataset.pool_per_class=20',
+        'train_dataloader.dataset.val_per_class=5', 'train_dataloader.batch_size=32',
+        'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+        'default_hooks.logger.interval=1'
+    ]
     result = run_tool(repo_root, 'train.py',
                       'configs/teachers/offline_resnet20_fashion-mnist-pool.py',
-                      '--work-dir', work, '--cfg-options', *data_options(fmnist_root), *pool)
+                      '--work-dir', work, '--cfg-options', *data_options(fmnist_root),
+                      *pool)
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'Epoch(train) [1][7/7]' in result.stdout + result.stderr  # 200 pool images
     ckpt = osp.join(work, 'epoch_1.pth')
@@ -58,14 +62,17 @@ def test_offline_teacher_pretrains_and_serves_as_ncm(repo_root, fmnist_root, tmp
                       '--work-dir', ncm_work, '--out', out, '--out-item', 'metrics',
                       '--cfg-options', *data_options(fmnist_root))
     assert result.returncode == 0, result.stderr[-3000:]
-    record = torch.load(osp.join(ncm_work, 'teacher_heads', 'ncm.pth'), weights_only=True)
+    record = torch.load(
+        osp.join(ncm_work, 'teacher_heads', 'ncm.pth'), weights_only=True)
     assert record['weight'].shape == (10, 64) and record['kind'] == 'ncm'
-    assert json.loads(record['provenance'])['num_samples'] == 240  # the long-tailed train split
+    assert json.loads(
+        record['provenance'])['num_samples'] == 240  # the long-tailed train split
     assert 'shot/all' in json.load(open(out))
     # the cached means are reused; with other training data they are an error
     again = run_tool(repo_root, 'test.py',
-                     'configs/teachers/ncm_offline-resnet20_fashion-mnist-lt.py', ckpt,
-                     '--work-dir', ncm_work, '--cfg-options', *data_options(fmnist_root),
+                     'configs/teachers/ncm_offline-resnet20_fashion-mnist-lt.py',
+                     ckpt, '--work-dir', ncm_work, '--cfg-options',
+                     *data_options(fmnist_root),
                      'train_dataloader.dataset.imbalance_ratio=5')
     assert again.returncode != 0
     assert 'was built from other data' in again.stderr

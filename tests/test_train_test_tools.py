@@ -3,46 +3,21 @@ import json
 import os
 import os.path as osp
 import shutil
-import subprocess
-import sys
 
 import pytest
 import torch
+from helpers import data_options, run_tool, scalars
 
 from cckd_plugin.compat import safe_torch_load
 from cckd_plugin.datasets import long_tail_counts
 
+# end-to-end runs of the tools: `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 CONFIG = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
-PROFILE = dict(imbalance_ratio=10, n_max=60)
 COUNTS = long_tail_counts(10, 60, 10)  # 60, 46, 35 | 27, 21, 16, 12 | 10, 7, 6
 GROUP_THRESHOLDS = [f'{e}.{k}={v}' for e in ('val_evaluator', 'test_evaluator')
                     for k, v in (('many_thr', 30), ('few_thr', 12))]
-
-
-def data_options(root, splits=('train', 'val', 'test')):
-    opts = []
-    for split in splits:
-        prefix = f'{split}_dataloader.dataset'
-        opts += [f'{prefix}.data_root={root}', f'{prefix}.download=False']
-        opts += [f'{prefix}.{k}={v}' for k, v in PROFILE.items()]
-    return opts
-
-
-def run_tool(repo_root, tool, *args):
-    env = dict(os.environ, PYTHONWARNINGS='ignore')
-    return subprocess.run([sys.executable, osp.join('tools', tool), *args],
-                          cwd=repo_root, env=env, capture_output=True, text=True,
-                          timeout=600)
-
-
-def scalars(work_dir):
-    runs = sorted(d for d in os.listdir(work_dir) if osp.isdir(osp.join(work_dir, d)))
-    records = []
-    for run in runs:
-        path = osp.join(work_dir, run, 'vis_data', 'scalars.json')
-        if osp.isfile(path):
-            records += [json.loads(line) for line in open(path)]
-    return records
 
 
 @pytest.fixture(scope='module')
@@ -91,11 +66,13 @@ def test_checkpoint_alone_gives_same_numbers_in_test_tool(trained, repo_root, tm
     metrics = json.load(open(out))
     val = [r for r in scalars(trained['work_dir']) if 'shot/all' in r][-1]
     for key in ('shot/many', 'shot/medium', 'shot/few', 'shot/all'):
-        assert metrics[key] == pytest.approx(val[key], abs=1e-3)  # no NaN: all groups used
+        assert metrics[key] == pytest.approx(
+            val[key], abs=1e-3)  # no NaN: all groups used
 
 
 def trained_data_root(trained):
-    opt = next(o for o in trained['opts'] if o.startswith('train_dataloader.dataset.data_root'))
+    opt = next(o for o in trained['opts']
+               if o.startswith('train_dataloader.dataset.data_root'))
     return opt.split('=', 1)[1]
 
 
@@ -131,7 +108,9 @@ def test_planted_global_refused_by_test_resume_and_load_from(trained, repo_root,
     }
     for how, result in runs.items():
         assert result.returncode != 0, how
-        assert 'UnsafeCheckpointError: refusing to load checkpoint' in result.stderr, how
+        assert 'UnsafeCheckpointError: refusing to load checkpoint' in result.stderr, \
+            how
         assert "'posix.getcwd'" in result.stderr, how
-        assert osp.isdir(work[how]), how  # the run started in this folder: the check can fail
+        assert osp.isdir(
+            work[how]), how  # the run started in this folder: the check can fail
         assert not any(f.endswith('.pth') for f in os.listdir(work[how])), how

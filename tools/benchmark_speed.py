@@ -31,23 +31,26 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmpretrain.registry import MODELS  # noqa: E402
-from mmpretrain.structures import DataSample  # noqa: E402
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
 
-from cckd_plugin.datasets.long_tail_profile import long_tail_counts  # noqa: E402
-from cckd_plugin.models.backbones.tiny_clip import shrink_clip_teacher  # noqa: E402
+from cckd_plugin.datasets.long_tail_profile import long_tail_counts
+from cckd_plugin.models.distillers.model_configs import read_model_config
+from cckd_plugin.testing import shrink_clip_teacher
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CASES = {
-    'fmnist': ('Fashion-MNIST-LT, ResNet-8 student, offline ResNet-20 teacher',
-               'configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py',
-               (1, 28, 28), False),
-    'cifar-tiny-clip': ('CIFAR-100-LT, ResNet-32 student, tiny CLIP ViT AdaptFormer teacher',
-                        'configs/distill/cifar100_lt/acckd_resnet32_clip-af-la_cifar100-lt.py',
-                        (3, 32, 32), True),
+    'fmnist':
+    ('Fashion-MNIST-LT, ResNet-8 student, offline ResNet-20 teacher',
+     'configs/distill/fashion_mnist_lt/acckd_resnet8_offline-ft_fashion-mnist-lt.py',
+     (1, 28, 28), False),
+    'cifar-tiny-clip':
+    ('CIFAR-100-LT, ResNet-32 student, tiny CLIP ViT AdaptFormer teacher',
+     'configs/distill/cifar100_lt/acckd_resnet32_clip-af-la_cifar100-lt.py',
+     (3, 32, 32), True),
 }
 IMAGENET = 'configs/acckd_r18_imagenet-lt.py'
 # Peak dense bf16/fp16 tensor-core throughput (FLOP/s, no sparsity), by card name.
@@ -76,10 +79,9 @@ def build_distiller(config: str, tiny_teacher: bool, device: torch.device):
     cfg = Config.fromfile(osp.join(ROOT, config))
     model_cfg = cfg.model.to_dict()
     teacher = model_cfg['teacher']
-    if isinstance(teacher, str):
-        teacher_cfg = Config.fromfile(osp.join(ROOT, teacher))
-        teacher = teacher_cfg.model.to_dict()
-        teacher.setdefault('data_preprocessor', teacher_cfg.get('data_preprocessor'))
+    teacher = read_model_config(
+        osp.join(ROOT, teacher) if isinstance(teacher, str) else teacher,
+        'model.teacher')
     backbone = teacher['backbone']
     if tiny_teacher:
         shrink_clip_teacher(teacher)
@@ -107,7 +109,8 @@ def batch(n: int, shape, num_classes: int, device: torch.device):
     return pixels, labels, [DataSample().set_gt_label(int(y)) for y in labels]
 
 
-def step_times(model, batch_size: int, shape, iters: int, warmup: int) -> Dict[str, float]:
+def step_times(model, batch_size: int, shape, iters: int,
+               warmup: int) -> Dict[str, float]:
     """Median seconds of (a) the student LA step on 2B, (b) the teacher forward
     on 2B and (c) the full distillation step on B + B partners."""
     device = next(model.student.parameters()).device
@@ -173,12 +176,12 @@ def data_time(cfg: Config, iters: int) -> Optional[Tuple[float, int]]:
 
 
 def cpu_cases(args) -> List[str]:
-    lines = [f'CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} '
-             f'logical cores, torch {torch.__version__}, {torch.get_num_threads()} threads',
-             '',
-             '| Case | B | (a) student 2B | (b) teacher 2B | mixing | (c) ACCKD step | '
-             'c / (a + b) | data share |',
-             '|---|---:|---:|---:|---:|---:|---:|---:|']
+    lines = [
+        f'CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} '
+        f'logical cores, torch {torch.__version__}, {torch.get_num_threads()} threads',
+        '', '| Case | B | (a) student 2B | (b) teacher 2B | mixing | (c) ACCKD step | '
+        'c / (a + b) | data share |', '|---|---:|---:|---:|---:|---:|---:|---:|'
+    ]
     for name in args.cases:
         title, config, shape, tiny = CASES[name]
         print(f'{name}: {title}', flush=True)
@@ -191,11 +194,15 @@ def cpu_cases(args) -> List[str]:
         if loaded is not None:
             seconds, workers = loaded
             share = f'{100 * seconds / (seconds + t["c"]):.1f}% ({workers} workers)'
-        print(f'  a {t["a"] * 1e3:.1f} ms, b {t["b"] * 1e3:.1f} ms, c {t["c"] * 1e3:.1f} ms, '
-              f'ratio {ratio:.3f}, data {share}', flush=True)
-        lines.append(f'| {name} | {bsz} | {t["a"] * 1e3:.1f} ms | {t["b"] * 1e3:.1f} ms | '
-                     f'{t["mix"] * 1e3:.2f} ms | {t["c"] * 1e3:.1f} ms | {ratio:.2f} | '
-                     f'{share} |')
+        print(
+            f'  a {t["a"] * 1e3:.1f} ms, b {t["b"] * 1e3:.1f} ms, '
+            f'c {t["c"] * 1e3:.1f} ms, '
+            f'ratio {ratio:.3f}, data {share}',
+            flush=True)
+        lines.append(
+            f'| {name} | {bsz} | {t["a"] * 1e3:.1f} ms | {t["b"] * 1e3:.1f} ms | '
+            f'{t["mix"] * 1e3:.2f} ms | {t["c"] * 1e3:.1f} ms | {ratio:.2f} | '
+            f'{share} |')
     return lines
 
 
@@ -216,15 +223,20 @@ def heavy_cases(device: torch.device, batch: Optional[int] = None, iters: int = 
     name = torch.cuda.get_device_name(device) if cuda else 'CPU (smoke run)'
     peak = next((v for k, v in PEAK_FLOPS.items() if k in name), None)
     bsz = batch or (256 if cuda else 2)
-    lines = [f'{name}, torch {torch.__version__}, batch {bsz} per view', '',
-             '| Work | Mode | images/s | TFLOP/s | share of peak |', '|---|---|---:|---:|---:|']
+    lines = [
+        f'{name}, torch {torch.__version__}, batch {bsz} per view', '',
+        '| Work | Mode | images/s | TFLOP/s | share of peak |',
+        '|---|---|---:|---:|---:|'
+    ]
 
     def row(work, mode, seconds, images, flops):
         tflops = flops / seconds / 1e12
         share = f'{100 * tflops * 1e12 / peak:.0f}%' if peak else 'n/a'
-        print(f'  {work} / {mode}: {images / seconds:.0f} images/s, {tflops:.1f} TFLOP/s',
-              flush=True)
-        lines.append(f'| {work} | {mode} | {images / seconds:.0f} | {tflops:.1f} | {share} |')
+        print(
+            f'  {work} / {mode}: {images / seconds:.0f} images/s, {tflops:.1f} TFLOP/s',
+            flush=True)
+        lines.append(
+            f'| {work} | {mode} | {images / seconds:.0f} | {tflops:.1f} | {share} |')
 
     model, _ = build_distiller(IMAGENET, tiny_teacher, device)
     teacher = model.teacher
@@ -244,8 +256,8 @@ def heavy_cases(device: torch.device, batch: Optional[int] = None, iters: int = 
         images = x.contiguous(memory_format=torch.channels_last) if channels_last else x
         seconds = median_time(lambda: forward(teacher, images, autocast), iters, warmup,
                               cuda)
-        row(f'{"tiny" if tiny_teacher else "ViT-B/16"} teacher forward, {size} px', mode,
-            seconds, len(x), flops)
+        row(f'{"tiny" if tiny_teacher else "ViT-B/16"} teacher forward, {size} px',
+            mode, seconds, len(x), flops)
     if cuda and compile_teacher:
         try:
             compiled = torch.compile(teacher)
@@ -272,8 +284,8 @@ def heavy_cases(device: torch.device, batch: Optional[int] = None, iters: int = 
 
     step_flops = count_flops(distill_step)
     seconds = median_time(distill_step, iters, warmup, cuda)
-    row(f'ACCKD step ({osp.basename(IMAGENET)})', 'autocast' if cuda else 'fp32', seconds,
-        2 * bsz, step_flops)
+    row(f'ACCKD step ({osp.basename(IMAGENET)})', 'autocast' if cuda else 'fp32',
+        seconds, 2 * bsz, step_flops)
     return lines
 
 
@@ -286,10 +298,12 @@ def end_to_end(work_dir: str, epochs: Optional[int] = None) -> List[str]:
     import tempfile
     la = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
     acckd = CASES['fmnist'][1]
-    teacher_ckpt = osp.join(ROOT, Config.fromfile(osp.join(ROOT, acckd)).model.teacher_ckpt)
+    teacher_ckpt = osp.join(ROOT,
+                            Config.fromfile(osp.join(ROOT, acckd)).model.teacher_ckpt)
     if not osp.isfile(teacher_ckpt):
-        raise SystemExit(f'--end-to-end needs the offline teacher {teacher_ckpt}: run make '
-                         f'demo (or tools/train.py on its config) first')
+        raise SystemExit(
+            f'--end-to-end needs the offline teacher {teacher_ckpt}: run make '
+            f'demo (or tools/train.py on its config) first')
     work_dir = work_dir or tempfile.mkdtemp(prefix='e2e_')
     options = [f'train_cfg.max_epochs={epochs}', f'param_scheduler.1.end={epochs}'] \
         if epochs else []
@@ -297,9 +311,13 @@ def end_to_end(work_dir: str, epochs: Optional[int] = None) -> List[str]:
     for name, config in (('LA', la), ('ACCKD', acckd)):
         out = osp.join(work_dir, name)
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, 'tools/train.py', config, '--work-dir', out,
-                                 '--cfg-options', 'default_hooks.logger.interval=1',
-                                 *options], cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run([
+            sys.executable, 'tools/train.py', config, '--work-dir', out,
+            '--cfg-options', 'default_hooks.logger.interval=1', *options
+        ],
+                                cwd=ROOT,
+                                capture_output=True,
+                                text=True)
         walls[name] = time.perf_counter() - start
         if result.returncode:
             raise SystemExit(f'{config} failed:\n{result.stderr[-2000:]}')
@@ -312,28 +330,39 @@ def end_to_end(work_dir: str, epochs: Optional[int] = None) -> List[str]:
         stats[name] = dict(iters=len(records), time=sum(r['time'] for r in records),
                            data=sum(r['data_time'] for r in records))
     a = stats['ACCKD']
-    return [f'End to end, Fashion-MNIST-LT, {a["iters"]} iterations each, one after the other:',
-            '', '| Run | wall | iterations | of which data | outside iterations |',
-            '|---|---:|---:|---:|---:|'] + [
-        f'| {n} | {walls[n]:.1f} s | {stats[n]["time"]:.1f} s | {stats[n]["data"]:.1f} s | '
-        f'{walls[n] - stats[n]["time"]:.1f} s |' for n in ('LA', 'ACCKD')] + [
-        '', f'ACCKD / LA wall time: {walls["ACCKD"] / walls["LA"]:.2f}']
+    return [
+        f'End to end, Fashion-MNIST-LT, {a["iters"]} iterations each, one after the '
+        'other:',
+        '', '| Run | wall | iterations | of which data | outside iterations |',
+        '|---|---:|---:|---:|---:|'
+    ] + [
+        f'| {n} | {walls[n]:.1f} s | {stats[n]["time"]:.1f} s | '
+        f'{stats[n]["data"]:.1f} s | '
+        f'{walls[n] - stats[n]["time"]:.1f} s |' for n in ('LA', 'ACCKD')
+    ] + ['', f'ACCKD / LA wall time: {walls["ACCKD"] / walls["LA"]:.2f}']
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--cases', nargs='+', default=list(CASES), choices=list(CASES))
-    parser.add_argument('--batch', type=int, help="B (default: the config's batch size)")
+    parser.add_argument(
+        '--batch', type=int, help="B (default: the config's batch size)")
     parser.add_argument('--iters', type=int, default=20)
     parser.add_argument('--warmup', type=int, default=3)
-    parser.add_argument('--gpu-part-on-cpu', action='store_true',
-                        help='run the GPU part on the CPU at a tiny batch (a smoke run)')
-    parser.add_argument('--heavy-batch', type=int, help='batch per view of the GPU part')
-    parser.add_argument('--end-to-end', action='store_true',
-                        help='also time whole LA and ACCKD training runs (Fashion-MNIST-LT)')
+    parser.add_argument(
+        '--gpu-part-on-cpu',
+        action='store_true',
+        help='run the GPU part on the CPU at a tiny batch (a smoke run)')
+    parser.add_argument(
+        '--heavy-batch', type=int, help='batch per view of the GPU part')
+    parser.add_argument(
+        '--end-to-end',
+        action='store_true',
+        help='also time whole LA and ACCKD training runs (Fashion-MNIST-LT)')
     parser.add_argument('--end-to-end-epochs', type=int,
                         help="epochs of those runs (default: the configs' 30)")
-    parser.add_argument('--work-dir', help='where --end-to-end trains (default: a temp dir)')
+    parser.add_argument(
+        '--work-dir', help='where --end-to-end trains (default: a temp dir)')
     args = parser.parse_args(argv)
     init_default_scope('mmpretrain')
     torch.manual_seed(0)

@@ -14,11 +14,11 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmpretrain.registry import DATASETS  # noqa: E402
+from mmengine.config import Config, DictAction
+from mmpretrain.registry import DATASETS
 
-from cckd_plugin.engine import (build_prototype_heads, build_runner,  # noqa: E402
-                                 merge_options, prepare_cfg)
+from cckd_plugin.engine import (build_prototype_heads, build_runner, merge_options,
+                                prepare_cfg)
 
 
 def parse_args():
@@ -49,8 +49,9 @@ def main():
     dataset_cfg['lazy_init'] = True  # class names only; no data read
     names = DATASETS.build(dataset_cfg).metainfo.get('classes')
     if not build_prototype_heads(runner.model, cfg, names, cfg.work_dir):
-        raise SystemExit(f'{args.config}: model.head is neither a ZeroShotClsHead nor an '
-                         f'NCMClsHead')
+        raise SystemExit(
+            f'{args.config}: model.head is neither a ZeroShotClsHead nor an '
+            f'NCMClsHead')
 
 
 if __name__ == '__main__':

@@ -19,9 +19,8 @@ import time
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
-from mmengine.config import Config  # noqa: E402
-
-from tool_runs import REPO_ROOT, SHOT_KEYS, last_checkpoint, test, train  # noqa: E402
+from mmengine.config import Config
+from tool_runs import REPO_ROOT, SHOT_KEYS, last_checkpoint, test, train
 
 TEACHER = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
 LA = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
@@ -79,7 +78,10 @@ def main() -> int:
     print(f'|{"-" * (width + 2)}|-----:|-------:|-----:|-----:|')
     for name, metrics, _, _ in rows:
         many, medium, few, all_ = (metrics[k] for k in SHOT_KEYS)
-        print(f'| {name:<{width}} | {many:4.1f} | {medium:6.1f} | {few:4.1f} | {all_:4.1f} |')
+        print(
+            f'| {name:<{width}} | {many:4.1f} | {medium:6.1f} | {few:4.1f} | '
+            f'{all_:4.1f} |'
+        )
     print()
     for name, _, ckpt, work_dir in rows:
         print(f'{name}: checkpoint {osp.relpath(ckpt, REPO_ROOT)}, '

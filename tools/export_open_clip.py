@@ -1,4 +1,4 @@
-"""Save the tower of a trained ``CLIPVisionBackbone`` classifier as an open_clip checkpoint.
+"""Save the tower of a trained ``CLIPVisionBackbone`` as an open_clip checkpoint.
 
     python tools/export_open_clip.py CONFIG CHECKPOINT OUT.pt
 
@@ -10,22 +10,23 @@ that ``CLIPVisionBackbone(model_name=..., model_cfg=..., pretrained='OUT.pt')``
 loads it exactly as it loads CLIP's released weights.
 """
 import argparse
+import io
 import os
 import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
+import torch
+from mmengine.config import Config
 
-from cckd_plugin.compat import safe_torch_load  # noqa: E402
-from cckd_plugin.engine.atomic_files import atomic_write  # noqa: E402
-from cckd_plugin.models.backbones.clip_vision import create_open_clip  # noqa: E402
+from cckd_plugin.compat import safe_torch_load
+from cckd_plugin.fileio import atomic_write
+from cckd_plugin.models.backbones.clip_vision import create_open_clip
 
 
 def export(config: str, checkpoint: str, out: str) -> int:
-    """Write ``out``; returns the number of image-tower tensors taken from the checkpoint."""
+    """Write ``out``; returns how many image-tower tensors came from the checkpoint."""
     backbone = Config.fromfile(config).model.backbone
     if backbone.get('type') != 'CLIPVisionBackbone':
         raise SystemExit(f'{config}: model.backbone is {backbone.get("type")}, not '
@@ -39,9 +40,9 @@ def export(config: str, checkpoint: str, out: str) -> int:
     visual = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
     missing = sorted(set(clip.visual.state_dict()) - set(visual))
     if missing:
-        raise SystemExit(f'{checkpoint} lacks {len(missing)} tower weights (e.g. {missing[0]})')
+        raise SystemExit(
+            f'{checkpoint} lacks {len(missing)} tower weights (e.g. {missing[0]})')
     clip.visual.load_state_dict(visual, strict=True)
-    import io
     buffer = io.BytesIO()
     torch.save(clip.state_dict(), buffer)
     atomic_write(buffer.getvalue(), out)

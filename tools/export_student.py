@@ -4,11 +4,12 @@
 
 Writes ``OUT.pth`` (an ``ImageClassifier`` state dict: no teacher, no
 side-branch align layer; with ``distill.align='encoder'`` the align layer is
-part of the student's neck and stays; the class counts kept in its meta). A
-one-channel student's evaluation pipelines convert images to one channel, so
-MMPretrain's ``ImageClassificationInferencer`` can classify image files and ``OUT.py`` (a config with the
-student, its normalisation and the evaluation settings of CONFIG), which
-MMPretrain's test tool and inference API (``mmpretrain.apis.init_model``) load.
+part of the student's neck and stays; the class counts kept in its meta) and
+``OUT.py`` (a config with the student, its normalisation and the evaluation
+settings of CONFIG), which MMPretrain's test tool and inference API
+(``mmpretrain.apis.init_model``) load. A one-channel student's evaluation
+pipelines convert images to one channel, so MMPretrain's
+``ImageClassificationInferencer`` classifies image files with it.
 """
 import argparse
 import copy
@@ -18,11 +19,11 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
+import torch
+from mmengine.config import Config
 
-from cckd_plugin.compat import safe_torch_load  # noqa: E402
-from cckd_plugin.models.distillers.model_configs import student_config  # noqa: E402
+from cckd_plugin.compat import safe_torch_load
+from cckd_plugin.models.distillers.model_configs import student_config
 
 KEEP = ('custom_imports', 'default_scope', 'test_dataloader', 'test_evaluator',
         'test_cfg', 'val_dataloader', 'val_evaluator', 'val_cfg', 'default_hooks',
@@ -37,7 +38,9 @@ TO_GREY = dict(type='RandomGrayscale', prob=1.0, keep_channels=False,
 
 def grey_pipeline(pipeline: list) -> list:
     """``pipeline`` with every image made one-channel before it is packed."""
-    pipeline = [t for t in copy.deepcopy(list(pipeline)) if t.get('type') != TO_GREY['type']]
+    pipeline = [
+        t for t in copy.deepcopy(list(pipeline)) if t.get('type') != TO_GREY['type']
+    ]
     at = next((i for i, t in enumerate(pipeline) if t.get('type') == 'PackInputs'),
               len(pipeline))
     return pipeline[:at] + [dict(TO_GREY)] + pipeline[at:]

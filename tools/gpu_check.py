@@ -1,6 +1,6 @@
 """The one-GPU check: speed, the headline job's real data path, and NCCL.
 
-    python tools/gpu_check.py                 # on a machine with one GPU, offline, < 8 min
+    python tools/gpu_check.py           # on a machine with one GPU, offline, < 8 min
     python tools/gpu_check.py --smoke         # the same steps on the CPU at tiny sizes
 
 Prints one table:
@@ -32,10 +32,10 @@ from typing import Dict, List
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
-from cckd_plugin.datasets.long_tail_profile import long_tail_counts  # noqa: E402
+from cckd_plugin.datasets.long_tail_profile import long_tail_counts
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/acckd_r18_imagenet-lt.py'
@@ -56,21 +56,26 @@ def make_imagenet_lt_folder(root: str, train_images: int, val_images: int,
         path = osp.join(root, 'images', f'{i:05d}.JPEG')
         if osp.isfile(path):
             continue
-        low = rng.integers(0, 256, (height // 16 + 1, width // 16 + 1, 3), dtype=np.uint8)
+        low = rng.integers(
+            0, 256, (height // 16 + 1, width // 16 + 1, 3), dtype=np.uint8)
         img = np.kron(low, np.ones((16, 16, 1), dtype=np.uint8))[:height, :width]
         noise = rng.integers(-20, 21, img.shape)
-        Image.fromarray(np.clip(img + noise, 0, 255).astype(np.uint8)).save(path, quality=90)
+        Image.fromarray(np.clip(img + noise, 0, 255).astype(np.uint8)).save(
+            path, quality=90)
     profile = np.asarray(long_tail_counts(NUM_CLASSES, 1280, 256), dtype=float)
     if train_images >= 2 * NUM_CLASSES:  # the profile scaled down, every class kept
-        counts = np.maximum(1, np.floor(profile * train_images / profile.sum())).astype(int)
+        counts = np.maximum(1, np.floor(profile * train_images /
+                                        profile.sum())).astype(int)
         step = np.sign(train_images - counts.sum())
         for i in range(abs(int(train_images - counts.sum()))):
             counts[i % 50] += step  # the head classes absorb the rounding
         labels = np.repeat(np.arange(NUM_CLASSES), counts)
     else:  # a tiny check: classes drawn with the profile's frequencies
-        labels = np.sort(rng.choice(NUM_CLASSES, train_images, p=profile / profile.sum()))
+        labels = np.sort(
+            rng.choice(NUM_CLASSES, train_images, p=profile / profile.sum()))
     split = {}
-    for name, lines in (('train', labels), ('val', rng.integers(0, NUM_CLASSES, val_images))):
+    for name, lines in (('train', labels), ('val',
+                                            rng.integers(0, NUM_CLASSES, val_images))):
         picks = rng.integers(0, files, len(lines))
         path = osp.join(root, f'ImageNet_LT_{name}.txt')
         with open(path, 'w') as f:
@@ -79,18 +84,24 @@ def make_imagenet_lt_folder(root: str, train_images: int, val_images: int,
     return split
 
 
-def data_options(root: str, split: Dict[str, str], batch: int, workers: int) -> List[str]:
+def data_options(root: str, split: Dict[str, str], batch: int,
+                 workers: int) -> List[str]:
     data = 'train_dataloader.dataset.dataset'
     return [
-        f'{data}.data_root={root}', f'{data}.ann_file={split["train"]}',
+        f'{data}.data_root={root}',
+        f'{data}.ann_file={split["train"]}',
         f'val_dataloader.dataset.data_root={root}',
         f'val_dataloader.dataset.ann_file={split["val"]}',
         f'val_dataloader.dataset.train_ann_file={split["train"]}',
-        f'train_dataloader.batch_size={batch}', f'train_dataloader.num_workers={workers}',
+        f'train_dataloader.batch_size={batch}',
+        f'train_dataloader.num_workers={workers}',
         f'val_dataloader.num_workers={workers}',
-        'model.teacher.backbone.pretrained=None', 'model.teacher_ckpt=None',
-        'train_cfg.max_epochs=1', 'default_hooks.logger.interval=1',
-        'default_hooks.checkpoint.interval=1000', 'default_hooks.checkpoint.save_last=False',
+        'model.teacher.backbone.pretrained=None',
+        'model.teacher_ckpt=None',
+        'train_cfg.max_epochs=1',
+        'default_hooks.logger.interval=1',
+        'default_hooks.checkpoint.interval=1000',
+        'default_hooks.checkpoint.save_last=False',
     ]
 
 
@@ -103,7 +114,8 @@ def run(cmd: List[str], log: str, env=None) -> float:
     if code:
         with open(log) as f:
             tail = f.read()[-3000:]
-        raise SystemExit(f'{" ".join(cmd[:3])} ... failed (exit {code}); see {log}\n{tail}')
+        raise SystemExit(
+            f'{" ".join(cmd[:3])} ... failed (exit {code}); see {log}\n{tail}')
     return time.time() - start
 
 
@@ -115,10 +127,12 @@ def iteration_stats(work_dir: str) -> Dict[str, float]:
         path = osp.join(work_dir, stamp, 'vis_data', 'scalars.json')
         if osp.isfile(path):
             with open(path) as f:
-                records += [r for r in map(json.loads, f) if 'loss' in r]  # training only
+                records += [r for r in map(json.loads, f)
+                            if 'loss' in r]  # training only
     if not records:
         raise SystemExit(f'no training iterations were logged in {work_dir}')
-    times = [r['time'] for r in records[1:]] or [records[0]['time']]  # the first warms up
+    times = [r['time']
+             for r in records[1:]] or [records[0]['time']]  # the first warms up
     data = [r['data_time'] for r in records[1:]] or [records[0]['data_time']]
     return dict(time=statistics.fmean(times), data_time=statistics.fmean(data),
                 iters=len(records),
@@ -130,7 +144,8 @@ def main() -> int:
     parser.add_argument('--smoke', action='store_true',
                         help='CPU, tiny sizes: checks that every step runs')
     parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'gpu_check'))
-    parser.add_argument('--workers', type=int, help='data-loader workers (default 8; smoke 2)')
+    parser.add_argument(
+        '--workers', type=int, help='data-loader workers (default 8; smoke 2)')
     parser.add_argument('--skip-speed', action='store_true')
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
@@ -156,8 +171,12 @@ def main() -> int:
 
     data_root = osp.join(args.work_dir, 'imagenet_lt')
     size = (64, 48) if args.smoke else (500, 375)
-    split = make_imagenet_lt_folder(data_root, iters * batch, 20 if args.smoke else 1000,
-                                    files=16 if args.smoke else 1000, size=size)
+    split = make_imagenet_lt_folder(
+        data_root,
+        iters * batch,
+        20 if args.smoke else 1000,
+        files=16 if args.smoke else 1000,
+        size=size)
     options = data_options(data_root, split, batch, workers)
     env = dict(PYTHONWARNINGS='ignore')
     train_dir = osp.join(args.work_dir, 'train')
@@ -170,17 +189,24 @@ def main() -> int:
     with open(split['train']) as f:
         lines = f.readlines()
     with open(dist_split['train'], 'w') as f:  # dist_iters batches, every class kept
-        f.writelines(lines[::max(1, len(lines) // (dist_iters * batch))][:dist_iters * batch])
+        f.writelines(lines[::max(1,
+                                 len(lines) // (dist_iters * batch))][:dist_iters *
+                                                                      batch])
     dist_dir = osp.join(args.work_dir, 'dist_train')
-    dist_wall = run(['bash', 'tools/dist_train.sh', CONFIG, '1', '--work-dir', dist_dir,
-                     '--cfg-options', *data_options(data_root, dist_split, batch, workers)],
-                    osp.join(args.work_dir, 'dist_train.log'),
-                    dict(env, PYTHON=sys.executable, PORT=str(29500 + os.getpid() % 1000)))
+    dist_wall = run([
+        'bash', 'tools/dist_train.sh', CONFIG, '1', '--work-dir', dist_dir,
+        '--cfg-options', *data_options(data_root, dist_split, batch, workers)
+    ], osp.join(args.work_dir, 'dist_train.log'),
+                    dict(
+                        env,
+                        PYTHON=sys.executable,
+                        PORT=str(29500 + os.getpid() % 1000)))
     dist = iteration_stats(dist_dir)
     backend = 'NCCL' if cuda else 'gloo'
 
     report += [
-        '| Run | iterations | s / iteration | data-time share | peak GPU memory | wall |',
+        '| Run | iterations | s / iteration | data-time share | peak GPU memory | '
+        'wall |',
         '|---|---:|---:|---:|---:|---:|',
         f'| tools/train.py {CONFIG} (batch {batch} per view, {workers} workers) | '
         f'{train["iters"]} | {train["time"]:.3f} | '
@@ -188,8 +214,9 @@ def main() -> int:
         f'{wall:.0f} s |',
         f'| tools/dist_train.sh {CONFIG} 1 ({backend}) | {dist["iters"]} | '
         f'{dist["time"]:.3f} | {100 * dist["data_time"] / dist["time"]:.1f}% | '
-        f'{dist["memory"]:.0f} MB | {dist_wall:.0f} s |',
-        '', f'{time.time() - start:.0f} s in all; logs in {args.work_dir}']
+        f'{dist["memory"]:.0f} MB | {dist_wall:.0f} s |', '',
+        f'{time.time() - start:.0f} s in all; logs in {args.work_dir}'
+    ]
     print('\n'.join(report))
     return 0
 

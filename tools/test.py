@@ -10,23 +10,26 @@ from copy import deepcopy
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import mmengine  # noqa: E402
-import torch  # noqa: E402
-from mmengine.config import Config, ConfigDict, DictAction  # noqa: E402
-from mmengine.dist import is_main_process  # noqa: E402
-from mmengine.evaluator import DumpResults  # noqa: E402
+import mmengine
+import torch
+from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.dist import is_main_process
+from mmengine.evaluator import DumpResults
 
-from cckd_plugin.engine import (build_runner, check_inputs, init_distributed,  # noqa: E402
-                                 merge_options, prepare_cfg, run_main)
+from cckd_plugin.engine import (build_runner, check_inputs, init_distributed,
+                                merge_options, prepare_cfg, run_main)
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Test (and eval) a model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', nargs='?', help='checkpoint file; may be left out '
-                        'for teachers whose weights come from the config (zero-shot, NCM)')
-    parser.add_argument('--work-dir', help='the directory to save the file containing '
-                        'evaluation metrics')
+    parser.add_argument(
+        'checkpoint', nargs='?',
+        help='checkpoint file; may be left out for teachers whose weights come '
+        'from the config (zero-shot, NCM)')
+    parser.add_argument(
+        '--work-dir',
+        help='the directory to save the file containing evaluation metrics')
     parser.add_argument('--out', help='the file to output results.')
     parser.add_argument('--out-item', choices=['metrics', 'pred'],
                         help='to output whether metrics or predictions; defaults to '
@@ -65,7 +68,8 @@ def merge_args(cfg, args):
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
         cfg.default_hooks.visualization = dict(

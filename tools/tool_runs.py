@@ -9,7 +9,8 @@ from typing import Dict, List, Optional, Sequence
 
 from mmengine.runner import find_latest_checkpoint
 
-SHOT_KEYS = ('many', 'medium', 'few', 'all')
+from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
@@ -28,11 +29,13 @@ def run_tool(cmd: Sequence[str], log_file: Optional[str] = None,
         with open(log_file, 'a') as f:
             f.write('+ ' + ' '.join(cmd) + '\n')
             f.flush()
-            code = subprocess.run(cmd, cwd=REPO_ROOT, stdout=f, stderr=subprocess.STDOUT,
-                                  env=env).returncode
+            code = subprocess.run(
+                cmd, cwd=REPO_ROOT, stdout=f, stderr=subprocess.STDOUT,
+                env=env).returncode
     if code:
         where = f', see {log_file}' if log_file else ''
-        raise RuntimeError(f'command failed with exit code {code}{where}: ' + ' '.join(cmd))
+        raise RuntimeError(f'command failed with exit code {code}{where}: ' +
+                           ' '.join(cmd))
 
 
 def last_checkpoint(work_dir: str) -> Optional[str]:
@@ -66,7 +69,8 @@ def test(config: str, checkpoint: Optional[str], work_dir: str,
     out = osp.join(work_dir, 'test_metrics.json')
     if not osp.isfile(out):
         os.makedirs(work_dir, exist_ok=True)
-        cmd = [sys.executable, 'tools/test.py', config] + ([checkpoint] if checkpoint else [])
+        cmd = [sys.executable, 'tools/test.py', config
+               ] + ([checkpoint] if checkpoint else [])
         cmd += ['--work-dir', work_dir, '--out', out, '--out-item', 'metrics',
                 '--cfg-options',
                 f'test_evaluator.per_class_file={osp.join(work_dir, "per_class.json")}',
@@ -93,4 +97,4 @@ def last_val_metrics(work_dir: str) -> Dict[str, float]:
 
 
 __all__: List[str] = ['SHOT_KEYS', 'run_tool', 'last_checkpoint', 'train', 'test',
-                      'last_val_metrics', 'markdown_row']
+                      'last_val_metrics']

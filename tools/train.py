@@ -8,14 +8,15 @@ import warnings
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 # import-time notices of the pinned stack that say nothing about the run
-warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
+import torch
+from mmengine.config import Config, DictAction
 
-from cckd_plugin.engine import (build_runner, check_inputs, init_distributed,  # noqa: E402
-                                 merge_options, prepare_cfg, run_main)
+from cckd_plugin.engine import (build_runner, check_inputs, init_distributed,
+                                merge_options, prepare_cfg, run_main)
 
 
 def parse_args():
@@ -91,9 +92,11 @@ def main(args):
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
     cfg = prepare_cfg(merge_args(cfg, args))
-    check_inputs(cfg, 'train')  # data, teacher checkpoint, CLIP weights: one line if missing
+    check_inputs(cfg,
+                 'train')  # data, teacher checkpoint, CLIP weights: one line if missing
     init_distributed(cfg.launcher, torch.cuda.is_available())  # gloo without CUDA
     build_runner(cfg).train()
 

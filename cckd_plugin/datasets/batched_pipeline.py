@@ -53,9 +53,11 @@ class BatchedPipeline:
             if isinstance(t, RandomCrop) and crop is None and flip is None:
                 padding = 0 if t.padding is None else t.padding
                 if not isinstance(padding, int) or t.pad_if_needed or \
-                        t.padding_mode != 'constant' or not isinstance(t.pad_val, (int, float)):
+                        t.padding_mode != 'constant' or \
+                        not isinstance(t.pad_val, (int, float)):
                     return None
-                crop = (int(t.crop_size[0]), int(t.crop_size[1]), padding, float(t.pad_val))
+                crop = (int(t.crop_size[0]), int(t.crop_size[1]), padding,
+                        float(t.pad_val))
             elif isinstance(t, RandomFlip) and flip is None:
                 prob, direction = t.prob, t.direction
                 if not isinstance(prob, (int, float)) or \
@@ -80,8 +82,9 @@ class BatchedPipeline:
             room_h = image_hw[0] + 2 * pad - crop_h
             room_w = image_hw[1] + 2 * pad - crop_w
             if room_h < 0 or room_w < 0:
-                raise ValueError(f'RandomCrop: crop_size {(crop_h, crop_w)} exceeds the '
-                                 f'padded image {image_hw}')
+                raise ValueError(
+                    f'RandomCrop: crop_size {(crop_h, crop_w)} exceeds the '
+                    f'padded image {image_hw}')
             out['offset_h'] = rng.integers(0, room_h + 1, num_samples)
             out['offset_w'] = rng.integers(0, room_w + 1, num_samples)
         if self.flip is not None:
@@ -152,7 +155,8 @@ class InMemoryBatchMixin:
             if plan is not None:
                 infos = [self.get_data_info(i) for i in range(len(self))]
                 images = np.stack([info['img'] for info in infos])
-                labels = np.asarray([info['gt_label'] for info in infos], dtype=np.int64)
+                labels = np.asarray([info['gt_label'] for info in infos],
+                                    dtype=np.int64)
             state = self._batched = dict(plan=plan, images=images, labels=labels,
                                          draws={})
         return state
@@ -179,6 +183,16 @@ class InMemoryBatchMixin:
 
     def __getitems__(self, indices: Sequence[int]) -> List[dict]:
         return self.fetch_batch(indices)
+
+    def _copy_without_annotation(self, memo=None):
+        """mmengine's copy for ``get_subset``, without the image cache of the
+        full dataset (a subset builds its own)."""
+        cached = self.__dict__.pop('_batched', None)
+        try:
+            return super()._copy_without_annotation(memo if memo is not None else {})
+        finally:
+            if cached is not None:
+                self._batched = cached
 
 
 def fetch_batch(dataset, indices: Sequence[int], role: int = 0) -> List[dict]:

@@ -56,15 +56,17 @@ class ClassBalancedPairDataset:
                              f'{list(self.MIX_SAMPLINGS)}, got {mix_sampling!r}')
         self.mix_sampling = mix_sampling
         if isinstance(dataset, dict):
-            check_type(DATASETS, dataset, 'train_dataloader.dataset.dataset', what='dataset')
+            check_type(
+                DATASETS, dataset, 'train_dataloader.dataset.dataset', what='dataset')
         self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
         self.seed = int(seed)
         self.epoch = 0
         self.with_partner = True
         self.labels = dataset_labels(self.dataset)
         if self.labels is None or not len(self.labels):
-            raise ValueError('ClassBalancedPairDataset: the wrapped dataset is empty or '
-                             'gives no labels')
+            raise ValueError(
+                'ClassBalancedPairDataset: the wrapped dataset is empty or '
+                'gives no labels')
         num_classes = len((getattr(self.dataset, 'metainfo', None) or {}).get('classes')
                           or []) or int(self.labels.max()) + 1
         self.sizes = np.bincount(self.labels, minlength=num_classes)

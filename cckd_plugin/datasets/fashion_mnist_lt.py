@@ -83,8 +83,11 @@ def find_fashion_mnist(data_root: str, download: bool,
         raise FileNotFoundError(hint)
     try:
         for name, md5 in FashionMNIST.train_list + FashionMNIST.test_list:
-            download_and_extract_archive(urljoin(FashionMNIST.url_prefix, name),
-                                         download_root=data_root, filename=name, md5=md5)
+            download_and_extract_archive(
+                urljoin(FashionMNIST.url_prefix, name),
+                download_root=data_root,
+                filename=name,
+                md5=md5)
     except Exception as err:  # no network, bad mirror, ...
         raise FileNotFoundError(f'{hint} (download failed: {err})') from None
     if not complete(data_root):
@@ -97,7 +100,7 @@ class FashionMNISTLT(InMemoryBatchMixin, BaseDataset):
     """Long-tailed Fashion-MNIST with disjoint ``val`` and ``pool`` splits.
 
     The images are in memory, so a loader's batches run through the batched
-    form of the pipeline (:class:`~cckd_plugin.datasets.batched_pipeline.BatchedPipeline`).
+    form of the pipeline (:class:`~cckd_plugin.datasets.BatchedPipeline`).
 
     Args:
         data_root: folder with the IDX files (raw or ``.gz``); Debian's
@@ -146,18 +149,22 @@ class FashionMNISTLT(InMemoryBatchMixin, BaseDataset):
         self.pool_per_class = pool_per_class
         self.download = download
         self.counts = None if counts is None else [int(c) for c in counts]
-        if self.counts is not None and len(self.counts) != len(FASHIONMNIST_CATEGORITES):
-            raise ValueError(f'FashionMNISTLT: counts needs 10 entries, got {len(self.counts)}')
+        if self.counts is not None and len(
+                self.counts) != len(FASHIONMNIST_CATEGORITES):
+            raise ValueError(
+                f'FashionMNISTLT: counts needs 10 entries, got {len(self.counts)}')
         self.label_map = None if label_map is None else list(label_map)
         metainfo = dict(kwargs.pop('metainfo', None) or {})
         if self.label_map is not None:
             kept = sorted({c for c in self.label_map if c is not None})
             if len(self.label_map) != 10 or kept != list(range(len(kept))):
-                raise ValueError('FashionMNISTLT: label_map needs 10 entries mapping onto '
-                                 f'0..K-1 or None, got {self.label_map}')
+                raise ValueError(
+                    'FashionMNISTLT: label_map needs 10 entries mapping onto '
+                    f'0..K-1 or None, got {self.label_map}')
             if classes is None or len(classes) != len(kept):
-                raise ValueError(f'FashionMNISTLT: label_map gives {len(kept)} classes; '
-                                 f'name them with classes=[...]')
+                raise ValueError(
+                    f'FashionMNISTLT: label_map gives {len(kept)} classes; '
+                    f'name them with classes=[...]')
             metainfo['classes'] = tuple(classes)
         super().__init__(ann_file='', data_root=data_root, metainfo=metainfo, **kwargs)
 
@@ -169,7 +176,8 @@ class FashionMNISTLT(InMemoryBatchMixin, BaseDataset):
             indices = np.arange(len(labels))
         else:
             indices = self._split_indices(labels)
-        new = (lambda y: int(y)) if self.label_map is None else (lambda y: self.label_map[y])
+        new = (lambda y: int(y)) if self.label_map is None else (
+            lambda y: self.label_map[y])
         return [dict(img=images[i], gt_label=new(labels[i])) for i in indices
                 if new(labels[i]) is not None]
 

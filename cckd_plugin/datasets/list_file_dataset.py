@@ -7,7 +7,7 @@ import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
-from mmpretrain.datasets import BaseDataset
+from mmpretrain.datasets import CustomDataset
 from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
 from mmpretrain.registry import DATASETS
 
@@ -51,8 +51,11 @@ def read_class_names(path: str, num_classes: int) -> Tuple[str, ...]:
     return names
 
 
-class ListFileDataset(BaseDataset):
-    """Classification dataset described by a split file.
+class ListFileDataset(CustomDataset):
+    """Classification dataset described by a split file: MMPretrain's
+    ``CustomDataset`` with an annotation file, whose lines are checked with
+    their line numbers, a fixed number of classes, optional class names and
+    the training split's class counts on every split.
 
     Args:
         ann_file: split file of this split (``relative/path label`` lines).
@@ -62,7 +65,7 @@ class ListFileDataset(BaseDataset):
         train_ann_file: split file of the training split; ``class_counts`` are
             counted there (default: this split's own labels).
         check_files: verify at start-up that every listed image exists.
-        **kwargs: passed to :class:`mmpretrain.datasets.BaseDataset`.
+        **kwargs: passed to :class:`mmpretrain.datasets.CustomDataset`.
     """
 
     NUM_CLASSES: int = 0
@@ -82,7 +85,7 @@ class ListFileDataset(BaseDataset):
                             or tuple(str(i) for i in range(self.NUM_CLASSES)))
         self._class_counts: Optional[List[int]] = None
         super().__init__(ann_file=ann_file, metainfo=metainfo, data_root=data_root,
-                         data_prefix=dict(img_path=data_prefix), **kwargs)
+                         data_prefix=data_prefix, with_label=True, **kwargs)
 
     @staticmethod
     def _join(root: str, path: Optional[str]) -> Optional[str]:
@@ -91,7 +94,8 @@ class ListFileDataset(BaseDataset):
         return osp.join(root, path)
 
     def load_data_list(self) -> List[dict]:
-        prefix = self.data_prefix.get('img_path', '')
+        """``CustomDataset``'s annotation-file listing, each line checked."""
+        prefix = self.img_prefix
         data_list = []
         for lineno, (rel_path, label) in enumerate(
                 read_split_file(self.ann_file, self.NUM_CLASSES), 1):

@@ -68,9 +68,14 @@ class LongTailDataset:
                                       self.n_max, self.seed)
         except ValueError as err:
             raise ValueError(f'LongTailDataset: {err}') from None
-        self.indices = chosen['indices']
-        self._labels_kept = labels[self.indices]
+        self._labels_kept = labels[chosen['indices']]
         self._class_counts = [int(c) for c in chosen['counts']]
+        if hasattr(self.dataset,
+                   'get_subset'):  # mmengine's own subset of a BaseDataset
+            self.dataset = self.dataset.get_subset(chosen['indices'].tolist())
+            self.indices = np.arange(len(chosen['indices']))
+        else:  # wrappers: keep the mapping to the wrapped indices
+            self.indices = chosen['indices']
         self._fully_initialized = True
 
     @property
@@ -98,8 +103,8 @@ class LongTailDataset:
     def fetch_batch(self, indices, role: int = 0) -> List[dict]:
         """Items of ``indices``, batched when the wrapped dataset can."""
         self.full_init()
-        return fetch_batch(self.dataset, self.indices[np.asarray(indices, dtype=np.int64)],
-                           role)
+        return fetch_batch(self.dataset,
+                           self.indices[np.asarray(indices, dtype=np.int64)], role)
 
     def __getitems__(self, indices) -> List[dict]:
         return self.fetch_batch(indices)

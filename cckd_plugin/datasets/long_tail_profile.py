@@ -77,8 +77,9 @@ def select_long_tail(labels: Sequence[int],
     short = [c for c in range(num_classes) if counts[c] > available[c]]
     if short:
         c = short[0]
-        raise ValueError(f'{f"n_max={n_max}" if n_max is not None else "counts"} asks for '
-                         f'{counts[c]} images of class {c}, which has only {available[c]}')
+        raise ValueError(
+            f'{f"n_max={n_max}" if n_max is not None else "counts"} asks for '
+            f'{counts[c]} images of class {c}, which has only {available[c]}')
     rng = np.random.default_rng(seed)
     legacy = np.random.RandomState(seed)
     kept, unused = [], []

@@ -1,6 +1,8 @@
-from .atomic_files import AtomicCheckpointHook, AtomicLocalBackend, atomic_write
+from ..fileio import atomic_write
+from .atomic_files import AtomicCheckpointHook, AtomicLocalBackend
 from .distributed import init_distributed, prepare_distributed_cfg
-from .hooks import *  # noqa: F401,F403
+from .hooks import (ClassCountsHook, EpochSeedHook, NonFiniteLossError,
+                    NonFiniteLossHook, TeacherHeadHook, TeacherPriorHook)
 from .preflight import MissingInputsError, check_inputs
 from .runner import KeepConfigRunner
 from .runner_setup import build_runner, merge_options, prepare_cfg
@@ -9,8 +11,8 @@ from .tool_errors import one_line, run_main
 
 __all__ = [
     'AtomicCheckpointHook', 'AtomicLocalBackend', 'ClassCountsHook', 'EpochSeedHook',
-    'KeepConfigRunner', 'MissingInputsError', 'NonFiniteLossError', 'NonFiniteLossHook', 'TeacherHeadHook',
-    'TeacherPriorHook', 'atomic_write', 'build_prototype_heads', 'build_runner',
-    'check_inputs', 'init_distributed', 'merge_options', 'one_line', 'prepare_cfg',
-    'prepare_distributed_cfg', 'prototype_heads', 'run_main'
+    'KeepConfigRunner', 'MissingInputsError', 'NonFiniteLossError', 'NonFiniteLossHook',
+    'TeacherHeadHook', 'TeacherPriorHook', 'atomic_write', 'build_prototype_heads',
+    'build_runner', 'check_inputs', 'init_distributed', 'merge_options', 'one_line',
+    'prepare_cfg', 'prepare_distributed_cfg', 'prototype_heads', 'run_main'
 ]

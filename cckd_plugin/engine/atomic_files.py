@@ -6,35 +6,16 @@ never a truncated one, so ``--resume`` and the cached head files stay usable.
 """
 import contextlib
 import io
-import os
-import os.path as osp
-from typing import Union
 
 import mmengine.hooks.checkpoint_hook as checkpoint_hook_module
 from mmengine.fileio import LocalBackend, register_backend
 from mmengine.hooks import CheckpointHook
 from mmpretrain.registry import HOOKS
 
+from ..fileio import atomic_write
+
 #: the file backend name to give a CheckpointHook (``backend_args``)
 ATOMIC_BACKEND = 'atomic_local'
-
-
-def atomic_write(data: Union[bytes, str], path: str) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder,
-    flushed to disk (``fsync``) and renamed over ``path``."""
-    path = str(path)
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp{os.getpid()}'
-    try:
-        with open(tmp, 'wb') as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 class AtomicLocalBackend(LocalBackend):

@@ -66,8 +66,9 @@ def _data_problems(cfg: Config, loaders: List[str]) -> Iterator[str]:
         loader = cfg.get(name)
         if not loader or not isinstance(loader.get('dataset'), dict):
             continue
-        dataset, key = _innermost(loader['dataset'].to_dict() if hasattr(
-            loader['dataset'], 'to_dict') else dict(loader['dataset']), f'{name}.dataset')
+        dataset, key = _innermost(
+            loader['dataset'].to_dict() if hasattr(loader['dataset'], 'to_dict') else
+            dict(loader['dataset']), f'{name}.dataset')
         kind, root = dataset.get('type'), dataset.get('data_root', '') or ''
         if (kind, root, dataset.get('ann_file')) in seen:
             continue
@@ -81,14 +82,18 @@ def _data_problems(cfg: Config, loaders: List[str]) -> Iterator[str]:
             folder = osp.join(root, CIFAR_FOLDERS[kind])
             if not osp.isdir(folder) and not (dataset.get('download', True) and
                                               reachable(CIFAR_HOST)):
-                yield f'the {kind} files in {folder} ({key}.data_root; no network to download)'
+                yield (f'the {kind} files in {folder} ({key}.data_root; no network to '
+                       f'download)')
         elif kind == 'FashionMNISTLT':
             try:
                 find_fashion_mnist(root, download=False)
             except FileNotFoundError:
-                if not (dataset.get('download', True) and reachable(FASHION_MNIST_HOST)):
-                    yield (f'the Fashion-MNIST files in {root} ({key}.data_root; or apt-get '
-                           f'install dataset-fashion-mnist)')
+                if not (dataset.get('download', True)
+                        and reachable(FASHION_MNIST_HOST)):
+                    yield (
+                        f'the Fashion-MNIST files in {root} ({key}.data_root; or '
+                        f'apt-get '
+                        f'install dataset-fashion-mnist)')
 
 
 def _clip_problems(model: dict, key: str, covered: bool) -> Iterator[str]:
@@ -98,12 +103,12 @@ def _clip_problems(model: dict, key: str, covered: bool) -> Iterator[str]:
     head = dict(model.get('head') or {})
     towers = []
     if backbone.get('type') == 'CLIPVisionBackbone' and not covered:
-        towers.append((backbone.get('model_name', 'ViT-B-16'), backbone.get('pretrained'),
-                       f'{key}.backbone.pretrained'))
+        towers.append((backbone.get('model_name', 'ViT-B-16'),
+                       backbone.get('pretrained'), f'{key}.backbone.pretrained'))
     text = head.get('type') == 'ZeroShotClsHead' and not (
         head.get('weights_file') and osp.isfile(head['weights_file']))
-    text = text or (head.get('type') == 'CosineClsHead' and head.get('init_from') == 'text'
-                    and key == 'model')
+    text = text or (head.get('type') == 'CosineClsHead'
+                    and head.get('init_from') == 'text' and key == 'model')
     if text:
         clip = dict(head.get('clip') or {})
         towers.append((clip.get('model_name', backbone.get('model_name', 'ViT-B-16')),
@@ -117,11 +122,14 @@ def _clip_problems(model: dict, key: str, covered: bool) -> Iterator[str]:
     for (model_name, tag), keys in options.items():
         cached, host = clip_weights_source(model_name, tag)
         if not cached and not reachable(host):
-            yield (f"open_clip weights '{tag}' of {model_name} (not cached, no network to "
-                   f'{host}: set {" and ".join(keys)} to a local checkpoint file)')
+            yield (
+                f"open_clip weights '{tag}' of {model_name} (not cached, no network to "
+                f'{host}: set {" and ".join(keys)} to a local checkpoint file)')
 
 
-def check_inputs(cfg: Config, mode: str = 'train', checkpoint: Optional[str] = None) -> None:
+def check_inputs(cfg: Config,
+                 mode: str = 'train',
+                 checkpoint: Optional[str] = None) -> None:
     """Everything a ``tools/train.py`` (``mode='train'``) or ``tools/test.py``
     (``'test'``) run needs from outside: data, the teacher checkpoint, CLIP
     weights, the checkpoint to test.
@@ -143,15 +151,20 @@ def check_inputs(cfg: Config, mode: str = 'train', checkpoint: Optional[str] = N
         if mode == 'train':
             ckpt = model.get('teacher_ckpt')
             if ckpt is not None and not osp.isfile(ckpt):
-                missing.append(f'the teacher checkpoint {ckpt} (model.teacher_ckpt: train the '
-                               f'teacher config with tools/train.py, or give its checkpoint)')
+                missing.append(
+                    f'the teacher checkpoint {ckpt} (model.teacher_ckpt: train the '
+                    f'teacher config with tools/train.py, or give its checkpoint)')
             teacher = model.get('teacher')
             if isinstance(teacher, str) and not osp.isfile(teacher):
-                missing.append(f'the teacher config {osp.normpath(teacher)} (model.teacher)')
+                missing.append(
+                    f'the teacher config {osp.normpath(teacher)} (model.teacher)')
             else:
                 from ..models.distillers.model_configs import read_model_config
-                missing += list(_clip_problems(read_model_config(teacher, 'model.teacher'),
-                                               'model.teacher', covered=ckpt is not None))
+                missing += list(
+                    _clip_problems(
+                        read_model_config(teacher, 'model.teacher'),
+                        'model.teacher',
+                        covered=ckpt is not None))
     else:  # a checkpoint to test holds the tower's weights
         missing += list(_clip_problems(model, 'model', covered=checkpoint is not None))
     if missing:

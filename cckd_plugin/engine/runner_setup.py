@@ -1,12 +1,13 @@
-"""Config fixes applied by ``tools/train.py`` and ``tools/test.py`` before the runner."""
+"""Config fixes applied by ``tools/train.py`` and ``tools/test.py`` before the
+runner."""
 from typing import Optional
 
 import torch
 from mmengine.config import Config
 
 from ..compat import fix_dataloader_workers
-from .distributed import prepare_distributed_cfg
 from ..models.distillers.model_configs import read_model_config
+from .distributed import prepare_distributed_cfg
 
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
@@ -21,7 +22,8 @@ def merge_options(cfg: Config, options: Optional[dict]) -> Config:
     model = cfg.get('model') or {}
     for key in ('student', 'teacher'):
         spec = model.get(key)
-        if isinstance(spec, str) and any(k.startswith(f'model.{key}.') for k in options):
+        if isinstance(spec, str) and any(
+                k.startswith(f'model.{key}.') for k in options):
             cfg.model[key] = read_model_config(spec, f'model.{key}')
     cfg.merge_from_dict(options)
     return cfg

@@ -3,6 +3,7 @@ import copy
 import hashlib
 import json
 import os.path as osp
+from functools import partial
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -14,13 +15,14 @@ from mmengine.utils import ProgressBar
 from mmpretrain.models import ImageClassifier
 
 from ..models.backbones.clip_vision import create_open_clip
-from ..models.heads import (CosineClsHead, NCMClsHead, PrototypeClsHead, ZeroShotClsHead,
-                            class_means, load_class_weights, readable_class_names,
-                            save_class_weights, zero_shot_weights)
+from ..models.heads import (CosineClsHead, NCMClsHead, PrototypeClsHead,
+                            ZeroShotClsHead, class_means, load_class_weights,
+                            readable_class_names, save_class_weights, zero_shot_weights)
 from .dataset_pass import gather_ordered, ordered_loader
 
 
-def prototype_heads(model: torch.nn.Module) -> List[Tuple[ImageClassifier, PrototypeClsHead]]:
+def prototype_heads(
+        model: torch.nn.Module) -> List[Tuple[ImageClassifier, PrototypeClsHead]]:
     """Every classifier inside ``model`` whose head is a zero-shot or NCM head."""
     return [(m, m.head) for m in model.modules()
             if isinstance(m, ImageClassifier) and isinstance(m.head, PrototypeClsHead)]
@@ -82,25 +84,33 @@ def build_zero_shot(head: ZeroShotClsHead, class_names: Optional[Sequence[str]],
         head.load_weights(path, provenance)
         logger.info(f'ZeroShotClsHead: class weights from {path}')
         return
-    clip = create_open_clip(head.clip_cfg.get('model_name', 'ViT-B-16'),
-                            head.clip_cfg.get('pretrained'), head.clip_cfg.get('model_cfg'))
+    clip = create_open_clip(
+        head.clip_cfg.get('model_name', 'ViT-B-16'), head.clip_cfg.get('pretrained'),
+        head.clip_cfg.get('model_cfg'))
     tokenizer = open_clip.get_tokenizer(head.clip_cfg.get('model_name', 'ViT-B-16'))
     logger.info(f'ZeroShotClsHead: encoding {len(names)} classes x '
                 f'{len(head.templates)} prompts')
     weight = zero_shot_weights(clip, tokenizer, names, head.templates, device)
     if weight.shape[1] != head.in_channels:
-        raise ValueError(f'ZeroShotClsHead: in_channels={head.in_channels} but the text '
-                         f'features have {weight.shape[1]} dimensions')
+        raise ValueError(
+            f'ZeroShotClsHead: in_channels={head.in_channels} but the text '
+            f'features have {weight.shape[1]} dimensions')
     scale = float(clip.logit_scale.exp())
     save_class_weights(path, weight, scale, head.kind, provenance)
     head.set_weights(weight, scale)
     logger.info(f'ZeroShotClsHead: class weights saved to {path}')
 
 
-def training_class_means(classifier: ImageClassifier, loader_cfg: dict, kind: str,
-                         path: str, num_classes: int, feature_dim: int, scale: float,
-                         prepare: Optional[Callable] = None
-                         ) -> Tuple[torch.Tensor, Optional[Tuple[torch.Tensor, torch.Tensor]]]:
+def training_class_means(
+    classifier: ImageClassifier,
+    loader_cfg: dict,
+    kind: str,
+    path: str,
+    num_classes: int,
+    feature_dim: int,
+    scale: float,
+    prepare: Optional[Callable] = None
+) -> Tuple[torch.Tensor, Optional[Tuple[torch.Tensor, torch.Tensor]]]:
     """Normalised class means ``(C, D)`` of ``classifier``'s features over the
     training set: loaded from ``path`` if it was built from the same data and
     backbone weights, else computed (one ordered pass) and saved there.
@@ -115,9 +125,11 @@ def training_class_means(classifier: ImageClassifier, loader_cfg: dict, kind: st
         if hasattr(dataloader.dataset, 'get_gt_labels') else None
     dataset_cfg = {k: v for k, v in loader_cfg['dataset'].items() if k != 'pipeline'}
     provenance = dict(
-        kind=kind, dataset=json.loads(json.dumps(dataset_cfg, default=str)),
+        kind=kind,
+        dataset=json.loads(json.dumps(dataset_cfg, default=str)),
         num_samples=len(dataloader.dataset),
-        labels=None if labels is None else hashlib.sha1(labels.tobytes()).hexdigest()[:16],
+        labels=None
+        if labels is None else hashlib.sha1(labels.tobytes()).hexdigest()[:16],
         backbone=weights_digest(classifier.backbone))
     if osp.isfile(path):
         record = load_class_weights(path, kind, num_classes, feature_dim, provenance)
@@ -126,7 +138,8 @@ def training_class_means(classifier: ImageClassifier, loader_cfg: dict, kind: st
     logger.info(f'{kind}: class means over {len(dataloader.dataset)} training images')
     was_training = classifier.training
     classifier.eval()
-    feats, labels = zip(*_features(classifier, dataloader, prepare or _own_view(classifier)))
+    feats, labels = zip(
+        *_features(classifier, dataloader, prepare or _own_view(classifier)))
     # every process gets all features, in order: the N-process means equal one's
     feats, labels = gather_ordered(torch.cat(feats)), gather_ordered(torch.cat(labels))
     weight = class_means([(feats, labels)], num_classes, feature_dim)
@@ -150,7 +163,8 @@ def build_ncm(classifier: ImageClassifier, head: NCMClsHead, loader_cfg: dict,
 
 
 def text_features_in_token_space(classifier: ImageClassifier, head: CosineClsHead,
-                                 class_names: Optional[Sequence[str]], path: str) -> torch.Tensor:
+                                 class_names: Optional[Sequence[str]],
+                                 path: str) -> torch.Tensor:
     """LIFT's head initialisation for a CLIP ViT (``init_head: text_feat``):
     ``normalize(normalize(text) @ proj^T)`` ``(C, D)``, the prompted class names'
     text features mapped into the class-token space by the transpose of the
@@ -159,9 +173,10 @@ def text_features_in_token_space(classifier: ImageClassifier, head: CosineClsHea
     backbone = classifier.backbone
     proj = getattr(getattr(backbone, 'visual', None), 'proj', None)
     if proj is None or getattr(backbone, 'out_type', None) != 'cls_token':
-        raise ValueError("CosineClsHead.init_from='text' needs a CLIPVisionBackbone ViT with "
-                         "out_type='cls_token' (its image projection maps text features "
-                         "into the class-token space); use init_from='class_mean'")
+        raise ValueError(
+            "CosineClsHead.init_from='text' needs a CLIPVisionBackbone ViT with "
+            "out_type='cls_token' (its image projection maps text features "
+            "into the class-token space); use init_from='class_mean'")
     names = readable_class_names(class_names, head.num_classes,
                                  "CosineClsHead.init_from='text'")
     clip_cfg = dict(model_name=backbone.model_name, pretrained=backbone.pretrained,
@@ -173,8 +188,13 @@ def text_features_in_token_space(classifier: ImageClassifier, head: CosineClsHea
                           torch.nn.ParameterList([proj])))
     if osp.isfile(path):
         logger.info(f'CosineClsHead: text-feature initialisation from {path}')
-        return load_class_weights(path, 'text-feat', head.num_classes, head.in_channels,
-                                  provenance, key='CosineClsHead.init_weights_file')['weight']
+        return load_class_weights(
+            path,
+            'text-feat',
+            head.num_classes,
+            head.in_channels,
+            provenance,
+            key='CosineClsHead.init_weights_file')['weight']
     clip = create_open_clip(clip_cfg['model_name'], clip_cfg['pretrained'],
                             clip_cfg['model_cfg'])
     tokenizer = open_clip.get_tokenizer(clip_cfg['model_name'])
@@ -182,7 +202,8 @@ def text_features_in_token_space(classifier: ImageClassifier, head: CosineClsHea
                 f'prompts (LIFT text-feature initialisation)')
     device = proj.device
     text = zero_shot_weights(clip, tokenizer, names, head.templates, device)
-    weight = torch.nn.functional.normalize(text @ proj.detach().float().t(), dim=-1).cpu()
+    weight = torch.nn.functional.normalize(
+        text @ proj.detach().float().t(), dim=-1).cpu()
     if is_main_process():
         save_class_weights(path, weight, float(head.scale), 'text-feat', provenance)
     return weight
@@ -201,17 +222,22 @@ def init_cosine_heads(model: torch.nn.Module, cfg, class_names: Optional[Sequenc
     if head.init_from == 'text':
         weight = text_features_in_token_space(model, head, class_names, path)
     else:
-        weight, _ = training_class_means(model, train_eval_loader_cfg(cfg), 'class-mean',
-                                         path, head.num_classes, head.in_channels,
-                                         float(head.scale))
+        weight, _ = training_class_means(model, train_eval_loader_cfg(cfg),
+                                         'class-mean', path, head.num_classes,
+                                         head.in_channels, float(head.scale))
     head.set_weights(weight)
     MMLogger.get_current_instance().info(
         f'CosineClsHead: initialised from {head.init_from} ({path})')
     return 1
 
 
-def build_prototype_heads(model: torch.nn.Module, cfg, class_names: Optional[Sequence[str]],
-                          work_dir: str) -> int:
+def _teacher_view(distiller, batch):
+    data = distiller.data_preprocessor(batch, False)
+    return distiller.teacher_view(data['inputs']), data['data_samples']
+
+
+def build_prototype_heads(model: torch.nn.Module, cfg,
+                          class_names: Optional[Sequence[str]], work_dir: str) -> int:
     """Build (or load and check) every zero-shot / NCM head in ``model``.
 
     Returns:
@@ -221,20 +247,19 @@ def build_prototype_heads(model: torch.nn.Module, cfg, class_names: Optional[Seq
     device = next(model.parameters()).device if any(True for _ in model.parameters()) \
         else torch.device('cpu')
     for classifier, head in heads:
-        path = head.weights_file or osp.join(work_dir, 'teacher_heads', f'{head.kind}.pth')
+        path = head.weights_file or osp.join(work_dir, 'teacher_heads',
+                                             f'{head.kind}.pth')
         head.weights_file = path
         if isinstance(head, ZeroShotClsHead):
             build_zero_shot(head, class_names, path, device)
             continue
-        prepare = None
         distiller_teacher = classifier is getattr(model, 'teacher', None) and \
             hasattr(model, 'teacher_view')
-        if distiller_teacher:  # a distiller's teacher sees its own view of the raw pixels
+        # a distiller's teacher sees its own view of the raw pixels
+        prepare = partial(_teacher_view, model) if distiller_teacher else None
 
-            def prepare(batch, model=model):
-                data = model.data_preprocessor(batch, False)
-                return model.teacher_view(data['inputs']), data['data_samples']
-        features = build_ncm(classifier, head, train_eval_loader_cfg(cfg), path, prepare)
+        features = build_ncm(classifier, head, train_eval_loader_cfg(cfg), path,
+                             prepare)
         if distiller_teacher and features is not None:
             # the priors reuse this pass over the training set instead of a second one
             model.keep_teacher_train_features(*features)

@@ -1,3 +1,3 @@
-from .shot_group_accuracy import ShotGroupAccuracy, shot_groups
+from .shot_group_accuracy import GROUPS, SHOT_KEYS, ShotGroupAccuracy, shot_groups
 
-__all__ = ['ShotGroupAccuracy', 'shot_groups']
+__all__ = ['GROUPS', 'SHOT_KEYS', 'ShotGroupAccuracy', 'shot_groups']

@@ -21,7 +21,8 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
 
 
-def class_centres(features: np.ndarray, labels: np.ndarray, num_classes: int) -> np.ndarray:
+def class_centres(features: np.ndarray, labels: np.ndarray,
+                  num_classes: int) -> np.ndarray:
     """Mean feature of each class ``(C, D)`` (rows of ``nan`` for absent classes)."""
     features, labels = np.asarray(features, np.float64), np.asarray(labels)
     centres = np.full((num_classes, features.shape[1]), np.nan)
@@ -31,7 +32,8 @@ def class_centres(features: np.ndarray, labels: np.ndarray, num_classes: int) ->
     return centres
 
 
-def per_class_mean(values: np.ndarray, labels: np.ndarray, num_classes: int) -> np.ndarray:
+def per_class_mean(values: np.ndarray, labels: np.ndarray,
+                   num_classes: int) -> np.ndarray:
     out = np.full(num_classes, np.nan)
     for c in range(num_classes):
         if np.any(labels == c):
@@ -40,7 +42,8 @@ def per_class_mean(values: np.ndarray, labels: np.ndarray, num_classes: int) -> 
 
 
 def cosine_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``1 - cos`` between every row of ``a`` ``(N, D)`` and of ``b`` ``(M, D)``: ``(N, M)``."""
+    """``1 - cos`` between every row of ``a`` ``(N, D)`` and of ``b`` ``(M, D)``:
+    ``(N, M)``."""
     return 1.0 - _normalise(a) @ _normalise(b).T
 
 
@@ -49,7 +52,8 @@ def ncm_accuracy(centre_features: np.ndarray, centre_labels: np.ndarray,
                  num_classes: Optional[int] = None) -> np.ndarray:
     """Per-class accuracy (%) of nearest-class-mean classification of the test
     features, class centres from ``centre_features`` (cosine distance)."""
-    num_classes = num_classes or int(max(np.max(centre_labels), np.max(test_labels))) + 1
+    num_classes = num_classes or int(max(np.max(centre_labels),
+                                         np.max(test_labels))) + 1
     centres = class_centres(centre_features, centre_labels, num_classes)
     distances = cosine_distances(test_features, np.nan_to_num(centres))
     distances[:, np.isnan(centres).any(1)] = np.inf

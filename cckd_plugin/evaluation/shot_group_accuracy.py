@@ -1,7 +1,5 @@
 """Top-1 accuracy over all classes and over the many / medium / few shot groups."""
 import json
-import os
-import os.path as osp
 from typing import List, Optional, Sequence
 
 import numpy as np
@@ -9,7 +7,11 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpretrain.registry import METRICS
 
+from ..fileio import atomic_write
+
+#: the shot groups (Liu et al. 2019) and, with ``all``, the keys of every result
 GROUPS = ('many', 'medium', 'few')
+SHOT_KEYS = GROUPS + ('all', )
 
 
 def shot_groups(class_counts: Sequence[int], many_thr: int = 100,
@@ -17,7 +19,8 @@ def shot_groups(class_counts: Sequence[int], many_thr: int = 100,
     """Group name of every class: ``many`` (> many_thr training images),
     ``few`` (< few_thr) or ``medium`` (the rest), ``(C,)`` strings."""
     counts = np.asarray(class_counts)
-    return np.where(counts > many_thr, 'many', np.where(counts < few_thr, 'few', 'medium'))
+    return np.where(counts > many_thr, 'many',
+                    np.where(counts < few_thr, 'few', 'medium'))
 
 
 @METRICS.register_module()
@@ -43,14 +46,20 @@ class ShotGroupAccuracy(BaseMetric):
 
     default_prefix = 'shot'
 
-    def __init__(self, class_counts: Optional[Sequence[int]] = None, many_thr: int = 100,
-                 few_thr: int = 20, per_class_file: Optional[str] = None,
-                 collect_device: str = 'cpu', prefix: Optional[str] = None):
+    def __init__(self,
+                 class_counts: Optional[Sequence[int]] = None,
+                 many_thr: int = 100,
+                 few_thr: int = 20,
+                 per_class_file: Optional[str] = None,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         if few_thr > many_thr + 1:
             raise ValueError(f'ShotGroupAccuracy: few_thr={few_thr} must not exceed '
                              f'many_thr + 1 = {many_thr + 1}')
-        self.class_counts = None if class_counts is None else [int(c) for c in class_counts]
+        self.class_counts = None if class_counts is None else [
+            int(c) for c in class_counts
+        ]
         self.many_thr = many_thr
         self.few_thr = few_thr
         self.per_class_file = per_class_file
@@ -63,11 +72,13 @@ class ShotGroupAccuracy(BaseMetric):
     def compute_metrics(self, results: List[tuple]) -> dict:
         pred, gt = (np.asarray(x, dtype=np.int64) for x in zip(*results))
         classes = (self.dataset_meta or {}).get('classes')
-        num_classes = (len(self.class_counts) if self.class_counts is not None else
-                       len(classes) if classes is not None else int(max(pred.max(), gt.max())) + 1)
+        num_classes = (
+            len(self.class_counts) if self.class_counts is not None else
+            len(classes) if classes is not None else int(max(pred.max(), gt.max())) + 1)
         if max(pred.max(), gt.max()) >= num_classes:
-            raise ValueError(f'ShotGroupAccuracy: class_counts has {num_classes} entries '
-                             f'but labels reach {max(pred.max(), gt.max())}')
+            raise ValueError(
+                f'ShotGroupAccuracy: class_counts has {num_classes} entries '
+                f'but labels reach {max(pred.max(), gt.max())}')
         total = np.bincount(gt, minlength=num_classes)
         correct = np.bincount(gt[pred == gt], minlength=num_classes)
         with np.errstate(invalid='ignore', divide='ignore'):
@@ -97,8 +108,4 @@ class ShotGroupAccuracy(BaseMetric):
             groups=None if groups is None else groups.tolist(),
             test_samples=total.tolist(),
             accuracy=[None if np.isnan(a) else float(a) for a in per_class])
-        os.makedirs(osp.dirname(osp.abspath(self.per_class_file)), exist_ok=True)
-        tmp = f'{self.per_class_file}.tmp'
-        with open(tmp, 'w', encoding='utf-8') as f:
-            json.dump(record, f, indent=1)
-        os.replace(tmp, self.per_class_file)
+        atomic_write(json.dumps(record, indent=1), self.per_class_file)

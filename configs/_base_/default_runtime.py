@@ -20,5 +20,6 @@ default_hooks = dict(
 # long-tail losses, the shot-group metric and the checkpoints.
 custom_hooks = [dict(type='ClassCountsHook')]
 
-env_cfg = dict(dist_cfg=dict(backend='nccl'))  # the plugin's tools use gloo without CUDA
+env_cfg = dict(
+    dist_cfg=dict(backend='nccl'))  # the plugin's tools use gloo without CUDA
 randomness = dict(seed=0, deterministic=False)

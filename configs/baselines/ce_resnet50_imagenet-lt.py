@@ -1,4 +1,5 @@
 # ResNet-50 on ImageNet-LT with plain cross-entropy (the CE baseline).
 _base_ = ['./la_resnet50_imagenet-lt.py']
 
-model = dict(head=dict(loss=dict(_delete_=True, type='CrossEntropyLoss', loss_weight=1.0)))
+model = dict(
+    head=dict(loss=dict(_delete_=True, type='CrossEntropyLoss', loss_weight=1.0)))

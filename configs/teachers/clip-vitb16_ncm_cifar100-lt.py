@@ -11,8 +11,12 @@ _base_ = [
 
 model = dict(
     backbone=dict(peft=None),
-    head=dict(_delete_=True, type='NCMClsHead', num_classes=100, in_channels=768,
-              scale=25.0,
-              weights_file='work_dirs/clip-vitb16_ncm_cifar100-lt/teacher_heads/ncm.pth'),
+    head=dict(
+        _delete_=True,
+        type='NCMClsHead',
+        num_classes=100,
+        in_channels=768,
+        scale=25.0,
+        weights_file='work_dirs/clip-vitb16_ncm_cifar100-lt/teacher_heads/ncm.pth'),
 )
 custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

@@ -1,7 +1,8 @@
 # Zero-shot teacher: frozen CLIP ViT-B/16, projected image features (512-d)
 # against text features of "a photo of a {class}." (templates='ensemble' for
 # CLIP's prompt ensemble), CLIP's logit scale.
-#   python tools/build_teacher_head.py configs/teachers/clip-vitb16_zero-shot_cifar100-lt.py
+#   python tools/build_teacher_head.py \
+#       configs/teachers/clip-vitb16_zero-shot_cifar100-lt.py
 #   python tools/test.py configs/teachers/clip-vitb16_zero-shot_cifar100-lt.py
 _base_ = [
     '../_base_/models/clip_vitb16_teacher.py',
@@ -12,8 +13,14 @@ _base_ = [
 
 model = dict(
     backbone=dict(peft=None, out_type='projected'),
-    head=dict(_delete_=True, type='ZeroShotClsHead', num_classes=100, in_channels=512,
-              clip=dict(model_name='ViT-B-16', pretrained='openai'), templates='single',
-              weights_file='work_dirs/clip-vitb16_zero-shot_cifar100-lt/teacher_heads/zero-shot.pth'),
+    head=dict(
+        _delete_=True,
+        type='ZeroShotClsHead',
+        num_classes=100,
+        in_channels=512,
+        clip=dict(model_name='ViT-B-16', pretrained='openai'),
+        templates='single',
+        weights_file='work_dirs/clip-vitb16_zero-shot_cifar100-lt/teacher_heads/'
+                     'zero-shot.pth'),
 )
 custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

@@ -18,7 +18,7 @@ import torch
 from timm.models import adapt_input_conv
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-from cckd_plugin.compat import safe_torch_load  # noqa: E402
+from cckd_plugin.compat import safe_torch_load
 
 
 def convert(in_chans: int = 3) -> OrderedDict:

@@ -24,22 +24,26 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-                            'tools'))
-from mmengine.config import Config  # noqa: E402
-from tool_runs import last_checkpoint, last_val_metrics, run_tool, test, train  # noqa: E402
+sys.path.insert(
+    0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools'))
+from mmengine.config import Config
+from tool_runs import last_checkpoint, last_val_metrics, run_tool, test, train
+
+from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 HERE = osp.relpath(osp.dirname(osp.abspath(__file__)), ROOT)
-KEYS = ('many', 'medium', 'few', 'all')
+KEYS = SHOT_KEYS
 TEACHER_CFG = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
 NCM_TEACHER_CFG = 'configs/teachers/ncm_offline-resnet20_fashion-mnist-lt.py'
-DISTILL = 'configs/distill/fashion_mnist_lt/{method}_resnet8_offline-{teacher}_fashion-mnist-lt.py'
+DISTILL = ('configs/distill/fashion_mnist_lt/'
+           '{method}_resnet8_offline-{teacher}_fashion-mnist-lt.py')
 METHODS = (('kd', 'KD'), ('wkd', 'WKD'), ('dive', 'DiVE'), ('cckd', 'CCKD'),
            ('acckd', 'ACCKD'))
 TEACHERS = (('ncm', 'NCM teacher'), ('ft', 'fine-tuned teacher'))
 # Table 3: the terms each row adds on top of L_sup (row 1 is CCKD, row 6 ACCKD)
-ROWS = 'configs/distill/fashion_mnist_lt/ablations/{}_resnet8_offline-ft_fashion-mnist-lt.py'
+ROWS = ('configs/distill/fashion_mnist_lt/ablations/'
+        '{}_resnet8_offline-ft_fashion-mnist-lt.py')
 ABLATION = (
     ('row1', 'cckd', ('cckd', )),
     ('row2', ROWS.format('row2-cckd_supmix'), ('cckd', 'sup_mix')),
@@ -49,23 +53,27 @@ ABLATION = (
     ('row6', 'acckd', ('cckd', 'sup_mix', 'cckd_mix', 'fi', 'fi_mix')),
 )
 TERMS = ('cckd', 'sup_mix', 'cckd_mix', 'fi', 'fi_mix')
-ABL = 'configs/distill/fashion_mnist_lt/ablations/{}_resnet8_offline-ft_fashion-mnist-lt.py'
+ABL = ROWS
 # the paper's other experiments, fine-tuned teacher (tag, label, config)
 EXTRA = (
     ('acckd-align-branch', 'ACCKD, align layer on a side branch',
      ABL.format('acckd-align-branch')),
-    ('fig7-random-random', 'two random samplers', ABL.format('fig7-random-random_acckd')),
+    ('fig7-random-random', 'two random samplers',
+     ABL.format('fig7-random-random_acckd')),
     ('fig7-balanced-balanced', 'two class-balanced samplers',
      ABL.format('fig7-balanced-balanced_acckd')),
-    *[(f'fig8-tau{t}', f'tau = {t}', ABL.format(f'fig8-tau{t}_acckd')) for t in (1, 4, 8, 10)],
+    *[(f'fig8-tau{t}', f'tau = {t}', ABL.format(f'fig8-tau{t}_acckd'))
+      for t in (1, 4, 8, 10)],
     ('fig9-synthetic-only', 'synthetic data only (L_sup_mix + L_cckd_mix)',
      ABL.format('fig9-synthetic-only')),
     ('cdt', 'CDT', 'configs/baselines/cdt_resnet8_fashion-mnist-lt.py'),
     ('lade', 'LADE', 'configs/baselines/lade_resnet8_fashion-mnist-lt.py'),
     ('acckd-cdt', 'ACCKD with CDT as L_sup',
-     'configs/distill/fashion_mnist_lt/ablations/acckd_resnet8-cdt_offline-ft_fashion-mnist-lt.py'),
+     ABL.format('acckd').replace('resnet8_', 'resnet8-cdt_')
+     ),
     ('acckd-lade', 'ACCKD with LADE as L_sup',
-     'configs/distill/fashion_mnist_lt/ablations/acckd_resnet8-lade_offline-ft_fashion-mnist-lt.py'),
+     ABL.format('acckd').replace('resnet8_', 'resnet8-lade_')
+     ),
 )
 
 
@@ -101,7 +109,8 @@ def train_and_test(run: Run, seed: int, args) -> dict:
     options = [f'randomness.seed={seed}']
     teacher = [f'model.teacher_ckpt={args.teacher_ckpt}'] if run.distill else []
     if run.distill:
-        options += [f'model.seed={seed}', f'train_dataloader.dataset.seed={seed}'] + teacher
+        options += [f'model.seed={seed}', f'train_dataloader.dataset.seed={seed}'
+                    ] + teacher
     if args.epochs:
         options += [f'train_cfg.max_epochs={args.epochs}',
                     f'param_scheduler.1.end={args.epochs}',
@@ -110,8 +119,10 @@ def train_and_test(run: Run, seed: int, args) -> dict:
     if not osp.isfile(osp.join(work_dir, 'test_metrics.json')):
         log(f'{run.tag} seed {seed}: {state}')
     ckpt = train(run.config, work_dir, options, log_file, args.threads)
-    result = dict(test=test(run.config, ckpt, work_dir, teacher, log_file, args.threads),
-                  val=last_val_metrics(work_dir), work_dir=osp.relpath(work_dir, ROOT))
+    result = dict(
+        test=test(run.config, ckpt, work_dir, teacher, log_file, args.threads),
+        val=last_val_metrics(work_dir),
+        work_dir=osp.relpath(work_dir, ROOT))
     log(f'{run.tag} seed {seed}: test all {result["test"]["all"]:.2f}')
     return result
 
@@ -149,7 +160,11 @@ def summarise(per_seed: Dict[int, dict], split: str = 'test') -> dict:
     return summary
 
 
-def group_table(title: str, note: str, rows, runs: dict, with_val: bool = False) -> List[str]:
+def group_table(title: str,
+                note: str,
+                rows,
+                runs: dict,
+                with_val: bool = False) -> List[str]:
     """One Markdown table: a row per (label, tag), test shot groups and their mean."""
     head = ['many', 'med.', 'few', 'all', 'mean'] + (['val all'] if with_val else [])
     lines = ['', f'## {title}', '', note, '', '| Run | ' + ' | '.join(head) + ' |',
@@ -179,8 +194,8 @@ def write_tables(results: dict, out_dir: str) -> None:
         f'shot groups of the long-tailed training split (many > 100, few < 20 '
         f'training images). The teacher was trained once, so its rows have no spread.',
         '', '## Table 1 layout', '',
-        '| Method | ' + ' | '.join(f'{t} {k}' for _, t in TEACHERS for k in
-                                     ('many', 'med.', 'few', 'all')) + ' |',
+        '| Method | ' + ' | '.join(f'{t} {k}' for _, t in TEACHERS
+                                   for k in ('many', 'med.', 'few', 'all')) + ' |',
         '|---|' + '---:|' * 8,
     ]
     lines.append('| Teacher | ' + ' | '.join(
@@ -189,7 +204,9 @@ def write_tables(results: dict, out_dir: str) -> None:
         row = [cell(runs[tag]['summary'][k]) for k in KEYS] * 2
         lines.append(f'| {label} | ' + ' | '.join(row) + ' |')
     for method, label in METHODS:
-        row = [cell(runs[f'{method}-{t}']['summary'][k]) for t, _ in TEACHERS for k in KEYS]
+        row = [
+            cell(runs[f'{method}-{t}']['summary'][k]) for t, _ in TEACHERS for k in KEYS
+        ]
         lines.append(f'| {label} | ' + ' | '.join(row) + ' |')
     lines += ['', 'CE and LA use no teacher; their numbers repeat in both halves.', '',
               '## Table 3 layout (fine-tuned teacher)', '',
@@ -201,8 +218,10 @@ def write_tables(results: dict, out_dir: str) -> None:
         summary = runs[tag]['summary']
         lines.append(f'| {row} | {marks} | {cell(summary["few"])} | '
                      f'{cell(summary["all"])} |')
-    lines += ['', 'Every row also trains with L_sup (the logit-adjusted loss). Row 1 is '
-              'the CCKD run and row 6 the ACCKD run of the table above.']
+    lines += [
+        '', 'Every row also trains with L_sup (the logit-adjusted loss). Row 1 is '
+        'the CCKD run and row 6 the ACCKD run of the table above.'
+    ]
     ft = 'Fine-tuned teacher; test split (mean = the average of many, medium and few).'
     lines += group_table(
         'Align layer (Section 3.4)', ft + ' `encoder`: the layer ends the student\'s '
@@ -215,20 +234,24 @@ def write_tables(results: dict, out_dir: str) -> None:
         [('random + class-balanced (ACCKD)', 'acckd-ft'),
          ('random + random', 'fig7-random-random'),
          ('class-balanced + class-balanced', 'fig7-balanced-balanced')], runs)
-    lines += group_table(
-        'Distillation temperature (Figure 8)', ft + ' ACCKD at each tau.',
-        [(f'tau = {t}', 'acckd-ft' if t == 2 else f'fig8-tau{t}') for t in (1, 2, 4, 8, 10)],
-        runs)
+    lines += group_table('Distillation temperature (Figure 8)',
+                         ft + ' ACCKD at each tau.',
+                         [(f'tau = {t}', 'acckd-ft' if t == 2 else f'fig8-tau{t}')
+                          for t in (1, 2, 4, 8, 10)], runs)
     lines += group_table(
         'Real and synthetic data (Figure 9)', ft,
         [('real data only (L_sup + L_cckd: CCKD)', 'cckd-ft'),
          ('synthetic data only (L_sup_mix + L_cckd_mix)', 'fig9-synthetic-only'),
          ('both (ACCKD)', 'acckd-ft')], runs)
     lines += group_table(
-        'Other supervised losses (Table 6)', ft + ' The baseline and ACCKD with the same '
-        'L_sup (and the same student network).',
-        [('LA', 'la'), ('ACCKD with LA', 'acckd-ft'), ('CDT', 'cdt'),
-         ('ACCKD with CDT', 'acckd-cdt'), ('LADE', 'lade'), ('ACCKD with LADE', 'acckd-lade')],
+        'Other supervised losses (Table 6)',
+        ft + ' The baseline and ACCKD with the same '
+        'L_sup (and the same student network).', [('LA', 'la'),
+                                                  ('ACCKD with LA', 'acckd-ft'),
+                                                  ('CDT', 'cdt'),
+                                                  ('ACCKD with CDT', 'acckd-cdt'),
+                                                  ('LADE', 'lade'),
+                                                  ('ACCKD with LADE', 'acckd-lade')],
         runs)
     lines.append('')
     with open(osp.join(out_dir, 'results.md'), 'w') as f:
@@ -239,16 +262,20 @@ def write_tables(results: dict, out_dir: str) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 2 (quick: 0)')
+    parser.add_argument(
+        '--seeds', type=int, nargs='+', help='default: 0 1 2 (quick: 0)')
     parser.add_argument('--epochs', type=int, help='student epochs (default: the '
                         "configs' 30; quick: 3)")
-    parser.add_argument('--quick', action='store_true', help='1 seed, 3 epochs: a check')
-    parser.add_argument('--work-dir', help='default: work_dirs/fmnist_lt_benchmark[_quick]')
+    parser.add_argument(
+        '--quick', action='store_true', help='1 seed, 3 epochs: a check')
+    parser.add_argument(
+        '--work-dir', help='default: work_dirs/fmnist_lt_benchmark[_quick]')
     parser.add_argument('--out-dir', help=f'default: {HERE} (quick: the work dir)')
     parser.add_argument('--teacher-ckpt', help="default: the distillation configs' "
                         'teacher_ckpt (trained when missing)')
     parser.add_argument('--jobs', type=int, default=1, help='runs in parallel')
-    parser.add_argument('--only', nargs='+', help='run only these tags (ce, la, kd-ft, ...)')
+    parser.add_argument(
+        '--only', nargs='+', help='run only these tags (ce, la, kd-ft, ...)')
     args = parser.parse_args()
     args.seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
     if args.quick and args.epochs is None:
@@ -257,9 +284,12 @@ def main():
     args.work_dir = osp.abspath(args.work_dir or osp.join(ROOT, 'work_dirs', name))
     args.out_dir = osp.abspath(args.out_dir or (args.work_dir if args.quick
                                                 else osp.join(ROOT, HERE)))
-    args.teacher_ckpt = osp.abspath(args.teacher_ckpt or osp.join(  # the configs' own
-        ROOT, Config.fromfile(osp.join(ROOT, DISTILL.format(method='acckd', teacher='ft')))
-        .model.teacher_ckpt))
+    args.teacher_ckpt = osp.abspath(
+        args.teacher_ckpt or osp.join(  # the configs' own
+            ROOT,
+            Config.fromfile(
+                osp.join(ROOT, DISTILL.format(method='acckd',
+                                              teacher='ft'))).model.teacher_ckpt))
     cores = os.cpu_count() or 1
     args.threads = max(1, cores // args.jobs) if args.jobs > 1 else None
     runs = [r for r in student_runs() if not args.only or r.tag in args.only]
@@ -271,7 +301,8 @@ def main():
     teacher = teachers(args)
     jobs = [(run, seed) for seed in args.seeds for run in runs]
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        outcomes = list(pool.map(lambda job: train_and_test(job[0], job[1], args), jobs))
+        outcomes = list(
+            pool.map(lambda job: train_and_test(job[0], job[1], args), jobs))
     students: Dict[str, dict] = {}
     for (run, seed), outcome in zip(jobs, outcomes):
         entry = students.setdefault(run.tag, dict(label=run.label, config=run.config,
@@ -282,10 +313,15 @@ def main():
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
     results = dict(
-        meta=dict(command='python ' + ' '.join([osp.relpath(__file__, ROOT)] + sys.argv[1:]),
-                  commit=commit, date=time.strftime('%Y-%m-%d'), seeds=args.seeds,
-                  epochs=args.epochs or 30, minutes=round((time.time() - start) / 60, 1)),
-        teachers=teacher, students=students)
+        meta=dict(
+            command='python ' + ' '.join([osp.relpath(__file__, ROOT)] + sys.argv[1:]),
+            commit=commit,
+            date=time.strftime('%Y-%m-%d'),
+            seeds=args.seeds,
+            epochs=args.epochs or 30,
+            minutes=round((time.time() - start) / 60, 1)),
+        teachers=teacher,
+        students=students)
     os.makedirs(args.out_dir, exist_ok=True)
     if args.only:
         log('--only: tables need every run; wrote nothing')

@@ -28,14 +28,16 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-                            'tools'))
+sys.path.insert(
+    0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools'))
 
-from tool_runs import last_val_metrics, run_tool, test, train  # noqa: E402
+from tool_runs import last_val_metrics, run_tool, test, train
+
+from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 OUT_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'vit_teachers')
-KEYS = ('many', 'medium', 'few', 'all')
+KEYS = SHOT_KEYS
 TOWER = 'configs/teachers/fmnist_vit/fmnist-vit_pretrain_fashion-mnist-pool-coarse.py'
 TEACHER = 'configs/teachers/fmnist_vit/fmnist-vit_{}_fashion-mnist-lt.py'
 STUDENT = ('configs/distill/fashion_mnist_lt/vit_teachers/'
@@ -68,7 +70,8 @@ def tower(args) -> str:
 
 
 def tune(key: str, work_dir: str, options: List[str], threads: Optional[int]) -> dict:
-    """Train a teacher config (kept when done), its wall time and trainable parameters."""
+    """Train a teacher config (kept when done); its wall time and trainable
+    parameters."""
     os.makedirs(work_dir, exist_ok=True)
     log_file = osp.join(work_dir, 'run.log')
     start = time.time()
@@ -90,12 +93,14 @@ def select_lr(args, tower_file: str) -> dict:
     scores = {}
     for lr in args.lrs:
         wd = osp.join(args.work_dir, 'select', f'lr{lr:g}')
-        tune('adaptformer_la', wd, [f'model.backbone.pretrained={tower_file}',
-                                    f'optim_wrapper.optimizer.lr={lr}'] + args.epoch_opts,
-             None)
+        tune('adaptformer_la', wd, [
+            f'model.backbone.pretrained={tower_file}',
+            f'optim_wrapper.optimizer.lr={lr}'
+        ] + args.epoch_opts, None)
         scores[lr] = last_val_metrics(wd)
         log(f'select: lr {lr:g}: val all {scores[lr]["all"]:.2f}')
-    best = max(sorted(scores), key=lambda lr: scores[lr]['all'])  # ties: the smaller rate
+    best = max(
+        sorted(scores), key=lambda lr: scores[lr]['all'])  # ties: the smaller rate
     return dict(val={f'{lr:g}': v for lr, v in scores.items()}, lr=best)
 
 
@@ -103,9 +108,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--seeds', type=int, nargs='+')
     parser.add_argument('--lrs', type=float, nargs='+', default=[0.01, 0.03, 0.1])
-    parser.add_argument('--quick', action='store_true', help='1 seed, 3 epochs: a check')
+    parser.add_argument(
+        '--quick', action='store_true', help='1 seed, 3 epochs: a check')
     parser.add_argument('--jobs', type=int, default=1)
-    parser.add_argument('--work-dir', help='default: work_dirs/fmnist_vit_teachers[_quick]')
+    parser.add_argument(
+        '--work-dir', help='default: work_dirs/fmnist_vit_teachers[_quick]')
     parser.add_argument('--select-only', action='store_true',
                         help='stop after choosing the learning rate on val')
     args = parser.parse_args()
@@ -127,8 +134,10 @@ def main() -> int:
         wd = osp.join(args.work_dir, 'teachers', tag)
         entry = dict(label=label, config=TEACHER.format(key))
         if tag != 'ncm':
-            entry.update(tune(key, wd, base + [f'optim_wrapper.optimizer.lr={selection["lr"]}']
-                              + args.epoch_opts, threads))
+            entry.update(
+                tune(
+                    key, wd, base + [f'optim_wrapper.optimizer.lr={selection["lr"]}'] +
+                    args.epoch_opts, threads))
             entry['val'] = last_val_metrics(wd)
         entry['test'] = test(TEACHER.format(key), entry.get('checkpoint'), wd, base,
                              osp.join(wd, 'test.log'))
@@ -147,10 +156,13 @@ def main() -> int:
         if args.quick:
             options += ['train_cfg.max_epochs=3', 'param_scheduler.1.end=3',
                         'train_cfg.val_interval=3']
-        ckpt = train(STUDENT.format(skey), wd, options, osp.join(wd, 'run.log'), threads)
-        result = test(STUDENT.format(skey), ckpt, wd, [], osp.join(wd, 'run.log'), threads)
+        ckpt = train(
+            STUDENT.format(skey), wd, options, osp.join(wd, 'run.log'), threads)
+        result = test(
+            STUDENT.format(skey), ckpt, wd, [], osp.join(wd, 'run.log'), threads)
         log(f'student of {tag} seed {seed}: test all {result["all"]:.2f}')
-        return dict(test=result, val=last_val_metrics(wd), work_dir=osp.relpath(wd, ROOT))
+        return dict(
+            test=result, val=last_val_metrics(wd), work_dir=osp.relpath(wd, ROOT))
 
     jobs = [(t, seed) for seed in args.seeds for t in TEACHERS]
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
@@ -180,17 +192,20 @@ def cell(values: List[float]) -> str:
 
 def write_tables(results: dict, out_dir: str) -> None:
     meta, sel = results['meta'], results['selection']
-    lines = ['# The offline tower\'s teachers (Table 5 on Fashion-MNIST-LT)', '',
-             f'Generated by `{meta["command"]}` at commit `{meta["commit"]}` ({meta["date"]}, '
-             f'{meta["minutes"]} min). Top-1 accuracy (%) on the balanced test split; '
-             f'students: mean ± sample standard deviation over seeds {meta["seeds"]}.', '',
-             'Tuners\' learning rate, chosen on `val` (AdaptFormer + LA, last validation '
-             'all-class accuracy): ' + ', '.join(
-                 f'lr {lr}: {v["all"]:.1f}' for lr, v in sel['val'].items()) +
-             f' -> **{sel["lr"]:g}**.', '',
-             '| Teacher | trainable tower params | tuning time | teacher many | med. | few '
-             '| all | ACCKD student many | med. | few | all |',
-             '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+    lines = [
+        '# The offline tower\'s teachers (Table 5 on Fashion-MNIST-LT)', '',
+        f'Generated by `{meta["command"]}` at commit `{meta["commit"]}` '
+        f'({meta["date"]}, '
+        f'{meta["minutes"]} min). Top-1 accuracy (%) on the balanced test split; '
+        f'students: mean ± sample standard deviation over seeds {meta["seeds"]}.', '',
+        'Tuners\' learning rate, chosen on `val` (AdaptFormer + LA, last validation '
+        'all-class accuracy): ' + ', '.join(f'lr {lr}: {v["all"]:.1f}'
+                                            for lr, v in sel['val'].items()) +
+        f' -> **{sel["lr"]:g}**.', '',
+        '| Teacher | trainable tower params | tuning time | teacher many | med. | few '
+        '| all | ACCKD student many | med. | few | all |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+    ]
     for tag, label, *_ in TEACHERS:
         t = results['teachers'][tag]
         seeds = list(results['students'][tag].values())
@@ -198,10 +213,14 @@ def write_tables(results: dict, out_dir: str) -> None:
         timing = '-' if tag == 'ncm' else f'{t["seconds"]:.0f} s'
         lines.append(f'| {label} | {params} | {timing} | ' +
                      ' | '.join(f'{t["test"][k]:.1f}' for k in KEYS) + ' | ' +
-                     ' | '.join(cell([s['test'][k] for s in seeds]) for k in KEYS) + ' |')
-    lines += ['', 'Trainable tower parameters exclude the cosine head (10 x 96 = 960, in '
-              'every tuned teacher). Tuning time: wall seconds of the teacher\'s training run '
-              '(2 CPU cores, shared with another run when `--jobs 2`).', '']
+                     ' | '.join(cell([s['test'][k] for s in seeds])
+                                for k in KEYS) + ' |')
+    lines += [
+        '', 'Trainable tower parameters exclude the cosine head (10 x 96 = 960, in '
+        'every tuned teacher). Tuning time: wall seconds of the teacher\'s training '
+        'run '
+        '(2 CPU cores, shared with another run when `--jobs 2`).', ''
+    ]
     with open(osp.join(out_dir, 'results.md'), 'w') as f:
         f.write('\n'.join(lines))
     with open(osp.join(out_dir, 'results.json'), 'w') as f:

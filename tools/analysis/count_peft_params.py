@@ -1,7 +1,7 @@
 """Trainable parameters of the five PEFT tuners on a CLIP tower, next to the
 paper's Table 5 (ViT-B/16, ImageNet-LT).
 
-    python tools/analysis/count_peft_params.py                     # ViT-B/16, 1,000 classes
+    python tools/analysis/count_peft_params.py                # ViT-B/16, 1,000 classes
     python tools/analysis/count_peft_params.py --classes 100
 
 Builds each tuner exactly as the teacher configs do (random weights: counts do
@@ -18,19 +18,26 @@ from typing import Dict, Optional
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-import torch  # noqa: E402
-from mmengine.logging import MMLogger  # noqa: E402
-from mmpretrain.registry import MODELS  # noqa: E402
+import torch
+from mmengine.logging import MMLogger
+from mmpretrain.registry import MODELS
 
-import cckd_plugin  # noqa: E402,F401
+import cckd_plugin  # noqa: F401
 
 #: Table 5 of the paper (ViT-B/16, ImageNet-LT), millions of parameters
-PAPER_TABLE5 = {'AdaptFormer': 0.69, 'Adapter': 0.69, 'VPTShallow': 0.08, 'VPTDeep': 0.17,
-                'LoRA': 1.26}
+PAPER_TABLE5 = {
+    'AdaptFormer': 0.69,
+    'Adapter': 0.69,
+    'VPTShallow': 0.08,
+    'VPTDeep': 0.17,
+    'LoRA': 1.26
+}
 
 
-def tuner_parameter_counts(model_name: str = 'ViT-B-16', num_classes: int = 1000,
-                           model_cfg: Optional[dict] = None) -> Dict[str, Dict[str, int]]:
+def tuner_parameter_counts(
+        model_name: str = 'ViT-B-16',
+        num_classes: int = 1000,
+        model_cfg: Optional[dict] = None) -> Dict[str, Dict[str, int]]:
     """Per tuner type: ``tuner`` (trainable backbone parameters) and ``head``
     (the cosine head's ``C x D`` weight)."""
     MMLogger.get_instance('count_peft_params', log_level='WARNING')
@@ -52,14 +59,21 @@ def main() -> int:
     args = parser.parse_args()
     torch.manual_seed(0)
     counts = tuner_parameter_counts(args.model_name, args.classes)
-    print(f'{args.model_name}, {args.classes} classes; millions of trainable parameters\n')
+    print(
+        f'{args.model_name}, {args.classes} classes; millions of trainable parameters\n'
+    )
     extra = 100 * 768
-    print(f'| Tuner | paper (Table 5) | tuner | head | paper - tuner | tuner + 100 x 768 |')
+    print(
+        '| Tuner | paper (Table 5) | tuner | head | paper - tuner | '
+        'tuner + 100 x 768 |'
+    )
     print('|---|---:|---:|---:|---:|---:|')
     for peft, c in counts.items():
         paper = PAPER_TABLE5[peft]
-        print(f'| {peft} | {paper:.2f} | {c["tuner"] / 1e6:.3f} | {c["head"] / 1e6:.3f} | '
-              f'{paper - c["tuner"] / 1e6:+.3f} | {(c["tuner"] + extra) / 1e6:.2f} |')
+        print(
+            f'| {peft} | {paper:.2f} | {c["tuner"] / 1e6:.3f} | '
+            f'{c["head"] / 1e6:.3f} | '
+            f'{paper - c["tuner"] / 1e6:+.3f} | {(c["tuner"] + extra) / 1e6:.2f} |')
     return 0
 
 

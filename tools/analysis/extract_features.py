@@ -13,19 +13,19 @@ from typing import Dict, Tuple
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-from mmengine.runner.checkpoint import load_state_dict  # noqa: E402
-from mmpretrain.registry import MODELS  # noqa: E402
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from mmengine.runner.checkpoint import load_state_dict
+from mmpretrain.registry import MODELS
 
-import cckd_plugin  # noqa: E402,F401
-from cckd_plugin.compat import safe_torch_load  # noqa: E402
-from cckd_plugin.datasets import get_class_counts  # noqa: E402
-from cckd_plugin.engine.teacher_heads import train_eval_loader_cfg  # noqa: E402
-from cckd_plugin.models.distillers.model_configs import student_config  # noqa: E402
+import cckd_plugin  # noqa: F401
+from cckd_plugin.compat import safe_torch_load
+from cckd_plugin.datasets import get_class_counts
+from cckd_plugin.engine.teacher_heads import train_eval_loader_cfg
+from cckd_plugin.models.distillers.model_configs import student_config
 
 SPLITS = ('train', 'val', 'test')
 

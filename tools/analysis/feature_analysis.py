@@ -3,7 +3,7 @@
     # Figure 3: nearest-class-mean accuracy of each model's features on the test
     # split, class centres from the balanced validation split, per shot group
     python tools/analysis/feature_analysis.py ncm --out fig3.png \\
-        --run LA configs/baselines/la_resnet8_fashion-mnist-lt.py la/seed*/epoch_30.pth \\
+        --run LA configs/baselines/la_resnet8_fashion-mnist-lt.py la/*/epoch_30.pth \\
         --run ACCKD configs/distill/.../acckd_....py acckd/seed*/epoch_30.pth
 
     # Figures 4 and 9: (a) reduction of the feature deviation (cosine distance of a
@@ -25,19 +25,17 @@ from typing import Dict, List
 import matplotlib
 
 matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from extract_features import features_of  # noqa: E402
+from extract_features import features_of
 
-from cckd_plugin.evaluation import shot_groups  # noqa: E402
-from cckd_plugin.evaluation.feature_geometry import (feature_deviation,  # noqa: E402
-                                                     ncm_accuracy, separability)
-
-GROUPS = ('many', 'medium', 'few')
+from cckd_plugin.evaluation import GROUPS, shot_groups
+from cckd_plugin.evaluation.feature_geometry import (feature_deviation, ncm_accuracy,
+                                                     separability)
 
 
 def parse_runs(items: List[List[str]], option: str) -> Dict[str, tuple]:
@@ -77,7 +75,8 @@ def run_ncm(args) -> dict:
     fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(keys), 3.4))
     width = 0.8 / len(results)
     for i, (name, res) in enumerate(results.items()):
-        ax.bar(np.arange(len(keys)) + i * width, [res[k] for k in keys], width, label=name)
+        ax.bar(
+            np.arange(len(keys)) + i * width, [res[k] for k in keys], width, label=name)
     ax.set_xticks(np.arange(len(keys)) + 0.4 - width / 2, keys)
     ax.set_ylabel('NCM accuracy on test (%)')
     ax.set_title(args.title or 'Nearest-class-mean accuracy of the features')
@@ -97,7 +96,8 @@ def geometry_per_class(config: str, ckpt: str):
 
 def grouped(values: np.ndarray, order: np.ndarray, size: int) -> np.ndarray:
     ordered = values[order]
-    return np.array([np.nanmean(ordered[i:i + size]) for i in range(0, len(ordered), size)])
+    return np.array(
+        [np.nanmean(ordered[i:i + size]) for i in range(0, len(ordered), size)])
 
 
 def run_geometry(args) -> dict:
@@ -111,11 +111,14 @@ def run_geometry(args) -> dict:
         dev = np.mean([p[0] for p in per_seed], axis=0)
         sep = np.mean([p[1] for p in per_seed], axis=0)
         counts = per_seed[0][2]
-        results[name] = dict(deviation=dev.tolist(), reduction=(base_dev - dev).tolist(),
-                             separability=sep.tolist())
+        results[name] = dict(
+            deviation=dev.tolist(),
+            reduction=(base_dev - dev).tolist(),
+            separability=sep.tolist())
         print(f'{name}: mean deviation reduction {np.nanmean(base_dev - dev):.4f}, '
               f'mean separability {np.nanmean(sep):.3f}', flush=True)
-    order = np.argsort(-counts, kind='stable')  # classes by frequency, most frequent first
+    order = np.argsort(
+        -counts, kind='stable')  # classes by frequency, most frequent first
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
     x = np.arange(len(grouped(counts.astype(float), order, args.group_size)))
     for name, res in results.items():
@@ -135,8 +138,11 @@ def run_geometry(args) -> dict:
         fig.suptitle(args.title)
     fig.tight_layout()
     fig.savefig(args.out, dpi=150)
-    return dict(base=base_name, base_deviation=base_dev.tolist(), counts=counts.tolist(),
-                runs=results)
+    return dict(
+        base=base_name,
+        base_deviation=base_dev.tolist(),
+        counts=counts.tolist(),
+        runs=results)
 
 
 def main(argv=None) -> int:
@@ -144,8 +150,11 @@ def main(argv=None) -> int:
     parser.add_argument('analysis', choices=['ncm', 'geometry'])
     parser.add_argument('--run', nargs='+', action='append', metavar='ITEM',
                         help='NAME CONFIG CHECKPOINT [CHECKPOINT ...]', required=True)
-    parser.add_argument('--base', nargs='+', metavar='ITEM',
-                        help='geometry: NAME CONFIG CHECKPOINT [...] of the reference (LA)')
+    parser.add_argument(
+        '--base',
+        nargs='+',
+        metavar='ITEM',
+        help='geometry: NAME CONFIG CHECKPOINT [...] of the reference (LA)')
     parser.add_argument('--out', required=True, help='PNG (its JSON goes beside it)')
     parser.add_argument('--group-size', type=int, default=1)
     parser.add_argument('--title')

@@ -22,10 +22,12 @@ from typing import Dict, List, Tuple
 import matplotlib
 
 matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-GROUPS = ('many', 'medium', 'few')
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from cckd_plugin.evaluation.shot_group_accuracy import GROUPS
+
 SAMPLING = (('random + random', 'fig7-random-random'),
             ('balanced + balanced', 'fig7-balanced-balanced'),
             ('random + balanced (ACCKD)', 'acckd-ft'))
@@ -41,7 +43,8 @@ def seed_stats(results: dict, tag: str, key: str) -> Tuple[float, float]:
         raise SystemExit(f'results have no run {tag!r}: run the benchmark first')
     values = [statistics.fmean(s['test'][g] for g in GROUPS) if key == 'mean'
               else s['test'][key] for s in seeds.values()]
-    return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+    return statistics.fmean(values), statistics.stdev(values) if len(
+        values) > 1 else 0.0
 
 
 def plot_sampling(results: dict, out: str) -> Dict[str, Dict[str, List[float]]]:
@@ -90,8 +93,9 @@ def main(argv=None) -> int:
     with open(args.results) as f:
         results = json.load(f)
     os.makedirs(args.out_dir, exist_ok=True)
-    tables = dict(sampling=plot_sampling(results, osp.join(args.out_dir, 'fig7_sampling.png')),
-                  tau=plot_tau(results, osp.join(args.out_dir, 'fig8_tau.png')))
+    tables = dict(
+        sampling=plot_sampling(results, osp.join(args.out_dir, 'fig7_sampling.png')),
+        tau=plot_tau(results, osp.join(args.out_dir, 'fig8_tau.png')))
     with open(osp.join(args.out_dir, 'fig7_fig8.json'), 'w') as f:
         json.dump(tables, f, indent=1)
     print(f'wrote fig7_sampling.png, fig8_tau.png and fig7_fig8.json to {args.out_dir}')

@@ -18,8 +18,8 @@ from typing import List, Sequence, Tuple
 import matplotlib
 
 matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 GROUP_COLOURS = {'many': '#4c72b0', 'medium': '#dd8452', 'few': '#55a868'}
 
@@ -39,13 +39,18 @@ def load_mean(files: Sequence[str], side: str) -> Tuple[np.ndarray, dict]:
                              f'ShotGroupAccuracy (missing {sorted(missing)})')
         if records[-1]['classes'] != records[0]['classes']:
             raise SystemExit(f'--{side}: {path} lists other classes than {files[0]}')
-    acc = np.array([[np.nan if a is None else a for a in r['accuracy']] for r in records],
+    acc = np.array([[np.nan if a is None else a for a in r['accuracy']]
+                    for r in records],
                    dtype=float)
     return np.nanmean(acc, axis=0), records[0]
 
 
-def plot(method_files: List[str], base_files: List[str], out: str,
-         method_name: str = 'ACCKD', base_name: str = 'LA', title: str = '') -> np.ndarray:
+def plot(method_files: List[str],
+         base_files: List[str],
+         out: str,
+         method_name: str = 'ACCKD',
+         base_name: str = 'LA',
+         title: str = '') -> np.ndarray:
     """Write the figure to ``out``; returns the per-class gains (percentage points)."""
     method, ref = load_mean(method_files, 'method')
     base, other = load_mean(base_files, 'base')
@@ -81,8 +86,10 @@ def plot(method_files: List[str], base_files: List[str], out: str,
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--method', nargs='+', required=True, help='per-class JSON file(s)')
-    parser.add_argument('--base', nargs='+', required=True, help='per-class JSON file(s)')
+    parser.add_argument(
+        '--method', nargs='+', required=True, help='per-class JSON file(s)')
+    parser.add_argument(
+        '--base', nargs='+', required=True, help='per-class JSON file(s)')
     parser.add_argument('--out', required=True, help='PNG file to write')
     parser.add_argument('--method-name', default='ACCKD')
     parser.add_argument('--base-name', default='LA')

@@ -17,14 +17,14 @@ import sys
 import matplotlib
 
 matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.colors import ListedColormap
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
-from extract_features import load_classifier, split_features  # noqa: E402
+from extract_features import load_classifier, split_features
 
 COLOURS = ['#4c72b0', '#dd8452', '#55a868', '#c44e52', '#8172b3']
 

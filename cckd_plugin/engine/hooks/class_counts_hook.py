@@ -38,8 +38,9 @@ class ClassCountsHook(Hook):
 
     def __init__(self, metric_source: str = 'train'):
         if metric_source not in ('train', 'eval'):
-            raise ValueError(f"ClassCountsHook: metric_source must be 'train' or 'eval', "
-                             f'got {metric_source!r}')
+            raise ValueError(
+                f"ClassCountsHook: metric_source must be 'train' or 'eval', "
+                f'got {metric_source!r}')
         self.metric_source = metric_source
         self.class_counts: Optional[List[int]] = None
         self.source = ''
@@ -75,12 +76,14 @@ class ClassCountsHook(Hook):
         self._fill_metrics(runner, runner.val_evaluator, runner.val_dataloader.dataset)
 
     def before_test(self, runner) -> None:
-        self._fill_metrics(runner, runner.test_evaluator, runner.test_dataloader.dataset)
+        self._fill_metrics(runner, runner.test_evaluator,
+                           runner.test_dataloader.dataset)
 
     def _adopt(self, runner, counts: List[int], source: str) -> None:
         self.class_counts, self.source = counts, source
-        runner.logger.info(f'class counts ({len(counts)} classes, {sum(counts)} '
-                           f'images, from {source}): max {max(counts)}, min {min(counts)}')
+        runner.logger.info(
+            f'class counts ({len(counts)} classes, {sum(counts)} '
+            f'images, from {source}): max {max(counts)}, min {min(counts)}')
         for name, module in self._model(runner).named_modules():
             if isinstance(module, TakesClassCounts) and \
                     not getattr(module, 'counts_from_config', False):
@@ -114,8 +117,9 @@ class ClassCountsHook(Hook):
         head_key = model.head_config_key if isinstance(model, ClassifierWithHead) \
             else 'model.head'
         if self.class_counts is not None and len(self.class_counts) != num_classes:
-            raise ValueError(f'the training set has {len(self.class_counts)} classes but '
-                             f'{head_key}.num_classes is {num_classes}')
+            raise ValueError(
+                f'the training set has {len(self.class_counts)} classes but '
+                f'{head_key}.num_classes is {num_classes}')
         for name, module in self._model(runner).named_modules():
             counts = getattr(module, 'class_counts', None)
             if isinstance(module, TakesClassCounts) and counts is not None \

@@ -40,7 +40,8 @@ class TeacherHeadHook(Hook):
     def before_train(self, runner) -> None:
         self._build(runner, runner.train_dataloader)
         if runner.iter == 0 and not runner.cfg.get('load_from'):
-            model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+            model = runner.model.module if is_model_wrapper(
+                runner.model) else runner.model
             names = (getattr(runner.train_dataloader.dataset, 'metainfo', None)
                      or {}).get('classes')
             init_cosine_heads(model, runner.cfg, names, runner.work_dir)

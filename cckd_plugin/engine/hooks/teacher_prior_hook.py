@@ -52,11 +52,12 @@ class TeacherPriorHook(Hook):
         need_train, use_val = model.prior_passes(has_val=runner.val_loop is not None)
         train = val = None
         if need_train:
-            train = kept or posteriors_over(model,
-                                            ordered_loader(train_eval_loader_cfg(runner.cfg)))
+            train = kept or posteriors_over(
+                model, ordered_loader(train_eval_loader_cfg(runner.cfg)))
         if use_val:
             val = posteriors_over(model, ordered_loader(runner.cfg.val_dataloader))
         accuracy = model.estimate_priors(train=train, val=val)
         if accuracy is not None:
-            runner.logger.info(f'teacher accuracy on the validation split: {accuracy:.2f}%')
+            runner.logger.info(
+                f'teacher accuracy on the validation split: {accuracy:.2f}%')
         model.train(was_training)

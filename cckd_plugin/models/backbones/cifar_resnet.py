@@ -57,10 +57,12 @@ class CifarResNet(BaseBackbone):
                            dict(type='Constant', val=1, layer='BatchNorm2d'))):
         super().__init__(init_cfg=list(init_cfg) if init_cfg else None)
         if depth < 8 or (depth - 2) % 6:
-            raise ValueError(f'CifarResNet: depth must be 6n+2 (20, 32, 44, 56, 110, ...), '
-                             f'got {depth}')
+            raise ValueError(
+                f'CifarResNet: depth must be 6n+2 (20, 32, 44, 56, 110, ...), '
+                f'got {depth}')
         if any(not 0 <= i < 3 for i in out_indices):
-            raise ValueError(f'CifarResNet: out_indices must lie in [0, 3), got {out_indices}')
+            raise ValueError(
+                f'CifarResNet: out_indices must lie in [0, 3), got {out_indices}')
         blocks = (depth - 2) // 6
         self.depth = depth
         self.out_indices = tuple(out_indices)

@@ -1,6 +1,5 @@
 """CLIP's vision tower through ``open_clip``, frozen, with an optional PEFT tuner."""
 import json
-import os
 import os.path as osp
 import tempfile
 from typing import Optional, Tuple
@@ -17,7 +16,7 @@ from ..peft.vision_tuner import check_tuner_type
 
 
 def register_open_clip_config(model_name: str, model_cfg: dict) -> None:
-    """Make a custom architecture (open_clip's JSON layout) known under ``model_name``."""
+    """Make a custom architecture (open_clip's JSON layout) known as ``model_name``."""
     folder = tempfile.mkdtemp(prefix='open_clip_cfg_')
     path = osp.join(folder, f'{model_name}.json')
     with open(path, 'w') as f:
@@ -36,12 +35,16 @@ def _check_local_weights(model: nn.Module, path: str, model_name: str) -> None:
     own = model.state_dict()
     missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]
-    shapes = [k for k in own if k in state and tuple(state[k].shape) != tuple(own[k].shape)]
+    shapes = [
+        k for k in own if k in state and tuple(state[k].shape) != tuple(own[k].shape)
+    ]
     if missing or unexpected or shapes:
-        details = [f'{len(missing)} missing keys (e.g. {missing[0]})' if missing else '',
-                   f'{len(unexpected)} unexpected keys (e.g. {unexpected[0]})'
-                   if unexpected else '',
-                   f'{len(shapes)} shape mismatches (e.g. {shapes[0]})' if shapes else '']
+        details = [
+            f'{len(missing)} missing keys (e.g. {missing[0]})' if missing else '',
+            f'{len(unexpected)} unexpected keys (e.g. {unexpected[0]})'
+            if unexpected else '',
+            f'{len(shapes)} shape mismatches (e.g. {shapes[0]})' if shapes else ''
+        ]
         raise ValueError(f'pretrained checkpoint {path} does not match open_clip model '
                          f'{model_name}: ' + ', '.join(d for d in details if d))
 
@@ -78,8 +81,8 @@ def create_open_clip(model_name: str = 'ViT-B-16', pretrained: Optional[str] = N
                              f'{model_name} (not a file either); valid tags: '
                              f'{", ".join(tags) or "none"}')
     elif pretrained is not None:
-        _check_local_weights(open_clip.create_model(model_name, pretrained=None), pretrained,
-                             model_name)
+        _check_local_weights(
+            open_clip.create_model(model_name, pretrained=None), pretrained, model_name)
     return open_clip.create_model(model_name, pretrained=pretrained,
                                   force_preprocess_cfg=preprocess)
 
@@ -122,8 +125,9 @@ class CLIPVisionBackbone(BaseModule):
         if peft is not None:  # before any weight is built or downloaded
             check_tuner_type(peft)
             if not frozen:
-                raise ValueError('CLIPVisionBackbone: a PEFT tuner trains a frozen tower; '
-                                 'set frozen=True or peft=None')
+                raise ValueError(
+                    'CLIPVisionBackbone: a PEFT tuner trains a frozen tower; '
+                    'set frozen=True or peft=None')
         self.model_name = model_name
         self.pretrained = pretrained
         self.model_cfg = model_cfg
@@ -151,11 +155,12 @@ class CLIPVisionBackbone(BaseModule):
         trainable = sum(p.numel() for p in self.parameters() if p.requires_grad)
         total = sum(p.numel() for p in self.parameters())
         MMLogger.get_current_instance().info(
-            f'CLIPVisionBackbone({model_name}): {type(self.tuner).__name__ if self.tuner else "no tuner"} '
+            f'CLIPVisionBackbone({model_name}): '
+            f'{type(self.tuner).__name__ if self.tuner else "no tuner"} '
             f'trains {trainable:,} of {total:,} parameters')
 
     def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor]:
-        """Images ``(B, 3, S, S)`` normalised with ``mean`` / ``std`` -> ``((B, D),)``."""
+        """Images ``(B, 3, S, S)`` normalised by ``mean`` / ``std`` -> ``((B, D),)``."""
         visual = self.visual
         if self.tuner is None and self.out_type == 'projected':
             return (visual(images), )

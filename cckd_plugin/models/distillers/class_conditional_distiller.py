@@ -12,13 +12,13 @@ from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 from mmpretrain.registry import BATCH_AUGMENTS, MODELS
 
-from ...datasets.class_balanced_mix import ClassBalancedMix
 from ...registry_check import check_type
 from ..losses.functional import check_prior, safe_log
+from ..utils import ClassBalancedMix
 from .distill_settings import resolve_distill
 from .frozen_teacher import build_frozen_teacher, prepare_teacher
 from .image_view import ImageView
-from .model_configs import feature_dim, read_model_config, student_config
+from .model_configs import feature_dim, student_config
 from .pair_data_preprocessor import PairDataPreprocessor
 
 VIEW_KEYS = ('mean', 'std', 'size', 'interpolation')
@@ -34,7 +34,8 @@ def check_student_channels(student, student_cfg: dict, mean) -> None:
     """The student's backbone must take as many channels as the normalisation
     has (a grey image is repeated to that many channels)."""
     backbone = dict(student_cfg.get('backbone') or {})
-    cls = MODELS.get(backbone.get('type')) if isinstance(backbone.get('type'), str) else None
+    cls = MODELS.get(backbone.get('type')) if isinstance(backbone.get('type'),
+                                                         str) else None
     channels = backbone.get('in_channels')
     for base in (cls.__mro__ if channels is None and cls is not None else ()):
         param = inspect.signature(base.__init__).parameters.get('in_channels') \
@@ -44,11 +45,13 @@ def check_student_channels(student, student_cfg: dict, mean) -> None:
             break
     if channels is None or mean is None or len(mean) == channels:
         return
-    where = f'model.student ({osp.normpath(student)}): backbone' if isinstance(student, str) \
+    where = f'model.student ({osp.normpath(student)}): backbone' \
+        if isinstance(student, str) \
         else 'model.student.backbone'
-    raise ValueError(f'{where} takes {channels}-channel images but data_preprocessor.mean has '
-                     f'{len(mean)} value(s): give {channels} means and stds (grey images are '
-                     f'repeated to {channels} channels) or a {len(mean)}-channel backbone')
+    raise ValueError(
+        f'{where} takes {channels}-channel images but data_preprocessor.mean has '
+        f'{len(mean)} value(s): give {channels} means and stds (grey images are '
+        f'repeated to {channels} channels) or a {len(mean)}-channel backbone')
 
 
 def check_class_counts(student, student_cfg: dict, teacher, teacher_cfg: dict) -> int:
@@ -60,11 +63,13 @@ def check_class_counts(student, student_cfg: dict, teacher, teacher_cfg: dict) -
     classes = (student_cfg.get('head') or {}).get('num_classes')
     theirs = (teacher_cfg.get('head') or {}).get('num_classes')
     if classes is None:
-        raise ValueError(f'{where(student, "model.student")}: head.num_classes is not set')
+        raise ValueError(
+            f'{where(student, "model.student")}: head.num_classes is not set')
     if theirs is not None and theirs != classes:
-        raise ValueError(f'teacher has {theirs} classes but the student {classes}: '
-                         f'{where(teacher, "model.teacher")} head.num_classes={theirs}, '
-                         f'{where(student, "model.student")} head.num_classes={classes}')
+        raise ValueError(
+            f'teacher has {theirs} classes but the student {classes}: '
+            f'{where(teacher, "model.teacher")} head.num_classes={theirs}, '
+            f'{where(student, "model.student")} head.num_classes={classes}')
     return int(classes)
 
 
@@ -128,18 +133,26 @@ class ClassConditionalDistiller(BaseModel):
 
     PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
 
-    def __init__(self, student: Union[dict, str], teacher: Union[dict, str], distill: dict,
-                 teacher_ckpt: Optional[str] = None, priors: Optional[dict] = None,
+    def __init__(self,
+                 student: Union[dict, str],
+                 teacher: Union[dict, str],
+                 distill: dict,
+                 teacher_ckpt: Optional[str] = None,
+                 priors: Optional[dict] = None,
                  teacher_view: Optional[dict] = None,
                  mix: dict = dict(type='ClassBalancedMix', alpha=0.5, mixup_prob=0.5),
-                 data_preprocessor: Optional[dict] = None, seed: int = 0,
-                 channels_last: bool = True, teacher_precision: str = 'auto',
-                 student_only: bool = False, init_cfg=None):
+                 data_preprocessor: Optional[dict] = None,
+                 seed: int = 0,
+                 channels_last: bool = True,
+                 teacher_precision: str = 'auto',
+                 student_only: bool = False,
+                 init_cfg=None):
         norm = dict(data_preprocessor or {})
         super().__init__(data_preprocessor=PairDataPreprocessor(), init_cfg=init_cfg)
         if teacher_precision not in self.PRECISIONS:
-            raise ValueError(f'model.teacher_precision must be one of {list(self.PRECISIONS)}, '
-                             f'got {teacher_precision!r}')
+            raise ValueError(
+                f'model.teacher_precision must be one of {list(self.PRECISIONS)}, '
+                f'got {teacher_precision!r}')
         self.teacher_precision = teacher_precision
         self.settings = resolve_distill(distill)
         self.method = self.settings.method
@@ -151,13 +164,15 @@ class ClassConditionalDistiller(BaseModel):
             teacher, None if student_only else teacher_ckpt)
         student_cfg = student_config(dict(student=student, teacher=teacher_cfg,
                                           distill=distill))
-        self.num_classes = check_class_counts(student, student_cfg, teacher, teacher_cfg)
+        self.num_classes = check_class_counts(student, student_cfg, teacher,
+                                              teacher_cfg)
         check_student_channels(student, student_cfg, norm.get('mean'))
         self.student_cfg = student_cfg
         self.student = MODELS.build(student_cfg)
         if not hasattr(self.student.head, 'loss_module'):
-            raise ValueError('model.student.head has no loss: use an MMPretrain ClsHead '
-                             '(LinearClsHead, CosineClsHead, ...)')
+            raise ValueError(
+                'model.student.head has no loss: use an MMPretrain ClsHead '
+                '(LinearClsHead, CosineClsHead, ...)')
         self.teacher_ckpt = teacher_ckpt
         self.teacher = None
         if student_only:  # evaluation: the checkpoint's teacher weights are not needed
@@ -165,7 +180,7 @@ class ClassConditionalDistiller(BaseModel):
         else:
             self.teacher = build_frozen_teacher(teacher_cfg, checkpoint, teacher_ckpt)
         self.channels_last = channels_last
-        if channels_last:  # in place from here on: init and checkpoint loading copy into it
+        if channels_last:  # in place from here on: init and checkpoints copy into it
             self.student.to(memory_format=torch.channels_last)
             if self.teacher is not None:
                 self.teacher.to(memory_format=torch.channels_last)
@@ -176,7 +191,8 @@ class ClassConditionalDistiller(BaseModel):
             self._build_teacher_view(teacher_view, norm)
 
         self._setup_losses(teacher_cfg, student_cfg)
-        check_type(BATCH_AUGMENTS, mix, 'model.mix', ClassBalancedMix, 'class-balanced mix')
+        check_type(BATCH_AUGMENTS, mix, 'model.mix', ClassBalancedMix,
+                   'class-balanced mix')
         self.mix = BATCH_AUGMENTS.build(mix)
         self.seed = seed
         self.set_epoch(0)
@@ -199,7 +215,8 @@ class ClassConditionalDistiller(BaseModel):
         self.register_buffer('class_counts', None, persistent=False)
         self._priors_checked = False
 
-    def _build_teacher_view(self, teacher_view: Optional[dict], norm: dict) -> ImageView:
+    def _build_teacher_view(self, teacher_view: Optional[dict],
+                            norm: dict) -> ImageView:
         view = dict(teacher_view or {})
         unknown = sorted(set(view) - set(VIEW_KEYS))
         if unknown:
@@ -209,10 +226,16 @@ class ClassConditionalDistiller(BaseModel):
         own = self.teacher.data_preprocessor  # the teacher config's normalisation
         own_mean = getattr(own, 'mean', None)
         own_std = getattr(own, 'std', None)
-        view.setdefault('mean', getattr(backbone, 'mean', None) or (
-            own_mean.flatten().tolist() if own_mean is not None else norm.get('mean', [0.0])))
-        view.setdefault('std', getattr(backbone, 'std', None) or (
-            own_std.flatten().tolist() if own_std is not None else norm.get('std', [1.0])))
+        view.setdefault(
+            'mean',
+            getattr(backbone, 'mean', None)
+            or (own_mean.flatten().tolist() if own_mean is not None else norm.get(
+                'mean', [0.0])))
+        view.setdefault(
+            'std',
+            getattr(backbone, 'std', None)
+            or (own_std.flatten().tolist() if own_std is not None else norm.get(
+                'std', [1.0])))
         view.setdefault('size', getattr(backbone, 'input_size', None))
         view.setdefault('interpolation', getattr(backbone, 'interpolation', 'bicubic'))
         return ImageView(view['mean'], view['std'], view['size'],
@@ -239,9 +262,10 @@ class ClassConditionalDistiller(BaseModel):
         if settings.align == 'branch':
             dims = feature_dim(student_cfg), feature_dim(teacher_cfg)
             if None in dims:
-                raise ValueError('feature imitation needs model.student.head.in_channels and '
-                                 'model.teacher.head.in_channels for the align layer; set '
-                                 'model.distill.feature_imitation=False')
+                raise ValueError(
+                    'feature imitation needs model.student.head.in_channels and '
+                    'model.teacher.head.in_channels for the align layer; set '
+                    'model.distill.feature_imitation=False')
             self.align = nn.Linear(*dims)
 
     # -- helpers -----------------------------------------------------------------
@@ -317,7 +341,8 @@ class ClassConditionalDistiller(BaseModel):
         if mode == 'loss':
             return self.loss(inputs, data_samples, **kwargs)
         if mode == 'predict':
-            return self.student.predict(self._layout(self.student_view(inputs)), data_samples)
+            return self.student.predict(
+                self._layout(self.student_view(inputs)), data_samples)
         return self.student(self._layout(self.student_view(inputs)), mode='tensor')
 
     def loss(self, inputs: torch.Tensor, data_samples: List,
@@ -346,11 +371,12 @@ class ClassConditionalDistiller(BaseModel):
             self._check_priors()
         needs_mix = self.needs_mix
         if needs_mix and partner_inputs is None:
-            raise ValueError(f"distill.method='{self.method}' needs partner images: use "
-                             f"ClassBalancedPairDataset as train_dataloader.dataset")
+            raise ValueError(
+                f"distill.method='{self.method}' needs partner images: use "
+                f"ClassBalancedPairDataset as train_dataloader.dataset")
         batch = inputs
         if needs_mix:
-            # x_mix = lambda x' + (1 - lambda) x (or cutmix), lambda >= 0.5 (Algorithm 1)
+            # x_mix = lambda x' + (1 - lambda) x or cutmix, lambda >= 0.5 (Algorithm 1)
             base = inputs if mix_inputs is None else mix_inputs
             base_labels = labels if mix_data_samples is None else torch.cat(
                 [s.gt_label for s in mix_data_samples]).to(inputs.device)
@@ -376,15 +402,16 @@ class ClassConditionalDistiller(BaseModel):
             partner_labels = torch.cat([s.gt_label for s in partner_data_samples]).to(
                 z.device)
             if terms['sup_mix']:
-                losses['loss_sup_mix'] = self.sup_mix(z_mix, t_mix, partner_labels,
-                                                      base_labels)
+                losses['loss_sup_mix'] = self.sup_mix(z_mix, t_mix, base_labels,
+                                                      partner_labels)
             if terms['cckd_mix']:
                 losses['loss_cckd_mix'] = self.alpha1 * self.cckd_mix(
                     z_mix, t_mix, self.teacher_prior)
         if self.settings.feature_imitation:
             # g_s(x): the aligned student feature, through the student's encoder
             # ('encoder') or the side branch ('branch'); Eq. 15
-            student_feats = s_feats[-1] if self.align is None else self.align(s_feats[-1])
+            student_feats = s_feats[-1] if self.align is None else self.align(
+                s_feats[-1])
             if terms['fi']:
                 losses['loss_fi'] = self.alpha2 * self.fi(
                     student_feats[:n], t_feats[:n], labels, self._counts(z))
@@ -398,9 +425,10 @@ class ClassConditionalDistiller(BaseModel):
         if self._priors_checked:
             return
         if not bool(self.priors_ready):
-            raise RuntimeError(f"model.distill.method='{self.method}' needs the teacher and "
-                               "training priors, but none were estimated: add "
-                               "dict(type='TeacherPriorHook') to custom_hooks")
+            raise RuntimeError(
+                f"model.distill.method='{self.method}' needs the teacher and "
+                "training priors, but none were estimated: add "
+                "dict(type='TeacherPriorHook') to custom_hooks")
         self._priors_checked = True
 
     def keep_teacher_train_features(self, features: torch.Tensor,
@@ -420,8 +448,10 @@ class ClassConditionalDistiller(BaseModel):
             return None
         features, labels = kept
         device = next(self.teacher.parameters(), torch.empty(0)).device
-        probs = [torch.softmax(self.teacher.head((part.to(device), )).float(), dim=-1).cpu()
-                 for part in features.split(chunk)]
+        probs = [
+            torch.softmax(self.teacher.head((part.to(device), )).float(), dim=-1).cpu()
+            for part in features.split(chunk)
+        ]
         return torch.cat(probs), labels
 
     def _counts(self, like: torch.Tensor) -> torch.Tensor:
@@ -441,7 +471,8 @@ class ClassConditionalDistiller(BaseModel):
 
     @torch.no_grad()
     def teacher_posteriors(self, pixels: torch.Tensor) -> torch.Tensor:
-        """The teacher's softmax ``(B, C)`` at temperature 1 of raw pixels ``(B, C, H, W)``."""
+        """The teacher's softmax ``(B, K)`` at temperature 1 of raw pixels
+        ``(B, C, H, W)``."""
         logits, _ = self.teacher_forward(pixels)
         return torch.softmax(logits, dim=-1)
 
@@ -474,8 +505,9 @@ class ClassConditionalDistiller(BaseModel):
         else:
             probs, labels = train
             if len(torch.unique(labels)) < self.num_classes:
-                raise ValueError('no validation split and no training sample of some class '
-                                 'to resample for the teacher prior (priors.teacher)')
+                raise ValueError(
+                    'no validation split and no training sample of some class '
+                    'to resample for the teacher prior (priors.teacher)')
             teacher_prior = torch.stack([probs[labels == c].mean(0)
                                          for c in range(self.num_classes)]).mean(0)
         teacher_prior = teacher_prior / teacher_prior.sum()
@@ -488,7 +520,8 @@ class ClassConditionalDistiller(BaseModel):
         self.set_priors(teacher_prior, train_prior / train_prior.sum())
         return accuracy
 
-    def set_priors(self, teacher_prior: torch.Tensor, train_prior: torch.Tensor) -> None:
+    def set_priors(self, teacher_prior: torch.Tensor,
+                   train_prior: torch.Tensor) -> None:
         """Store estimated priors (each ``(C,)``, summing to 1)."""
         self.teacher_prior.copy_(check_prior(teacher_prior.float(), self.num_classes,
                                              'teacher_prior'))

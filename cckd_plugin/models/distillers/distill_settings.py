@@ -11,14 +11,16 @@ from typing import Dict, Optional
 METHODS = ('kd', 'wkd', 'dive', 'cckd', 'acckd')
 #: the terms of ACCKD's objective (Eq. 16-17), each switchable with distill.terms
 TERMS = ('sup', 'cckd', 'fi', 'sup_mix', 'cckd_mix', 'fi_mix')
-#: where the align layer sits: in the student's encoder (Section 3.4) or on a side branch
+#: where the align layer sits: in the student's encoder (Section 3.4) or on a branch
 ALIGN_MODES = ('encoder', 'branch')
-KEYS = ('method', 'tau', 'alpha1', 'alpha2', 'terms', 'feature_imitation', 'align', 'dive')
+KEYS = ('method', 'tau', 'alpha1', 'alpha2', 'terms', 'feature_imitation', 'align',
+        'dive')
 DIVE_KEYS = ('power', 'alpha')
 
 # Appendix C: "The temperature parameter for distillation, tau, is set to 2."
 CCKD_TAU = 2.0
-# Appendix C: "For comparative methods, the distillation temperature parameter tau is set to 1."
+# Appendix C: "For comparative methods, the distillation temperature parameter tau
+# is set to 1."
 BASELINE_TAU = 1.0
 # Appendix C: "we set the balancing parameters for the loss terms, alpha1 and alpha2,
 # to 1 and 2, respectively."
@@ -79,7 +81,8 @@ def resolve_distill(distill: dict) -> DistillSettings:
     distill = dict(distill or {})
     unknown = sorted(set(distill) - set(KEYS))
     if unknown:
-        raise ValueError(f'model.distill: unknown keys {unknown}; valid keys: {list(KEYS)}')
+        raise ValueError(
+            f'model.distill: unknown keys {unknown}; valid keys: {list(KEYS)}')
     method = distill.get('method')
     if method not in METHODS:
         raise ValueError(f'model.distill.method must be one of {list(METHODS)}, '

@@ -13,8 +13,9 @@ from .model_configs import read_model_config
 
 #: backbone keys that decide which network a teacher is (``pretrained`` does not:
 #: a checkpoint carries every weight of the tower)
-BACKBONE_KEYS = ('type', 'depth', 'model_name', 'model_cfg', 'out_type', 'peft', 'in_channels',
-                 'base_channels', 'stem_stride', 'num_stages', 'num_classes')
+BACKBONE_KEYS = ('type', 'depth', 'model_name', 'model_cfg', 'out_type', 'peft',
+                 'in_channels', 'base_channels', 'stem_stride', 'num_stages',
+                 'num_classes')
 PROTOTYPE_HEADS = ('NCMClsHead', 'ZeroShotClsHead')
 
 
@@ -45,7 +46,8 @@ def network_summary(model_cfg: dict, with_head: bool = True) -> Dict[str, Any]:
     return summary
 
 
-def check_teacher_checkpoint(meta: dict, teacher_cfg: dict, path: str, key: str) -> None:
+def check_teacher_checkpoint(meta: dict, teacher_cfg: dict, path: str,
+                             key: str) -> None:
     """Refuse a checkpoint trained as another network than ``teacher_cfg``.
 
     mmengine stores the training run's config in ``meta['cfg']``; its model
@@ -75,9 +77,10 @@ def check_teacher_checkpoint(meta: dict, teacher_cfg: dict, path: str, key: str)
     differ += [k for k in want if k not in got] + [k for k in got if k not in want]
     if differ:
         k = differ[0]
-        raise ValueError(f'{key}_ckpt {path} was trained with {k}={got.get(k)!r}, but '
-                         f'{key} builds {k}={want.get(k)!r}: a different teacher; point '
-                         f'{key}_ckpt at a checkpoint of {key}')
+        raise ValueError(
+            f'{key}_ckpt {path} was trained with {k}={got.get(k)!r}, but '
+            f'{key} builds {k}={want.get(k)!r}: a different teacher; point '
+            f'{key}_ckpt at a checkpoint of {key}')
 
 
 def load_teacher_checkpoint(teacher: nn.Module, checkpoint: dict, path: str,
@@ -85,12 +88,16 @@ def load_teacher_checkpoint(teacher: nn.Module, checkpoint: dict, path: str,
     """The checkpoint's weights into ``teacher``: every backbone weight must be
     there and every weight must fit (mmengine's loader does the rest)."""
     saved = checkpoint.get('state_dict', checkpoint)
-    saved = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in saved.items()}
+    saved = {
+        k[len('module.'):] if k.startswith('module.') else k: v
+        for k, v in saved.items()
+    }
     own = teacher.state_dict()
     missing = [k for k in own if k.startswith('backbone.') and k not in saved]
     if missing:
-        raise ValueError(f'{key}_ckpt {path} does not fit {key}: {len(missing)} backbone '
-                         f'weights missing (e.g. {missing[0]})')
+        raise ValueError(
+            f'{key}_ckpt {path} does not fit {key}: {len(missing)} backbone '
+            f'weights missing (e.g. {missing[0]})')
     wrong = [k for k, v in saved.items() if k in own and v.shape != own[k].shape]
     if wrong:
         raise ValueError(f'{key}_ckpt {path} does not fit {key}: {wrong[0]} is '
@@ -113,15 +120,18 @@ def prepare_teacher(teacher: Union[str, dict], teacher_ckpt: Optional[str],
             raise FileNotFoundError(f'{key}_ckpt not found: {teacher_ckpt}')
         checkpoint = CheckpointLoader.load_checkpoint(teacher_ckpt, map_location='cpu',
                                                       logger='silent')
-        check_teacher_checkpoint(checkpoint.get('meta'), teacher_cfg, teacher_ckpt, label)
+        check_teacher_checkpoint(
+            checkpoint.get('meta'), teacher_cfg, teacher_ckpt, label)
         backbone = teacher_cfg.get('backbone') or {}
         if backbone.get('type') == 'CLIPVisionBackbone':
             backbone['pretrained'] = None
     return teacher_cfg, checkpoint
 
 
-def build_frozen_teacher(teacher_cfg: dict, checkpoint: Optional[dict] = None,
-                         path: Optional[str] = None, key: str = 'model.teacher') -> nn.Module:
+def build_frozen_teacher(teacher_cfg: dict,
+                         checkpoint: Optional[dict] = None,
+                         path: Optional[str] = None,
+                         key: str = 'model.teacher') -> nn.Module:
     """Build the teacher, load ``checkpoint`` (then it counts as initialised, so
     ``init_weights`` leaves it), freeze it and put it in eval mode."""
     teacher = MODELS.build(teacher_cfg)

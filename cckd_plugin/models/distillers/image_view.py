@@ -34,10 +34,14 @@ class ImageView(nn.Module):
             raise ValueError(f'ImageView: interpolation must be one of '
                              f'{self.INTERPOLATIONS}, got {interpolation!r}')
         self.interpolation = interpolation
-        self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1),
-                             persistent=False)
-        self.register_buffer('std', torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1),
-                             persistent=False)
+        self.register_buffer(
+            'mean',
+            torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1),
+            persistent=False)
+        self.register_buffer(
+            'std',
+            torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1),
+            persistent=False)
         self.size = size
         self.to_rgb = to_rgb
 

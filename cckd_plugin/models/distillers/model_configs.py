@@ -46,9 +46,10 @@ def student_config(distiller_cfg: dict) -> dict:
         teacher = read_model_config(distiller_cfg['teacher'], 'model.teacher')
         dim = feature_dim(teacher)
         if dim is None:
-            raise ValueError('feature imitation needs model.teacher.head.in_channels (the '
-                             "teacher's feature size); set "
-                             'model.distill.feature_imitation=False')
+            raise ValueError(
+                'feature imitation needs model.teacher.head.in_channels (the '
+                "teacher's feature size); set "
+                'model.distill.feature_imitation=False')
         student = aligned_student_config(student, dim)
     return student
 
@@ -83,6 +84,8 @@ def aligned_student_config(student: dict, teacher_dim: int) -> dict:
     if neck is None:
         student['neck'] = align
     else:
-        student['neck'] = (list(neck) if isinstance(neck, (list, tuple)) else [neck]) + [align]
+        student['neck'] = (list(neck) if isinstance(neck,
+                                                    (list,
+                                                     tuple)) else [neck]) + [align]
     student['head']['in_channels'] = teacher_dim
     return student

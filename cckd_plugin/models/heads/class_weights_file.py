@@ -1,28 +1,32 @@
 """Saved class-weight files of zero-shot and NCM heads, with their provenance."""
+import io
 import json
-import os
 import os.path as osp
 from typing import Optional
 
 import torch
 
 from ...compat import safe_torch_load
+from ...fileio import atomic_write
 
 
 def save_class_weights(path: str, weight: torch.Tensor, scale: float, kind: str,
                        provenance: dict) -> None:
     """Write ``weight`` ``(C, D)``, the logit ``scale`` and what they were built
     from; the file appears atomically (temporary file, then rename)."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     record = dict(weight=weight.detach().float().cpu().contiguous(), scale=float(scale),
                   kind=kind, provenance=json.dumps(provenance, sort_keys=True))
-    tmp = f'{path}.tmp'
-    torch.save(record, tmp)
-    os.replace(tmp, path)
+    buffer = io.BytesIO()
+    torch.save(record, buffer)
+    atomic_write(buffer.getvalue(), path)
 
 
-def load_class_weights(path: str, kind: Optional[str], num_classes: int, feature_dim: int,
-                       provenance: Optional[dict] = None, key: str = 'weights_file') -> dict:
+def load_class_weights(path: str,
+                       kind: Optional[str],
+                       num_classes: int,
+                       feature_dim: int,
+                       provenance: Optional[dict] = None,
+                       key: str = 'weights_file') -> dict:
     """Read a class-weight file and check that it fits the head.
 
     Args:
@@ -40,13 +44,16 @@ def load_class_weights(path: str, kind: Optional[str], num_classes: int, feature
         raise ValueError(f'{key} {path} holds a {record.get("kind")} head, not {kind}')
     shape = tuple(record['weight'].shape)
     if shape != (num_classes, feature_dim):
-        raise ValueError(f'{key} {path} holds {shape[0]} classes x {shape[1]} features, '
-                         f'the head expects {num_classes} x {feature_dim}')
+        raise ValueError(
+            f'{key} {path} holds {shape[0]} classes x {shape[1]} features, '
+            f'the head expects {num_classes} x {feature_dim}')
     if provenance is not None:
         saved = json.loads(record['provenance'])
         wanted = json.loads(json.dumps(provenance, sort_keys=True))
         if saved != wanted:
-            diff = sorted(k for k in set(saved) | set(wanted) if saved.get(k) != wanted.get(k))
-            raise ValueError(f'{key} {path} was built from other data ({", ".join(diff)} '
-                             f'differ); delete it to rebuild or point {key} elsewhere')
+            diff = sorted(
+                k for k in set(saved) | set(wanted) if saved.get(k) != wanted.get(k))
+            raise ValueError(
+                f'{key} {path} was built from other data ({", ".join(diff)} '
+                f'differ); delete it to rebuild or point {key} elsewhere')
     return record

@@ -44,16 +44,23 @@ class CosineClsHead(ClsHead):
 
     INIT_FROM = (None, 'text', 'class_mean')
 
-    def __init__(self, num_classes: int, in_channels: int, scale: float = 16.0,
-                 learnable_scale: bool = False, init_weights_file: Optional[str] = None,
-                 init_from: Optional[str] = None, templates: Union[str, Sequence[str]] = 'single',
+    def __init__(self,
+                 num_classes: int,
+                 in_channels: int,
+                 scale: float = 16.0,
+                 learnable_scale: bool = False,
+                 init_weights_file: Optional[str] = None,
+                 init_from: Optional[str] = None,
+                 templates: Union[str, Sequence[str]] = 'single',
                  clip: Optional[dict] = None,
-                 init_cfg: Optional[dict] = dict(type='Normal', layer='Linear', std=0.01),
+                 init_cfg: Optional[dict] = dict(
+                     type='Normal', layer='Linear', std=0.01),
                  **kwargs):
         super().__init__(init_cfg=init_cfg, **kwargs)
         if init_from not in self.INIT_FROM:
-            raise ValueError(f'CosineClsHead: init_from must be one of {self.INIT_FROM}, '
-                             f'got {init_from!r}')
+            raise ValueError(
+                f'CosineClsHead: init_from must be one of {self.INIT_FROM}, '
+                f'got {init_from!r}')
         self.init_from = init_from
         self.templates = resolve_templates(templates)
         self.clip_cfg = dict(clip or {})
@@ -76,8 +83,12 @@ class CosineClsHead(ClsHead):
     def _load_init_weights(self) -> None:
         if self.init_weights_file is None or self.init_from is not None:
             return  # init_from: TeacherHeadHook builds or loads the file
-        record = load_class_weights(self.init_weights_file, None, self.num_classes,
-                                    self.in_channels, key='CosineClsHead.init_weights_file')
+        record = load_class_weights(
+            self.init_weights_file,
+            None,
+            self.num_classes,
+            self.in_channels,
+            key='CosineClsHead.init_weights_file')
         with torch.no_grad():
             self.fc.weight.copy_(record['weight'])
 

@@ -42,6 +42,9 @@ class NCMClsHead(PrototypeClsHead):
 
     kind = 'ncm'
 
-    def __init__(self, num_classes: int, in_channels: int, scale: float = 25.0, **kwargs):
+    def __init__(self,
+                 num_classes: int,
+                 in_channels: int,
+                 scale: float = 25.0,
+                 **kwargs):
         super().__init__(num_classes, in_channels, scale=scale, **kwargs)
-

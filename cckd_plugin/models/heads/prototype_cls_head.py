@@ -41,13 +41,19 @@ class PrototypeClsHead(ClsHead):
             self.load_weights(weights_file)
 
     def load_weights(self, path: str, provenance: Optional[dict] = None) -> None:
-        record = load_class_weights(path, self.kind, self.num_classes, self.in_channels,
-                                    provenance, key=f'{type(self).__name__}.weights_file')
+        record = load_class_weights(
+            path,
+            self.kind,
+            self.num_classes,
+            self.in_channels,
+            provenance,
+            key=f'{type(self).__name__}.weights_file')
         self.set_weights(record['weight'], record['scale'])
 
     def set_weights(self, weight: torch.Tensor, scale: float) -> None:
         self.weight.copy_(F.normalize(weight.float(), dim=-1))
-        self.scale.fill_(float(self.fixed_scale if self.fixed_scale is not None else scale))
+        self.scale.fill_(
+            float(self.fixed_scale if self.fixed_scale is not None else scale))
         self.built.fill_(True)
 
     def pre_logits(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
@@ -55,8 +61,9 @@ class PrototypeClsHead(ClsHead):
 
     def forward(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
         if not bool(self.built):
-            raise RuntimeError(f'{type(self).__name__}: class weights are not built; run '
-                               f'tools/build_teacher_head.py CONFIG or keep TeacherHeadHook '
-                               f'in custom_hooks')
+            raise RuntimeError(
+                f'{type(self).__name__}: class weights are not built; run '
+                f'tools/build_teacher_head.py CONFIG or keep TeacherHeadHook '
+                f'in custom_hooks')
         x = F.normalize(self.pre_logits(feats), dim=-1)
         return self.scale * (x @ self.weight.to(x.dtype).t())

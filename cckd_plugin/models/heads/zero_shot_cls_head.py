@@ -12,16 +12,34 @@ from .prototype_cls_head import PrototypeClsHead
 SINGLE_TEMPLATE = ('a photo of a {}.', )
 #: a short ensemble in the spirit of CLIP's ImageNet prompts
 ENSEMBLE_TEMPLATES = (
-    'a photo of a {}.', 'a bad photo of a {}.', 'a photo of many {}.',
-    'a sculpture of a {}.', 'a rendering of a {}.', 'graffiti of a {}.',
-    'a cropped photo of the {}.', 'a tattoo of a {}.', 'the embroidered {}.',
-    'a bright photo of a {}.', 'a photo of a clean {}.', 'a photo of a dirty {}.',
-    'a dark photo of the {}.', 'a drawing of a {}.', 'a photo of my {}.',
-    'the plastic {}.', 'a photo of the cool {}.', 'a close-up photo of a {}.',
-    'a black and white photo of the {}.', 'a painting of the {}.',
-    'a pixelated photo of the {}.', 'a jpeg corrupted photo of a {}.',
-    'a blurry photo of the {}.', 'a good photo of a {}.', 'a low resolution photo of the {}.',
-    'a photo of the large {}.', 'a photo of the small {}.', 'itap of a {}.',
+    'a photo of a {}.',
+    'a bad photo of a {}.',
+    'a photo of many {}.',
+    'a sculpture of a {}.',
+    'a rendering of a {}.',
+    'graffiti of a {}.',
+    'a cropped photo of the {}.',
+    'a tattoo of a {}.',
+    'the embroidered {}.',
+    'a bright photo of a {}.',
+    'a photo of a clean {}.',
+    'a photo of a dirty {}.',
+    'a dark photo of the {}.',
+    'a drawing of a {}.',
+    'a photo of my {}.',
+    'the plastic {}.',
+    'a photo of the cool {}.',
+    'a close-up photo of a {}.',
+    'a black and white photo of the {}.',
+    'a painting of the {}.',
+    'a pixelated photo of the {}.',
+    'a jpeg corrupted photo of a {}.',
+    'a blurry photo of the {}.',
+    'a good photo of a {}.',
+    'a low resolution photo of the {}.',
+    'a photo of the large {}.',
+    'a photo of the small {}.',
+    'itap of a {}.',
 )
 
 
@@ -52,7 +70,8 @@ def readable_class_names(names: Optional[Sequence[str]], num_classes: int,
         raise ValueError(f'{who}: no class names; {hint}')
     names = [str(n) for n in names]
     if len(names) != num_classes:
-        raise ValueError(f'{who}: {len(names)} class names for num_classes={num_classes}')
+        raise ValueError(
+            f'{who}: {len(names)} class names for num_classes={num_classes}')
     if all(n.strip().isdigit() for n in names):
         raise ValueError(f"{who}: the class names are placeholders ('{names[0]}', "
                          f"'{names[1] if len(names) > 1 else ''}', ...); {hint}")
@@ -112,9 +131,12 @@ class ZeroShotClsHead(PrototypeClsHead):
         super().__init__(num_classes, in_channels, **kwargs)
 
     def provenance(self, class_names: Sequence[str]) -> dict:
-        return dict(kind=self.kind, model_name=self.clip_cfg.get('model_name', 'ViT-B-16'),
-                    pretrained=self.clip_cfg.get('pretrained'),
-                    class_names=list(class_names), templates=self.templates)
+        return dict(
+            kind=self.kind,
+            model_name=self.clip_cfg.get('model_name', 'ViT-B-16'),
+            pretrained=self.clip_cfg.get('pretrained'),
+            class_names=list(class_names),
+            templates=self.templates)
 
     def check_class_names(self, class_names: Optional[Sequence[str]]) -> List[str]:
         names = self.class_names if self.class_names is not None else class_names

@@ -1,4 +1,5 @@
-"""Class-conditional knowledge distillation (Eq. 8) and its form on mixed data (Eq. 12)."""
+"""Class-conditional knowledge distillation (Eq. 8) and its form on mixed data
+(Eq. 12)."""
 from typing import Optional
 
 import torch
@@ -14,7 +15,8 @@ def class_conditional_target(teacher_logits: torch.Tensor, teacher_prior: torch.
     """``q = softmax((t - log p_t) / tau)`` ``(B, C)``: the teacher's posterior
     with its own class prior divided out (its ``p(x|y)`` up to scale)."""
     prior = check_prior(teacher_prior, teacher_logits.size(-1), 'teacher_prior')
-    shifted = teacher_logits.detach().float() - safe_log(prior.to(teacher_logits.device).float())
+    shifted = teacher_logits.detach().float() - safe_log(
+        prior.to(teacher_logits.device).float())
     return F.softmax(shifted / tau, dim=-1)
 
 
@@ -22,7 +24,8 @@ def class_conditional_target(teacher_logits: torch.Tensor, teacher_prior: torch.
 class CCKDLoss(nn.Module):
     """CCKD on the training data (Eq. 8):
 
-    ``tau^2 * mean_i KL(softmax((t - log p_t) / tau) || softmax((z + log p_tr - log p_te) / tau))``.
+    ``tau^2 * mean_i KL(softmax((t - log p_t) / tau) ||
+    softmax((z + log p_tr - log p_te) / tau))``.
 
     Both shifts sit inside the temperature. Priors are clamped at 1e-12 before
     the logarithm, so a zero prior gives no inf. With a uniform ``p_t`` and
@@ -49,10 +52,12 @@ class CCKDLoss(nn.Module):
         num_classes = student_logits.size(-1)
         device = student_logits.device
         target = class_conditional_target(teacher_logits, teacher_prior, self.tau)
-        train_prior = check_prior(train_prior, num_classes, 'train_prior').to(device).float()
+        train_prior = check_prior(train_prior, num_classes,
+                                  'train_prior').to(device).float()
         if test_prior is None:
             test_prior = torch.full((num_classes, ), 1.0 / num_classes, device=device)
-        test_prior = check_prior(test_prior, num_classes, 'test_prior').to(device).float()
+        test_prior = check_prior(test_prior, num_classes,
+                                 'test_prior').to(device).float()
         shifted = student_logits.float() + safe_log(train_prior) - safe_log(test_prior)
         return self.loss_weight * soft_kl(target, shifted, self.tau)
 

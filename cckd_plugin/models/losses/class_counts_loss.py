@@ -79,5 +79,3 @@ class ClassCountsLoss(nn.Module):
 
     def extra_repr(self) -> str:
         return f'loss_weight={self.loss_weight}'
-
-

@@ -26,8 +26,9 @@ class DiVELoss(nn.Module):
                  loss_weight: float = 1.0):
         super().__init__()
         if tau <= 0 or power <= 0 or not 0 <= alpha <= 1:
-            raise ValueError(f'DiVELoss: need tau > 0, power > 0 and 0 <= alpha <= 1, got '
-                             f'tau={tau}, power={power}, alpha={alpha}')
+            raise ValueError(
+                f'DiVELoss: need tau > 0, power > 0 and 0 <= alpha <= 1, got '
+                f'tau={tau}, power={power}, alpha={alpha}')
         self.tau, self.power, self.alpha = tau, power, alpha
         self.loss_weight = loss_weight
 
@@ -37,7 +38,8 @@ class DiVELoss(nn.Module):
         z = student_logits.float()
         counts = torch.as_tensor(class_counts, dtype=torch.float32, device=z.device)
         bsce = F.cross_entropy(z + safe_log(counts / counts.sum()), labels)
-        teacher = F.softmax(teacher_logits.detach().float() / self.tau, dim=-1)**self.power
+        teacher = F.softmax(
+            teacher_logits.detach().float() / self.tau, dim=-1)**self.power
         teacher = teacher / teacher.sum(dim=-1, keepdim=True)
         kl = soft_kl(teacher, z, self.tau)
         return self.loss_weight * ((1 - self.alpha) * bsce + self.alpha * kl)

@@ -30,11 +30,15 @@ class FeatureImitationLoss(nn.Module):
                 class_counts=None) -> torch.Tensor:
         """Features ``(B, D)`` (the student's already mapped to ``D``)."""
         if student_features_aligned.shape != teacher_features.shape:
-            raise ValueError(f'FeatureImitationLoss: aligned student features '
-                             f'{tuple(student_features_aligned.shape)} and teacher features '
-                             f'{tuple(teacher_features.shape)} differ')
-        gap = 1 - F.cosine_similarity(student_features_aligned.float(),
-                                      teacher_features.detach().float(), dim=-1, eps=1e-8)
+            raise ValueError(
+                f'FeatureImitationLoss: aligned student features '
+                f'{tuple(student_features_aligned.shape)} and teacher features '
+                f'{tuple(teacher_features.shape)} differ')
+        gap = 1 - F.cosine_similarity(
+            student_features_aligned.float(),
+            teacher_features.detach().float(),
+            dim=-1,
+            eps=1e-8)
         if labels is None or class_counts is None:
             return self.loss_weight * gap.mean()
         weight = inverse_frequency_weights(class_counts, labels)  # prop. to 1 / n_y

@@ -29,4 +29,5 @@ class KDLoss(nn.Module):
                 weight: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Logits ``(B, C)``, optional per-sample weights ``(B,)`` -> scalar."""
         target = F.softmax(teacher_logits.detach().float() / self.tau, dim=-1)
-        return self.loss_weight * soft_kl(target, student_logits.float(), self.tau, weight)
+        return self.loss_weight * soft_kl(target, student_logits.float(), self.tau,
+                                          weight)

@@ -27,7 +27,8 @@ class LogitAdjustLoss(ClassCountsLoss):
         self.tau = tau
 
     def sample_loss(self, cls_score: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
-        return F.cross_entropy(cls_score + self.tau * self.log_prior(), label, reduction='none')
+        return F.cross_entropy(
+            cls_score + self.tau * self.log_prior(), label, reduction='none')
 
     def extra_repr(self) -> str:
         return f'tau={self.tau}, loss_weight={self.loss_weight}'

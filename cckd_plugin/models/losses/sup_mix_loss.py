@@ -20,13 +20,16 @@ class SupMixLoss(nn.Module):
         self.loss_weight = loss_weight
 
     def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
-                labels_a: torch.Tensor, labels_b: torch.Tensor) -> torch.Tensor:
-        """Logits ``(B, C)``, the two labels of each mixed sample ``(B,)``."""
+                labels: torch.Tensor, partner_labels: torch.Tensor) -> torch.Tensor:
+        """Logits ``(B, C)``; each mixed sample's two labels ``(B,)``, its own
+        and its partner's. Cross-entropy with the soft target
+        ``w_a onehot(y_a) + w_b onehot(y_b)``."""
         t = teacher_logits.detach().float()
-        pair = torch.stack([t.gather(1, labels_a.long()[:, None])[:, 0],
-                            t.gather(1, labels_b.long()[:, None])[:, 0]], dim=1)
+        labels, partner_labels = labels.long(), partner_labels.long()
+        pair = torch.stack([t.gather(1, labels[:, None])[:, 0],
+                            t.gather(1, partner_labels[:, None])[:, 0]], dim=1)
         w = F.softmax(pair, dim=1)
-        log_p = F.log_softmax(student_logits.float(), dim=-1)
-        nll = -(w[:, 0] * log_p.gather(1, labels_a.long()[:, None])[:, 0] +
-                w[:, 1] * log_p.gather(1, labels_b.long()[:, None])[:, 0])
-        return self.loss_weight * nll.mean()
+        num_classes = student_logits.shape[-1]
+        target = (w[:, :1] * F.one_hot(labels, num_classes) +
+                  w[:, 1:] * F.one_hot(partner_labels, num_classes))
+        return self.loss_weight * F.cross_entropy(student_logits.float(), target)

@@ -1,5 +1,5 @@
-from .adaptformer import AdaptFormer
 from .adapter import Adapter
+from .adaptformer import AdaptFormer
 from .lora import LoRA
 from .vision_tuner import Bottleneck, BottleneckTuner, VisionTuner, default_bottleneck
 from .vpt import VPTDeep, VPTShallow

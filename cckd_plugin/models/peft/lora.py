@@ -1,15 +1,16 @@
-"""LoRA (Hu et al. 2022) on the attention projections of every block, placed as LIFT does."""
+"""LoRA (Hu et al. 2022) on the attention projections of every block, placed as
+LIFT places it."""
 import math
 from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
-from torch.nn.utils import parametrize
 from mmpretrain.registry import MODELS
+from torch.nn.utils import parametrize
 
 from .vision_tuner import VisionTuner
 
-#: the projections LoRA can adapt: slices of the fused ``in_proj_weight`` and ``out_proj``
+#: the projections LoRA adapts: slices of the fused ``in_proj_weight``, ``out_proj``
 LORA_TARGETS = ('q', 'k', 'v', 'out')
 
 
@@ -32,8 +33,8 @@ class LowRankDelta(nn.Module):
         scaling: multiplier of the low-rank product (LIFT: ``1 / r``).
     """
 
-    def __init__(self, dim: int, rank: int, slots: Sequence[str], targets: Sequence[str],
-                 scaling: float):
+    def __init__(self, dim: int, rank: int, slots: Sequence[str],
+                 targets: Sequence[str], scaling: float):
         super().__init__()
         self.slots = list(slots)
         self.scaling = scaling
@@ -84,8 +85,9 @@ class LoRA(VisionTuner):
         super().__init__(bottleneck=bottleneck)
         unknown = [t for t in targets if t not in LORA_TARGETS]
         if unknown or not targets:
-            raise ValueError(f'LoRA: targets must be a non-empty subset of {LORA_TARGETS}, '
-                             f'got {list(targets)}')
+            raise ValueError(
+                f'LoRA: targets must be a non-empty subset of {LORA_TARGETS}, '
+                f'got {list(targets)}')
         self.alpha = float(alpha)
         self.targets = [t for t in LORA_TARGETS if t in targets]
 

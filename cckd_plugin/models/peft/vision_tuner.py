@@ -43,7 +43,8 @@ class VisionTuner(nn.Module):
     def __init__(self, bottleneck: Optional[int] = None):
         super().__init__()
         if bottleneck is not None and bottleneck < 1:
-            raise ValueError(f'{type(self).__name__}: bottleneck must be >= 1, got {bottleneck}')
+            raise ValueError(
+                f'{type(self).__name__}: bottleneck must be >= 1, got {bottleneck}')
         self.bottleneck = bottleneck
 
     @staticmethod

@@ -47,8 +47,12 @@ test_dataloader = dict(
     batch_size=256,
     num_workers=8,
     persistent_workers=True,
-    dataset=dict(type=dataset_type, data_root=data_root, ann_file='ImageNet_LT_test.txt',
-                 pipeline=test_pipeline, **split_files),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='ImageNet_LT_test.txt',
+        pipeline=test_pipeline,
+        **split_files),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
 test_evaluator = val_evaluator

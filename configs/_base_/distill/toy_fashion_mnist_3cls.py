@@ -2,8 +2,10 @@
 # three-class toy (2,000 / 100 / 5 images); both networks end in a 2-D feature.
 _base_ = ['./fashion_mnist_lt.py']
 
-three = dict(counts=[2000, 100, 5] + [0] * 7, label_map=[0, 1, 2] + [None] * 7,
-             classes=['T-shirt/top', 'Trouser', 'Pullover'])  # as datasets/fashion_mnist_3cls
+three = dict(
+    counts=[2000, 100, 5] + [0] * 7,
+    label_map=[0, 1, 2] + [None] * 7,
+    classes=['T-shirt/top', 'Trouser', 'Pullover'])  # as datasets/fashion_mnist_3cls
 data_preprocessor = dict(num_classes=3)
 train_dataloader = dict(dataset=dict(dataset=dict(**three)))
 val_dataloader = dict(dataset=dict(**three))

@@ -10,7 +10,13 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=False))
 param_scheduler = [
     # per epoch: 0.2, 0.4, 0.6, 0.8, 1.0 of the base rate in epochs 0..4
-    dict(type='LinearLR', start_factor=0.2, end_factor=1.0, by_epoch=True, begin=0, end=5),
+    dict(
+        type='LinearLR',
+        start_factor=0.2,
+        end_factor=1.0,
+        by_epoch=True,
+        begin=0,
+        end=5),
     dict(type='MultiStepLR', by_epoch=True, milestones=[160, 180], gamma=0.01),
 ]
 train_cfg = dict(by_epoch=True, max_epochs=200, val_interval=10)

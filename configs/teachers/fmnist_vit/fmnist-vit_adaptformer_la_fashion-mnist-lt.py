@@ -25,7 +25,8 @@ model = dict(
 data_preprocessor = dict(num_classes=10, mean=[72.94] * 3, std=[90.0] * 3, to_rgb=False)
 train_dataloader = dict(batch_size=128)
 
-optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4))
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4))
 param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=30, eta_min=0.0,
          convert_to_iter_based=True),

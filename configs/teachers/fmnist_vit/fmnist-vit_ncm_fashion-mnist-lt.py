@@ -6,5 +6,6 @@ _base_ = ['./fmnist-vit_adaptformer_la_fashion-mnist-lt.py']
 
 model = dict(
     backbone=dict(peft=None),
-    head=dict(_delete_=True, type='NCMClsHead', num_classes=10, in_channels=96, scale=25.0),
+    head=dict(
+        _delete_=True, type='NCMClsHead', num_classes=10, in_channels=96, scale=25.0),
 )

@@ -7,9 +7,11 @@
 # nearest-class-mean head on its frozen features confuses shirts with T-shirts and
 # sandals with sneakers, and tuning it (PEFT + LA) on the long-tailed fine classes
 # can measurably beat NCM. Then export it as an open_clip checkpoint:
-#   python tools/train.py configs/teachers/fmnist_vit/fmnist-vit_pretrain_fashion-mnist-pool-coarse.py
-#   python tools/export_open_clip.py configs/teachers/fmnist_vit/fmnist-vit_pretrain_fashion-mnist-pool-coarse.py \
-#       work_dirs/fmnist-vit_pretrain_fashion-mnist-pool-coarse/epoch_20.pth work_dirs/fmnist_vit/fmnist_vit_open_clip.pt
+#   CFG=configs/teachers/fmnist_vit/fmnist-vit_pretrain_fashion-mnist-pool-coarse.py
+#   python tools/train.py $CFG
+#   python tools/export_open_clip.py $CFG \
+#       work_dirs/fmnist-vit_pretrain_fashion-mnist-pool-coarse/epoch_20.pth \
+#       work_dirs/fmnist_vit/fmnist_vit_open_clip.pt
 _base_ = [
     '../../_base_/models/fmnist_vit.py',
     '../../_base_/datasets/fashion_mnist_lt.py',

@@ -3,7 +3,8 @@
 # channel), frozen, with an NCM head over Fashion-MNIST-LT's training split.
 #   python projects/efficientnet_lite0_teacher/convert_weights.py \
 #       work_dirs/efficientnet_lite0/tf_efficientnet_lite0_1ch.pth --in-chans 1
-#   python tools/test.py projects/efficientnet_lite0_teacher/configs/ncm_efficientnet-lite0_fashion-mnist-lt.py
+#   python tools/test.py \
+#       projects/efficientnet_lite0_teacher/configs/ncm_efficientnet-lite0_fashion-mnist-lt.py  # noqa: E501
 _base_ = [
     '../../../configs/_base_/datasets/fashion_mnist_lt.py',
     '../../../configs/_base_/schedules/fmnist_lt_30e.py',  # nothing trains
@@ -12,8 +13,11 @@ _base_ = [
 
 model = dict(
     type='ImageClassifier',
-    backbone=dict(type='TIMMBackbone', model_name='tf_efficientnet_lite0', in_channels=1,
-                  checkpoint_path='work_dirs/efficientnet_lite0/tf_efficientnet_lite0_1ch.pth'),
+    backbone=dict(
+        type='TIMMBackbone',
+        model_name='tf_efficientnet_lite0',
+        in_channels=1,
+        checkpoint_path='work_dirs/efficientnet_lite0/tf_efficientnet_lite0_1ch.pth'),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(type='NCMClsHead', num_classes=10, in_channels=1280, scale=25.0),
 )

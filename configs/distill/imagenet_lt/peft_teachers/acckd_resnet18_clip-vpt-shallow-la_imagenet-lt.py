@@ -3,7 +3,8 @@
 _base_ = ['../../../_base_/distill/imagenet_lt/resnet18_af-la.py']
 
 model = dict(
-    teacher='{{fileDirname}}/../../../teachers/clip-vitb16_vpt-shallow_la_imagenet-lt.py',
+    teacher='{{fileDirname}}/../../../teachers/'
+            'clip-vitb16_vpt-shallow_la_imagenet-lt.py',
     teacher_ckpt='work_dirs/clip-vitb16_vpt-shallow_la_imagenet-lt/epoch_10.pth',
     distill=dict(method='acckd'),
 )

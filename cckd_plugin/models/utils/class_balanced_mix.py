@@ -29,8 +29,9 @@ class ClassBalancedMix:
 
     def __init__(self, alpha: float = 0.5, mixup_prob: float = 0.5):
         if alpha <= 0 or not 0 <= mixup_prob <= 1:
-            raise ValueError(f'ClassBalancedMix: need alpha > 0 and 0 <= mixup_prob <= 1, '
-                             f'got alpha={alpha}, mixup_prob={mixup_prob}')
+            raise ValueError(
+                f'ClassBalancedMix: need alpha > 0 and 0 <= mixup_prob <= 1, '
+                f'got alpha={alpha}, mixup_prob={mixup_prob}')
         self.alpha = alpha
         self.mixup_prob = mixup_prob
 
@@ -39,8 +40,9 @@ class ClassBalancedMix:
                  ) -> Tuple[torch.Tensor, float, str]:
         """Images ``(B, C, H, W)`` (any scale) -> ``(x_mix, lambda, mode)``."""
         if inputs.shape != partner_inputs.shape:
-            raise ValueError(f'ClassBalancedMix: inputs {tuple(inputs.shape)} and partner '
-                             f'inputs {tuple(partner_inputs.shape)} differ')
+            raise ValueError(
+                f'ClassBalancedMix: inputs {tuple(inputs.shape)} and partner '
+                f'inputs {tuple(partner_inputs.shape)} differ')
         rng = rng if rng is not None else np.random.default_rng()
         lam = float(rng.beta(self.alpha, self.alpha))
         lam = max(lam, 1.0 - lam)

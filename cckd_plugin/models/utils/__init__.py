@@ -1,0 +1,3 @@
+from .class_balanced_mix import ClassBalancedMix
+
+__all__ = ['ClassBalancedMix']

@@ -1,0 +1,89 @@
+"""Helpers shared by the test modules: tool runners, small configs, tiny models.
+
+Test modules import from here (and take fixtures from ``conftest.py``); they
+never import from each other.
+"""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+from cckd_plugin.testing import TINY_RESNET, TINY_VIT, shrink_clip_teacher  # noqa: F401
+
+TESTS = osp.dirname(osp.abspath(__file__))
+ACCKD_CONFIG = ('configs/distill/fashion_mnist_lt/'
+                'acckd_resnet8_offline-ft_fashion-mnist-lt.py')
+# the synthetic Fashion-MNIST-LT profile the tool tests train on (96 .. 6 images)
+PROFILE = dict(imbalance_ratio=10, n_max=60)
+# a randomly initialised ResNet-8 teacher; its checkpoint is the `small_teacher_ckpt`
+# fixture of conftest.py
+SMALL_TEACHER = dict(
+    type='ImageClassifier',
+    backbone=dict(type='CifarResNet', depth=8, in_channels=1, stem_stride=2),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(type='LinearClsHead', num_classes=10, in_channels=64))
+
+
+def tiny_backbone(**kwargs) -> dict:
+    """Config of a CLIPVisionBackbone on the tiny open_clip ViT."""
+    cfg = dict(type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT)
+    cfg.update(kwargs)
+    return cfg
+
+
+def data_options(root: str, splits=('train', 'val', 'test')) -> list:
+    """``--cfg-options`` that point the FMNIST configs at synthetic data."""
+    opts = []
+    for split in splits:
+        prefix = f'{split}_dataloader.dataset'
+        opts += [f'{prefix}.data_root={root}', f'{prefix}.download=False']
+        opts += [f'{prefix}.{k}={v}' for k, v in PROFILE.items()]
+    return opts
+
+
+def run_tool(repo_root: str, tool: str, *args, env=None) -> subprocess.CompletedProcess:
+    """Run ``tools/<tool>`` in a subprocess from the repository root."""
+    env = dict(os.environ, PYTHONWARNINGS='ignore', **(env or {}))
+    env['PYTHONPATH'] = os.pathsep.join([TESTS, env.get('PYTHONPATH', '')])
+    return subprocess.run([sys.executable, osp.join('tools', tool), *args],
+                          cwd=repo_root, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def train(repo_root: str, config: str, work_dir: str, *args, env=None):
+    """``tools/train.py CONFIG --work-dir WORK_DIR ARGS`` in a subprocess."""
+    return run_tool(repo_root, 'train.py', config, '--work-dir', work_dir, *args,
+                    env=env)
+
+
+def scalars(work_dir: str) -> list:
+    """Every record of every run's ``vis_data/scalars.json`` under ``work_dir``."""
+    runs = sorted(d for d in os.listdir(work_dir) if osp.isdir(osp.join(work_dir, d)))
+    records = []
+    for run in runs:
+        path = osp.join(work_dir, run, 'vis_data', 'scalars.json')
+        if osp.isfile(path):
+            records += [json.loads(line) for line in open(path)]
+    return records
+
+
+def small_acckd_config(tmp_path, repo_root: str, fmnist_root: str, teacher_ckpt: str,
+                       epochs: int = 3, workers: int = 0, extra: str = '') -> str:
+    """A small ACCKD run on synthetic Fashion-MNIST-LT (15 iterations per epoch)."""
+    path = tmp_path / f'acckd_small_w{workers}.py'
+    path.write_text(f'''
+_base_ = [{osp.join(repo_root, ACCKD_CONFIG)!r}]
+model = dict(teacher=dict(_delete_=True, **{SMALL_TEACHER!r}),
+             teacher_ckpt={teacher_ckpt!r})
+profile = dict(data_root={fmnist_root!r}, n_max=60, imbalance_ratio=10, download=False)
+train_dataloader = dict(batch_size=16, num_workers={workers},
+                        dataset=dict(dataset=profile))
+val_dataloader = dict(dataset=profile)
+test_dataloader = dict(dataset=profile)
+train_cfg = dict(max_epochs={epochs}, val_interval=1)
+default_hooks = dict(logger=dict(interval=5),
+                     checkpoint=dict(interval=1, max_keep_ckpts=3))
+{extra}
+''')
+    return str(path)
