@@ -107,7 +107,7 @@ def select_lr(args, tower_file: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--seeds', type=int, nargs='+')
-    parser.add_argument('--lrs', type=float, nargs='+', default=[0.01, 0.03, 0.1])
+    parser.add_argument('--lrs', type=float, nargs='+', default=[0.01, 0.03, 0.1, 0.3, 1.0])
     parser.add_argument(
         '--quick', action='store_true', help='1 seed, 3 epochs: a check')
     parser.add_argument('--jobs', type=int, default=1)
