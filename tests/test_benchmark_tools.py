@@ -9,9 +9,11 @@ import pytest
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
 sys.path.insert(0, osp.join(ROOT, 'projects', 'fmnist_lt'))
+sys.path.insert(0, osp.join(ROOT, 'tools'))
 
 import plot_class_gain  # noqa: E402
 import run_benchmark  # noqa: E402
+import tool_runs  # noqa: E402
 
 
 def per_class(path, accuracy, counts=(50, 5, 20)):
@@ -79,6 +81,45 @@ def test_tables_hold_mean_and_sample_std(tmp_path):
     assert f'| tau = 4 | {tau4:.1f} ± 2.0' in text
     assert json.loads(
         (tmp_path / 'results.json').read_text())['meta']['commit'] == 'abc'
+
+
+def test_a_diverged_seed_is_reported_and_left_out_of_the_means(tmp_path):
+    results = fake_results([70.0, 72.0, 74.0])
+    seeds = results['students']['la']['seeds']
+    seeds[2] = dict(diverged='NonFiniteLossError: loss_sup=nan', work_dir='w')
+    results['students']['la']['summary'] = run_benchmark.summarise(seeds)
+    run_benchmark.write_tables(results, str(tmp_path))
+    text = (tmp_path / 'results.md').read_text()
+    la = results['students']['la']['summary']['all']
+    assert (la['mean'], round(la['std'], 6)) == (72.0, round(2 ** 0.5, 6))  # 71, 73
+    assert '| LA | 72.0 ± 1.4' in text
+    assert '- la seed 2: NonFiniteLossError: loss_sup=nan' in text
+
+
+def test_train_remembers_a_run_stopped_by_the_non_finite_guard(tmp_path, monkeypatch):
+    calls = []
+
+    def stopped(cmd, log_file, threads):
+        calls.append(cmd)
+        with open(log_file, 'a') as f:
+            f.write('Epoch(train) [4]\nNonFiniteLossError: non-finite loss at '
+                    'iteration 85: loss_sup=nan\n')
+        raise RuntimeError('command failed with exit code 1')
+
+    monkeypatch.setattr(tool_runs, 'run_tool', stopped)
+    work, log = str(tmp_path / 'w'), str(tmp_path / 'run.log')
+    for _ in range(2):  # the second call answers from train.diverged
+        with pytest.raises(tool_runs.TrainingDiverged, match='iteration 85: loss_sup'):
+            tool_runs.train('cfg.py', work, log_file=log)
+    assert len(calls) == 1
+
+    def failed(cmd, log_file, threads):  # any other failure stays an error
+        raise RuntimeError('command failed with exit code 2')
+
+    monkeypatch.setattr(tool_runs, 'run_tool', failed)
+    with pytest.raises(RuntimeError, match='exit code 2') as info:
+        tool_runs.train('cfg.py', str(tmp_path / 'v'), log_file=str(tmp_path / 'v.log'))
+    assert not isinstance(info.value, tool_runs.TrainingDiverged)
 
 
 @pytest.mark.slow

@@ -44,11 +44,33 @@ def last_checkpoint(work_dir: str) -> Optional[str]:
     return find_latest_checkpoint(work_dir) or None
 
 
+class TrainingDiverged(RuntimeError):
+    """``tools/train.py`` stopped at a non-finite loss (``NonFiniteLossHook``)."""
+
+
+def non_finite_message(log_file: Optional[str]) -> Optional[str]:
+    """The last ``NonFiniteLossError`` line of a run's log, if any."""
+    if not log_file or not osp.isfile(log_file):
+        return None
+    with open(log_file) as f:
+        lines = [line.strip() for line in f if line.startswith('NonFiniteLossError')]
+    return lines[-1] if lines else None
+
+
 def train(config: str, work_dir: str, options: Sequence[str] = (),
           log_file: Optional[str] = None, threads: Optional[int] = None) -> str:
     """Train once: a finished run (``train.done``) is kept, a half-finished one
-    continues with ``--resume``. Returns the last checkpoint."""
+    continues with ``--resume``. Returns the last checkpoint.
+
+    Raises:
+        TrainingDiverged: the run stopped at a non-finite loss (remembered in
+            ``train.diverged``, so the next call raises it again at once).
+    """
     done = osp.join(work_dir, 'train.done')
+    diverged = osp.join(work_dir, 'train.diverged')
+    if osp.isfile(diverged):
+        with open(diverged) as f:
+            raise TrainingDiverged(f.read().strip())
     if not osp.isfile(done):
         os.makedirs(work_dir, exist_ok=True)
         cmd = [sys.executable, 'tools/train.py', config, '--work-dir', work_dir]
@@ -56,7 +78,15 @@ def train(config: str, work_dir: str, options: Sequence[str] = (),
             cmd.append('--resume')
         if options:
             cmd += ['--cfg-options', *options]
-        run_tool(cmd, log_file, threads)
+        try:
+            run_tool(cmd, log_file, threads)
+        except RuntimeError:
+            message = non_finite_message(log_file)
+            if message is None:
+                raise
+            with open(diverged, 'w') as f:
+                f.write(message + '\n')
+            raise TrainingDiverged(message) from None
         open(done, 'w').close()
     return last_checkpoint(work_dir)
 

@@ -27,7 +27,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 sys.path.insert(
     0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools'))
 from mmengine.config import Config
-from tool_runs import last_checkpoint, last_val_metrics, run_tool, test, train
+from tool_runs import (TrainingDiverged, last_checkpoint, last_val_metrics, run_tool,
+                       test, train)
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 
@@ -118,7 +119,11 @@ def train_and_test(run: Run, seed: int, args) -> dict:
     state = 'resuming' if last_checkpoint(work_dir) else 'training'
     if not osp.isfile(osp.join(work_dir, 'test_metrics.json')):
         log(f'{run.tag} seed {seed}: {state}')
-    ckpt = train(run.config, work_dir, options, log_file, args.threads)
+    try:
+        ckpt = train(run.config, work_dir, options, log_file, args.threads)
+    except TrainingDiverged as error:  # kept in the results, left out of the means
+        log(f'{run.tag} seed {seed}: diverged: {error}')
+        return dict(diverged=str(error), work_dir=osp.relpath(work_dir, ROOT))
     result = dict(
         test=test(run.config, ckpt, work_dir, teacher, log_file, args.threads),
         val=last_val_metrics(work_dir),
@@ -253,6 +258,12 @@ def write_tables(results: dict, out_dir: str) -> None:
                                                   ('LADE', 'lade'),
                                                   ('ACCKD with LADE', 'acckd-lade')],
         runs)
+    diverged = [f'- {tag} seed {seed}: {r["diverged"]}' for tag, entry in runs.items()
+                for seed, r in entry['seeds'].items() if 'diverged' in r]
+    if diverged:
+        lines += ['', '## Diverged runs', '',
+                  'Stopped by the non-finite guard; left out of the means above.', '',
+                  *diverged]
     lines.append('')
     with open(osp.join(out_dir, 'results.md'), 'w') as f:
         f.write('\n'.join(lines))
@@ -328,7 +339,8 @@ def main():
     else:
         write_tables(results, args.out_dir)
         per_class = lambda tag: [osp.join(ROOT, r['work_dir'], 'per_class.json')  # noqa
-                                 for r in students[tag]['seeds'].values()]
+                                 for r in students[tag]['seeds'].values()
+                                 if 'test' in r]
         run_tool([sys.executable, 'tools/analysis/plot_class_gain.py', '--method',
                   *per_class('acckd-ft'), '--base', *per_class('la'), '--out',
                   osp.join(args.out_dir, 'class_gain.png'), '--title',

@@ -31,7 +31,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 sys.path.insert(
     0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools'))
 
-from tool_runs import last_val_metrics, run_tool, test, train
+from tool_runs import TrainingDiverged, last_val_metrics, run_tool, test, train
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 
@@ -107,7 +107,8 @@ def select_lr(args, tower_file: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--seeds', type=int, nargs='+')
-    parser.add_argument('--lrs', type=float, nargs='+', default=[0.01, 0.03, 0.1, 0.3, 1.0])
+    parser.add_argument('--lrs', type=float, nargs='+',
+                        default=[0.01, 0.03, 0.1, 0.3, 1.0])
     parser.add_argument(
         '--quick', action='store_true', help='1 seed, 3 epochs: a check')
     parser.add_argument('--jobs', type=int, default=1)
@@ -156,8 +157,12 @@ def main() -> int:
         if args.quick:
             options += ['train_cfg.max_epochs=3', 'param_scheduler.1.end=3',
                         'train_cfg.val_interval=3']
-        ckpt = train(
-            STUDENT.format(skey), wd, options, osp.join(wd, 'run.log'), threads)
+        try:
+            ckpt = train(
+                STUDENT.format(skey), wd, options, osp.join(wd, 'run.log'), threads)
+        except TrainingDiverged as error:  # kept in the results, left out of the means
+            log(f'student of {tag} seed {seed}: diverged: {error}')
+            return dict(diverged=str(error), work_dir=osp.relpath(wd, ROOT))
         result = test(
             STUDENT.format(skey), ckpt, wd, [], osp.join(wd, 'run.log'), threads)
         log(f'student of {tag} seed {seed}: test all {result["all"]:.2f}')
@@ -208,9 +213,12 @@ def write_tables(results: dict, out_dir: str) -> None:
     ]
     for tag, label, *_ in TEACHERS:
         t = results['teachers'][tag]
-        seeds = list(results['students'][tag].values())
+        seeds = [s for s in results['students'][tag].values() if 'test' in s]
+        diverged = len(results['students'][tag]) - len(seeds)
         params = '0' if tag in ('ncm', 'head-only') else f'{t["tower_params"]:,}'
         timing = '-' if tag == 'ncm' else f'{t["seconds"]:.0f} s'
+        if diverged:
+            label += f' ({diverged} student seed(s) diverged)'
         lines.append(f'| {label} | {params} | {timing} | ' +
                      ' | '.join(f'{t["test"][k]:.1f}' for k in KEYS) + ' | ' +
                      ' | '.join(cell([s['test'][k] for s in seeds])
@@ -221,6 +229,9 @@ def write_tables(results: dict, out_dir: str) -> None:
         'run '
         '(2 CPU cores, shared with another run when `--jobs 2`).', ''
     ]
+    lines += [f'Diverged: student of {tag}, seed {seed}: {r["diverged"]}'
+              for tag, per_seed in results['students'].items()
+              for seed, r in per_seed.items() if 'diverged' in r]
     with open(osp.join(out_dir, 'results.md'), 'w') as f:
         f.write('\n'.join(lines))
     with open(osp.join(out_dir, 'results.json'), 'w') as f:

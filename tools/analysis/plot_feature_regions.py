@@ -56,10 +56,13 @@ def panel(ax, name: str, config: str, checkpoint: str, test_points: int = 300) -
         ax.scatter(*train_x[train_y == c].T, s=3, color=COLOURS[c], alpha=0.5)
         sel = shown[test_y[shown] == c]
         ax.scatter(*test_x[sel].T, s=14, marker='x', color=COLOURS[c], linewidths=0.8)
-    ax.set_title(f'{name}\n' + ' / '.join(f'{a:.0f}' for a in accuracy), fontsize=9)
+    counts = np.bincount(train_y, minlength=k).tolist()
+    ax.set_title(f'{name}\ntest % ' + ' / '.join(f'{a:.0f}' for a in accuracy) +
+                 '\ntrain n ' + ' / '.join(str(n) for n in counts), fontsize=9)
+    ax.set_xlim(gx[0, 0], gx[0, -1])  # the drawn regions' extent; outliers fall outside
+    ax.set_ylim(gy[0, 0], gy[-1, 0])
     ax.set_xticks([])
     ax.set_yticks([])
-    counts = np.bincount(train_y, minlength=k).tolist()
     return dict(classes=list(classes), train_counts=counts, test_accuracy=accuracy)
 
 
@@ -70,16 +73,17 @@ def main(argv=None) -> int:
     parser.add_argument('--out', required=True)
     parser.add_argument('--title')
     args = parser.parse_args(argv)
-    fig, axes = plt.subplots(1, len(args.run), figsize=(3.1 * len(args.run), 3.4))
+    fig, axes = plt.subplots(1, len(args.run), figsize=(3.1 * len(args.run), 3.7))
     axes = np.atleast_1d(axes)
     results = {name: panel(ax, name, config, ckpt)
                for ax, (name, config, ckpt) in zip(axes, args.run)}
     first = next(iter(results.values()))
-    handles = [plt.Line2D([], [], marker='o', ls='', color=COLOURS[c],
-                          label=f'{n} ({first["train_counts"][c]} train)')
+    handles = [plt.Line2D([], [], marker='s', ls='', color=COLOURS[c], label=n)
                for c, n in enumerate(first['classes'])]
+    handles += [plt.Line2D([], [], marker='o', ls='', color='grey', label='train'),
+                plt.Line2D([], [], marker='x', ls='', color='grey', label='test')]
     fig.legend(handles=handles, loc='lower center', ncol=len(handles), fontsize=8)
-    fig.suptitle(args.title or 'Feature plane; title: per-class test accuracy (%)',
+    fig.suptitle(args.title or 'Classification regions in the 2-D feature plane',
                  fontsize=10)
     fig.tight_layout(rect=(0, 0.07, 1, 0.95))
     fig.savefig(args.out, dpi=150)
