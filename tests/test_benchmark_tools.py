@@ -11,6 +11,7 @@ sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
 sys.path.insert(0, osp.join(ROOT, 'projects', 'fmnist_lt'))
 sys.path.insert(0, osp.join(ROOT, 'tools'))
 
+import plot_ablations  # noqa: E402
 import plot_class_gain  # noqa: E402
 import run_benchmark  # noqa: E402
 import tool_runs  # noqa: E402
@@ -94,6 +95,23 @@ def test_a_diverged_seed_is_reported_and_left_out_of_the_means(tmp_path):
     assert (la['mean'], round(la['std'], 6)) == (72.0, round(2 ** 0.5, 6))  # 71, 73
     assert '| LA | 72.0 ± 1.4' in text
     assert '- la seed 2: NonFiniteLossError: loss_sup=nan' in text
+
+
+def test_ablation_figures_hold_the_seed_statistics(tmp_path):
+    results = fake_results([70.0, 72.0, 74.0])
+    tags = [r.tag for r in run_benchmark.student_runs()]
+    results['students']['fig8-tau4']['seeds'][1] = dict(diverged='nan', work_dir='w')
+    path = tmp_path / 'results.json'
+    path.write_text(json.dumps(results))
+    assert plot_ablations.main([str(path), '--out-dir', str(tmp_path)]) == 0
+    tables = json.loads((tmp_path / 'fig7_fig8.json').read_text())
+    i = tags.index('fig8-tau4')  # its values are 70 + i, 74 + i (seed 1 diverged)
+    assert tables['tau']['4']['all'] == pytest.approx([72.0 + i, 8 ** 0.5])
+    j = tags.index('fig7-random-random')
+    sampling = tables['sampling']['random + random']['mean']
+    assert sampling == pytest.approx([72.0 + j, 2.0])
+    assert (tmp_path / 'fig7_sampling.png').stat().st_size > 0
+    assert (tmp_path / 'fig8_tau.png').stat().st_size > 0
 
 
 def test_train_remembers_a_run_stopped_by_the_non_finite_guard(tmp_path, monkeypatch):

@@ -37,12 +37,14 @@ TAUS = ((1, 'fig8-tau1'), (2, 'acckd-ft'), (4, 'fig8-tau4'), (8, 'fig8-tau8'),
 
 def seed_stats(results: dict, tag: str, key: str) -> Tuple[float, float]:
     """Mean and sample standard deviation over seeds of ``key`` (``mean``: the
-    average of many, medium and few) on the test split."""
-    seeds = results['students'].get(tag, {}).get('seeds')
+    average of many, medium and few) on the test split; diverged seeds (no test
+    numbers) are left out, as in the benchmark's tables."""
+    seeds = [s for s in results['students'].get(tag, {}).get('seeds', {}).values()
+             if 'test' in s]
     if not seeds:
-        raise SystemExit(f'results have no run {tag!r}: run the benchmark first')
+        raise SystemExit(f'results have no tested run {tag!r}: run the benchmark first')
     values = [statistics.fmean(s['test'][g] for g in GROUPS) if key == 'mean'
-              else s['test'][key] for s in seeds.values()]
+              else s['test'][key] for s in seeds]
     return statistics.fmean(values), statistics.stdev(values) if len(
         values) > 1 else 0.0
 

@@ -26,7 +26,8 @@ data_preprocessor = dict(num_classes=10, mean=[72.94] * 3, std=[90.0] * 3, to_rg
 train_dataloader = dict(batch_size=128)
 
 # lr 0.3: AdaptFormer + LA's best last validation over 0.01, 0.03, 0.1, 0.3, 1.0
-# (66.5, 68.5, 74.5, 76.0, 10.0; run_vit_teachers.py picks it and trains every tuner at it)
+# (66.5, 68.5, 74.5, 76.0, 10.0); run_vit_teachers.py picks it and trains every
+# tuner at it
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.3, momentum=0.9, weight_decay=5e-4))
 param_scheduler = [
