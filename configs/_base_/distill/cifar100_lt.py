@@ -8,21 +8,13 @@
 _base_ = [
     '../datasets/cifar100_lt.py',
     '../schedules/cifar_lt_200e.py',
-    '../default_runtime.py',
+    './class_conditional.py',
 ]
 
-model = dict(
-    type='ClassConditionalDistiller',
-    distill=dict(method='acckd', feature_imitation=False),
-    priors=dict(teacher='balanced_train', train='teacher', test=None),
-)
+model = dict(distill=dict(feature_imitation=False),
+             priors=dict(teacher='balanced_train'))
 train_dataloader = dict(
     dataset=dict(_delete_=True, type='ClassBalancedPairDataset', seed=0,
                  dataset={{_base_.train_dataloader.dataset}}),
     persistent_workers=False,
 )
-custom_hooks = [
-    dict(type='ClassCountsHook'),
-    dict(type='TeacherHeadHook'),
-    dict(type='TeacherPriorHook'),
-]

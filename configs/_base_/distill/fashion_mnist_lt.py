@@ -6,21 +6,11 @@
 _base_ = [
     '../datasets/fashion_mnist_lt.py',
     '../schedules/fmnist_lt_30e.py',
-    '../default_runtime.py',
+    './class_conditional.py',
 ]
 
-model = dict(
-    type='ClassConditionalDistiller',
-    distill=dict(method='acckd'),
-    priors=dict(teacher='val', train='teacher', test=None),
-)
 train_dataloader = dict(
     dataset=dict(_delete_=True, type='ClassBalancedPairDataset', seed=0,
                  dataset={{_base_.train_dataloader.dataset}}),
     persistent_workers=False,
 )
-custom_hooks = [
-    dict(type='ClassCountsHook'),
-    dict(type='TeacherHeadHook'),  # the NCM teacher: build or load its class means
-    dict(type='TeacherPriorHook'),
-]

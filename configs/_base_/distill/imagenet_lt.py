@@ -7,22 +7,12 @@
 _base_ = [
     '../datasets/imagenet_lt.py',
     '../schedules/imagenet_lt_200e.py',
-    '../default_runtime.py',
+    './class_conditional.py',
 ]
 
-model = dict(
-    type='ClassConditionalDistiller',
-    distill=dict(method='acckd'),
-    priors=dict(teacher='val', train='teacher', test=None),
-)
 # every sample comes with a class-balanced partner for the mixed data (Algorithm 1)
 train_dataloader = dict(
     dataset=dict(_delete_=True, type='ClassBalancedPairDataset', seed=0,
                  dataset={{_base_.train_dataloader.dataset}}),
     persistent_workers=False,
 )
-custom_hooks = [
-    dict(type='ClassCountsHook'),
-    dict(type='TeacherHeadHook'),  # zero-shot / NCM teachers: build or load their heads
-    dict(type='TeacherPriorHook'),
-]

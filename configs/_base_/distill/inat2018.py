@@ -6,21 +6,12 @@
 _base_ = [
     '../datasets/inat2018.py',
     '../schedules/inat2018_90e.py',
-    '../default_runtime.py',
+    './class_conditional.py',
 ]
 
-model = dict(
-    type='ClassConditionalDistiller',
-    distill=dict(method='acckd'),
-    priors=dict(teacher='balanced_train', train='teacher', test=None),
-)
+model = dict(priors=dict(teacher='balanced_train'))
 train_dataloader = dict(
     dataset=dict(_delete_=True, type='ClassBalancedPairDataset', seed=0,
                  dataset={{_base_.train_dataloader.dataset}}),
     persistent_workers=False,
 )
-custom_hooks = [
-    dict(type='ClassCountsHook'),
-    dict(type='TeacherHeadHook'),
-    dict(type='TeacherPriorHook'),
-]
