@@ -52,6 +52,26 @@ STUDENT = dict(type='ImageClassifier',
                          loss=dict(type='LogitAdjustLoss')))
 
 
+def zero_shot_teacher(**class_names):
+    """A zero-shot teacher on the tiny CLIP tower, its class names given by
+    ``class_names`` (``class_names=[...]`` or ``class_names_file=...``)."""
+    teacher = dict(
+        type='ImageClassifier',
+        backbone=dict(CLIP_TEACHER['backbone'], out_type='projected'),
+        head=dict(type='ZeroShotClsHead', num_classes=10, in_channels=32,
+                  clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT), **class_names))
+    hooks = [dict(type=t) for t in ('ClassCountsHook', 'TeacherHeadHook',
+                                    'TeacherPriorHook')]
+    return {'model.teacher': dict(teacher, _delete_=True), 'model.teacher_ckpt': None,
+            'custom_hooks': hooks}
+
+
+def training_set(**dataset):
+    """The pair dataset's inner training set replaced by ``dataset``."""
+    return {'train_dataloader.dataset.dataset': dict(
+        _delete_=True, pipeline=[dict(type='PackInputs')], **dataset)}
+
+
 def student_loss(loss):
     return {'model.student.head.loss': dict(loss, _delete_=True)}
 
@@ -175,37 +195,18 @@ def cases(d, fmnist_root):
         'data-ratio': ({
             f'{data}.imbalance_ratio': 0.5
         }, 'imbalance_ratio must be >= 1'),
-        'data-missing': ({
-            'train_dataloader.dataset.dataset':
-            dict(
-                _delete_=True,
-                type='CIFAR100LT',
-                data_root=missing_root,
-                split='train',
-                download=False,
-                pipeline=[dict(type='PackInputs')])
-        }, 'no_such_folder'),
+        'data-missing': (training_set(type='CIFAR100LT', data_root=missing_root,
+                                      split='train', download=False),
+                         'no_such_folder'),
         'data-truncated': ({
             f'{data}.data_root': str(d / 'fmnist_truncated')
         }, 'is truncated'),
-        'data-list-file-missing': ({
-            'train_dataloader.dataset.dataset':
-            dict(
-                _delete_=True,
-                type='ImageNetLT',
-                data_root=str(d),
-                ann_file=str(d / 'none.txt'),
-                pipeline=[dict(type='PackInputs')])
-        }, 'split file not found'),
-        'data-list-file-malformed': ({
-            'train_dataloader.dataset.dataset':
-            dict(
-                _delete_=True,
-                type='ImageNetLT',
-                data_root=str(d),
-                ann_file=str(d / 'not_a_list.txt'),
-                pipeline=[dict(type='PackInputs')])
-        }, 'expected "relative/path label"'),
+        'data-list-file-missing': (training_set(type='ImageNetLT', data_root=str(d),
+                                                ann_file=str(d / 'none.txt')),
+                                   'split file not found'),
+        'data-list-file-malformed': (training_set(type='ImageNetLT', data_root=str(d),
+                                                  ann_file=str(d / 'not_a_list.txt')),
+                                     'expected "relative/path label"'),
         'class-counts-vs-head': ({
             'model.student.head.num_classes': 5,
             'model.teacher.head.num_classes': 5,
@@ -230,30 +231,9 @@ def cases(d, fmnist_root):
         'peft-lora-targets':
         (clip_teacher(peft=dict(type='LoRA', bottleneck=2, targets=['qkvz'])),
          "LoRA: targets must be a non-empty subset of ('q', 'k'"),
-        'zero-shot-class-names': ({
-            'model.teacher':
-            dict(
-                _delete_=True,
-                type='ImageClassifier',
-                backbone=dict(
-                    type='CLIPVisionBackbone',
-                    model_name='tiny-vit',
-                    model_cfg=TINY_VIT,
-                    out_type='projected'),
-                head=dict(
-                    type='ZeroShotClsHead',
-                    num_classes=10,
-                    in_channels=32,
-                    class_names_file=str(d / 'classes_3.txt'),
-                    clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT))),
-            'model.teacher_ckpt':
-            None,
-            'custom_hooks': [
-                dict(type='ClassCountsHook'),
-                dict(type='TeacherHeadHook'),
-                dict(type='TeacherPriorHook')
-            ]
-        }, 'lists 3 names, expected 10'),
+        'zero-shot-class-names':
+        (zero_shot_teacher(class_names_file=str(d / 'classes_3.txt')),
+         'lists 3 names, expected 10'),
         # mistakes found since: misspelled types list the valid ones
         'peft-type':
         (clip_teacher(peft=dict(type='AdaptFromer')),
@@ -323,30 +303,9 @@ def cases(d, fmnist_root):
             'model.teacher_ckpt': 'EARLIER_EPOCH_1'
         }, 'is not a checkpoint of a classifier'),
         # heads built from class names
-        'zero-shot-placeholder-names': ({
-            'model.teacher':
-            dict(
-                _delete_=True,
-                type='ImageClassifier',
-                backbone=dict(
-                    type='CLIPVisionBackbone',
-                    model_name='tiny-vit',
-                    model_cfg=TINY_VIT,
-                    out_type='projected'),
-                head=dict(
-                    type='ZeroShotClsHead',
-                    num_classes=10,
-                    in_channels=32,
-                    class_names=[str(i) for i in range(10)],
-                    clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT))),
-            'model.teacher_ckpt':
-            None,
-            'custom_hooks': [
-                dict(type='ClassCountsHook'),
-                dict(type='TeacherHeadHook'),
-                dict(type='TeacherPriorHook')
-            ]
-        }, "ZeroShotClsHead: the class names are placeholders ('0', '1', ...)"),
+        'zero-shot-placeholder-names':
+        (zero_shot_teacher(class_names=[str(i) for i in range(10)]),
+         "ZeroShotClsHead: the class names are placeholders ('0', '1', ...)"),
         'cosine-init-from': ({
             'model.teacher':
             dict(
