@@ -31,6 +31,22 @@ def tiny_teacher_ckpt(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope='module')
+def pool_teacher_ckpt(tmp_path_factory):
+    """A random-weight checkpoint of the offline ResNet-20 teacher (the NCM
+    configs take its backbone)."""
+    torch.manual_seed(0)
+    teacher = MODELS.build(
+        dict(
+            type='ImageClassifier',
+            backbone=dict(type='CifarResNet', depth=20, in_channels=1),
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(type='LinearClsHead', num_classes=10, in_channels=64)))
+    path = str(tmp_path_factory.mktemp('pool_teacher') / 'pool_teacher.pth')
+    torch.save({'state_dict': teacher.state_dict()}, path)
+    return path
+
+
 def write_config(tmp_path, repo_root, fmnist_root, ckpt, method='acckd'):
     cfg = f'''
 _base_ = [{osp.join(repo_root, ACCKD_CONFIG)!r}]
@@ -257,23 +273,16 @@ def test_teacher_stays_in_eval_mode():
 
 
 @pytest.mark.slow
-def test_ncm_teacher_built_inside_the_distiller(repo_root, fmnist_root, tmp_path):
+def test_ncm_teacher_built_inside_the_distiller(repo_root, fmnist_root,
+                                                pool_teacher_ckpt, tmp_path):
     """The offline NCM teacher: backbone from teacher_ckpt, class means built on
     first use through the teacher's view, then CCKD trains."""
-    teacher = MODELS.build(
-        dict(
-            type='ImageClassifier',
-            backbone=dict(type='CifarResNet', depth=20, in_channels=1),
-            neck=dict(type='GlobalAveragePooling'),
-            head=dict(type='LinearClsHead', num_classes=10, in_channels=64)))
-    ckpt = str(tmp_path / 'pool_teacher.pth')
-    torch.save({'state_dict': teacher.state_dict()}, ckpt)
     base = osp.join(repo_root, 'configs', 'distill', 'fashion_mnist_lt',
                     'cckd_resnet8_offline-ncm_fashion-mnist-lt.py')
     config = tmp_path / 'ncm_tiny.py'
     config.write_text(f'''
 _base_ = [{base!r}]
-model = dict(teacher_ckpt={ckpt!r})
+model = dict(teacher_ckpt={pool_teacher_ckpt!r})
 profile = dict(data_root={fmnist_root!r}, n_max=60, imbalance_ratio=10, download=False)
 train_dataloader = dict(batch_size=32, dataset=dict(dataset=profile))
 val_dataloader = dict(dataset=profile)
@@ -462,7 +471,7 @@ class _Stop(Exception):
 
 @pytest.mark.slow
 def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root,
-                                                       tmp_path):
+                                                       pool_teacher_ckpt, tmp_path):
     """With an NCM teacher the class means and the training prior (Eq. 4) come
     from one teacher pass over the training set; the validation pass for the
     teacher prior (Eq. 9) is the only other one."""
@@ -470,19 +479,11 @@ def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root,
     from mmengine.hooks import Hook
 
     from cckd_plugin.engine import build_runner, prepare_cfg
-    teacher = MODELS.build(
-        dict(
-            type='ImageClassifier',
-            backbone=dict(type='CifarResNet', depth=20, in_channels=1),
-            neck=dict(type='GlobalAveragePooling'),
-            head=dict(type='LinearClsHead', num_classes=10, in_channels=64)))
-    ckpt = str(tmp_path / 'pool_teacher.pth')
-    torch.save({'state_dict': teacher.state_dict()}, ckpt)
     profile = dict(data_root=fmnist_root, n_max=60, imbalance_ratio=10, download=False)
     cfg = Config.fromfile(osp.join(repo_root, 'configs', 'distill', 'fashion_mnist_lt',
                                    'cckd_resnet8_offline-ncm_fashion-mnist-lt.py'))
     cfg.merge_from_dict({
-        'model.teacher_ckpt': ckpt,
+        'model.teacher_ckpt': pool_teacher_ckpt,
         'train_dataloader.dataset.dataset': profile,
         'val_dataloader.dataset': profile,
         'test_dataloader.dataset': profile
