@@ -6,10 +6,19 @@ never import from each other.
 import json
 import os
 import os.path as osp
+import socket
 import subprocess
 import sys
 
 from cckd_plugin.testing import TINY_RESNET, TINY_VIT, shrink_clip_teacher  # noqa: F401
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that no process listens on now."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
 
 TESTS = osp.dirname(osp.abspath(__file__))
 ACCKD_CONFIG = ('configs/distill/fashion_mnist_lt/'

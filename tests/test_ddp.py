@@ -3,14 +3,13 @@ saves and resumes, with the one-process priors, class counts and metric."""
 import json
 import os
 import os.path as osp
-import socket
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 import torch
-from helpers import small_acckd_config, train
+from helpers import free_port, small_acckd_config, train
 from mmengine.dataset import DefaultSampler
 
 from cckd_plugin.compat import safe_torch_load
@@ -18,12 +17,6 @@ from cckd_plugin.datasets import ClassBalancedPairDataset
 
 # end-to-end runs of the tools: `make test-fast` leaves them out
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def launch(repo_root, script, *args):

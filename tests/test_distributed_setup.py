@@ -2,11 +2,12 @@
 from types import SimpleNamespace
 
 import pytest
+from helpers import free_port
 from mmengine.config import Config
 
 from cckd_plugin.engine import distributed
-from cckd_plugin.engine.distributed import (dist_backend, init_distributed,
-                                            prepare_distributed_cfg)
+from cckd_plugin.engine.distributed import (close_distributed, dist_backend,
+                                            init_distributed, prepare_distributed_cfg)
 
 
 def launched_cfg(**kwargs):
@@ -51,3 +52,17 @@ def test_init_distributed_starts_gloo_only_without_cuda(monkeypatch, cuda, launc
     monkeypatch.setattr(distributed.torch, 'distributed', fake)
     assert init_distributed(launcher, cuda) == started
     assert calls == ([dict(backend='gloo')] if started else [])
+
+
+def test_close_distributed_destroys_a_running_group(monkeypatch):
+    """A finished run leaves no process group behind: a gloo process exiting
+    with one alive can abort (``terminate called without an active exception``)."""
+    import torch.distributed as dist
+    for key, value in dict(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(free_port()),
+                           RANK='0', WORLD_SIZE='1').items():
+        monkeypatch.setenv(key, value)
+    assert init_distributed('pytorch', cuda=False)
+    assert dist.is_initialized() and dist.get_backend() == 'gloo'
+    assert close_distributed()
+    assert not dist.is_initialized()
+    assert not close_distributed()  # nothing left to close

@@ -16,8 +16,8 @@ from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.dist import is_main_process
 from mmengine.evaluator import DumpResults
 
-from cckd_plugin.engine import (build_runner, check_inputs, init_distributed,
-                                merge_options, prepare_cfg, run_main)
+from cckd_plugin.engine import (build_runner, check_inputs, close_distributed,
+                                init_distributed, merge_options, prepare_cfg, run_main)
 
 
 def parse_args():
@@ -110,6 +110,7 @@ def main(args):
     metrics = runner.test()
     if args.out and args.out_item == 'metrics' and is_main_process():
         mmengine.dump(metrics, args.out)
+    close_distributed()  # after every process finished: gloo aborts at exit otherwise
 
 
 if __name__ == '__main__':

@@ -15,8 +15,8 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 import torch
 from mmengine.config import Config, DictAction
 
-from cckd_plugin.engine import (build_runner, check_inputs, init_distributed,
-                                merge_options, prepare_cfg, run_main)
+from cckd_plugin.engine import (build_runner, check_inputs, close_distributed,
+                                init_distributed, merge_options, prepare_cfg, run_main)
 
 
 def parse_args():
@@ -99,6 +99,7 @@ def main(args):
                  'train')  # data, teacher checkpoint, CLIP weights: one line if missing
     init_distributed(cfg.launcher, torch.cuda.is_available())  # gloo without CUDA
     build_runner(cfg).train()
+    close_distributed()  # after every process finished: gloo aborts at exit otherwise
 
 
 if __name__ == '__main__':

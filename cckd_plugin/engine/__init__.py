@@ -1,6 +1,6 @@
 from ..fileio import atomic_write
 from .atomic_files import AtomicCheckpointHook, AtomicLocalBackend
-from .distributed import init_distributed, prepare_distributed_cfg
+from .distributed import close_distributed, init_distributed, prepare_distributed_cfg
 from .hooks import (ClassCountsHook, EpochSeedHook, NonFiniteLossError,
                     NonFiniteLossHook, TeacherHeadHook, TeacherPriorHook)
 from .preflight import MissingInputsError, check_inputs
@@ -13,6 +13,7 @@ __all__ = [
     'AtomicCheckpointHook', 'AtomicLocalBackend', 'ClassCountsHook', 'EpochSeedHook',
     'KeepConfigRunner', 'MissingInputsError', 'NonFiniteLossError', 'NonFiniteLossHook',
     'TeacherHeadHook', 'TeacherPriorHook', 'atomic_write', 'build_prototype_heads',
-    'build_runner', 'check_inputs', 'init_distributed', 'merge_options', 'one_line',
-    'prepare_cfg', 'prepare_distributed_cfg', 'prototype_heads', 'run_main'
+    'build_runner', 'check_inputs', 'close_distributed', 'init_distributed',
+    'merge_options', 'one_line', 'prepare_cfg', 'prepare_distributed_cfg',
+    'prototype_heads', 'run_main'
 ]

@@ -5,7 +5,9 @@ The plugin's tools call :func:`init_distributed` before building the runner:
 without CUDA it starts the process group with gloo (mmengine then sees it
 started and leaves it); with CUDA it does nothing and mmengine's own NCCL path
 runs unchanged. :func:`prepare_distributed_cfg` sets the matching backend and
-DDP wrapper in the config.
+DDP wrapper in the config. After a run that finished, :func:`close_distributed`
+waits for every process and destroys the group (gloo aborts a process that exits
+with the group still alive, mmengine never destroys it).
 """
 import torch
 
@@ -44,4 +46,23 @@ def init_distributed(launcher: str, cuda: bool) -> bool:
             torch.distributed.is_initialized():
         return False
     torch.distributed.init_process_group(backend=CPU_BACKEND)
+    return True
+
+
+def close_distributed() -> bool:
+    """Wait for every process, then destroy the process group, if one is running.
+
+    Call it only after a run that finished on every process: a process whose run
+    failed exits without it (its peers would wait forever at the barrier) and
+    torchrun stops the others. Without it a gloo process can abort at exit
+    (``terminate called without an active exception``): its worker threads are
+    still alive while the interpreter shuts down.
+
+    Returns:
+        whether it destroyed a group.
+    """
+    if not torch.distributed.is_available() or not torch.distributed.is_initialized():
+        return False
+    torch.distributed.barrier()
+    torch.distributed.destroy_process_group()
     return True
