@@ -3,12 +3,13 @@
 Test modules import from here (and take fixtures from ``conftest.py``); they
 never import from each other.
 """
-import json
 import os
 import os.path as osp
 import socket
 import subprocess
 import sys
+
+from tool_runs import scalar_records as scalars  # noqa: F401
 
 from cckd_plugin.testing import TINY_RESNET, TINY_VIT, shrink_clip_teacher  # noqa: F401
 
@@ -64,17 +65,6 @@ def train(repo_root: str, config: str, work_dir: str, *args, env=None):
     """``tools/train.py CONFIG --work-dir WORK_DIR ARGS`` in a subprocess."""
     return run_tool(repo_root, 'train.py', config, '--work-dir', work_dir, *args,
                     env=env)
-
-
-def scalars(work_dir: str) -> list:
-    """Every record of every run's ``vis_data/scalars.json`` under ``work_dir``."""
-    runs = sorted(d for d in os.listdir(work_dir) if osp.isdir(osp.join(work_dir, d)))
-    records = []
-    for run in runs:
-        path = osp.join(work_dir, run, 'vis_data', 'scalars.json')
-        if osp.isfile(path):
-            records += [json.loads(line) for line in open(path)]
-    return records
 
 
 def small_acckd_config(tmp_path, repo_root: str, fmnist_root: str, teacher_ckpt: str,

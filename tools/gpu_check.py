@@ -20,12 +20,10 @@ Prints one table:
 Everything it writes goes to ``--work-dir`` (default ``work_dirs/gpu_check``).
 """
 import argparse
-import json
 import os
 import os.path as osp
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from typing import Dict, List
@@ -34,6 +32,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import numpy as np
 import torch
+from tool_runs import run_tool, scalar_records
 
 from cckd_plugin.datasets.long_tail_profile import long_tail_counts
 
@@ -105,30 +104,22 @@ def data_options(root: str, split: Dict[str, str], batch: int,
     ]
 
 
-def run(cmd: List[str], log: str, env=None) -> float:
-    """Run ``cmd`` in the repository root, output to ``log``; wall seconds."""
+def run(cmd: List[str], log: str, env: Dict[str, str]) -> float:
+    """Run ``cmd`` in the repository root, output to ``log``; wall seconds. A
+    failure exits with the log's tail (the device run may return nothing else)."""
     start = time.time()
-    with open(log, 'w') as f:
-        code = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT,
-                              env=dict(os.environ, **(env or {}))).returncode
-    if code:
+    try:
+        run_tool(cmd, log, env=env)
+    except RuntimeError as error:
         with open(log) as f:
-            tail = f.read()[-3000:]
-        raise SystemExit(
-            f'{" ".join(cmd[:3])} ... failed (exit {code}); see {log}\n{tail}')
+            raise SystemExit(f'{error}\n{f.read()[-3000:]}') from None
     return time.time() - start
 
 
 def iteration_stats(work_dir: str) -> Dict[str, float]:
     """Mean iteration and data time (s), iterations and peak GPU memory (MB)
     from the run's mmengine scalars."""
-    records = []
-    for stamp in sorted(os.listdir(work_dir)):
-        path = osp.join(work_dir, stamp, 'vis_data', 'scalars.json')
-        if osp.isfile(path):
-            with open(path) as f:
-                records += [r for r in map(json.loads, f)
-                            if 'loss' in r]  # training only
+    records = [r for r in scalar_records(work_dir) if 'loss' in r]  # training only
     if not records:
         raise SystemExit(f'no training iterations were logged in {work_dir}')
     times = [r['time']
@@ -162,7 +153,6 @@ def main() -> int:
     report = [f'# GPU check: {name}, torch {torch.__version__}', '']
 
     if not args.skip_speed:
-        sys.path.insert(0, osp.join(ROOT, 'tools'))
         from benchmark_speed import heavy_cases
         report += heavy_cases(device, batch, iters=2 if args.smoke else 20,
                               warmup=1 if args.smoke else 3,

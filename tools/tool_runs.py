@@ -5,6 +5,7 @@ import os
 import os.path as osp
 import subprocess
 import sys
+import time
 from typing import Dict, List, Optional, Sequence
 
 from mmengine.runner import find_latest_checkpoint
@@ -14,11 +15,24 @@ from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
+def log(msg: str) -> None:
+    """Print a progress line with the time of day."""
+    print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
+
+
+def git_commit() -> str:
+    """The short hash of the repository's checked-out commit (for results)."""
+    return subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=REPO_ROOT,
+                          capture_output=True, text=True).stdout.strip()
+
+
 def run_tool(cmd: Sequence[str], log_file: Optional[str] = None,
-             threads: Optional[int] = None) -> None:
+             threads: Optional[int] = None,
+             env: Optional[Dict[str, str]] = None) -> None:
     """Run ``cmd`` in the repository root; output to the terminal, or appended
-    to ``log_file``. ``threads`` caps OpenMP/MKL threads (parallel runs)."""
-    env = dict(os.environ)
+    to ``log_file``. ``threads`` caps OpenMP/MKL threads (parallel runs);
+    ``env`` adds environment variables."""
+    env = dict(os.environ, **(env or {}))
     if threads:
         env['OMP_NUM_THREADS'] = env['MKL_NUM_THREADS'] = str(threads)
     cmd = [str(c) for c in cmd]
@@ -111,20 +125,26 @@ def test(config: str, checkpoint: Optional[str], work_dir: str,
     return {k: metrics[f'shot/{k}'] for k in SHOT_KEYS}
 
 
+def scalar_records(work_dir: str) -> List[dict]:
+    """Every record of every run's mmengine ``vis_data/scalars.json`` under
+    ``work_dir`` (runs in timestamp order, records in logged order)."""
+    records = []
+    for stamp in sorted(os.listdir(work_dir)):
+        path = osp.join(work_dir, stamp, 'vis_data', 'scalars.json')
+        if osp.isfile(path):
+            with open(path) as f:
+                records += [json.loads(line) for line in f]
+    return records
+
+
 def last_val_metrics(work_dir: str) -> Dict[str, float]:
     """The last validation record of the newest log under ``work_dir``."""
     found = {}
-    stamps = sorted(d for d in os.listdir(work_dir)
-                    if osp.isfile(osp.join(work_dir, d, 'vis_data', 'scalars.json')))
-    for stamp in stamps:
-        with open(osp.join(work_dir, stamp, 'vis_data', 'scalars.json')) as f:
-            for line in f:
-                record = json.loads(line)
-                if 'shot/all' in record:
-                    found = {k: record[f'shot/{k}'] for k in SHOT_KEYS
-                             if f'shot/{k}' in record}
+    for record in scalar_records(work_dir):
+        if 'shot/all' in record:
+            found = {k: record[f'shot/{k}'] for k in SHOT_KEYS if f'shot/{k}' in record}
     return found
 
 
-__all__: List[str] = ['SHOT_KEYS', 'run_tool', 'last_checkpoint', 'train', 'test',
-                      'last_val_metrics']
+__all__: List[str] = ['SHOT_KEYS', 'git_commit', 'log', 'run_tool', 'last_checkpoint',
+                      'train', 'test', 'scalar_records', 'last_val_metrics']

@@ -17,7 +17,6 @@ import json
 import os
 import os.path as osp
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -27,8 +26,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 sys.path.insert(
     0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools'))
 from mmengine.config import Config
-from tool_runs import (TrainingDiverged, last_checkpoint, last_val_metrics, run_tool,
-                       test, train)
+from tool_runs import (TrainingDiverged, git_commit, last_checkpoint, last_val_metrics,
+                       log, run_tool, test, train)
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 
@@ -97,10 +96,6 @@ def student_runs() -> List[Run]:
     for tag, label, config in EXTRA:
         runs.append(Run(tag, label, config, not config.startswith('configs/baselines')))
     return runs
-
-
-def log(msg: str) -> None:
-    print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
 
 
 def train_and_test(run: Run, seed: int, args) -> dict:
@@ -321,8 +316,7 @@ def main():
         entry['seeds'][seed] = outcome
     for entry in students.values():
         entry['summary'] = summarise(entry['seeds'])
-    commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
+    commit = git_commit()
     results = dict(
         meta=dict(
             command='python ' + ' '.join([osp.relpath(__file__, ROOT)] + sys.argv[1:]),

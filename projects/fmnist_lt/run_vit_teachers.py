@@ -21,7 +21,6 @@ import os
 import os.path as osp
 import re
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +30,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 sys.path.insert(
     0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools'))
 
-from tool_runs import TrainingDiverged, last_val_metrics, run_tool, test, train
+from tool_runs import (TrainingDiverged, git_commit, last_val_metrics, log, run_tool,
+                       test, train)
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 
@@ -51,10 +51,6 @@ TEACHERS = (('ncm', 'NCM', 'ncm', 'ncm'),
             ('adapter', 'Adapter + LA', 'adapter_la', 'adapter-la'),
             ('adaptformer', 'AdaptFormer + LA', 'adaptformer_la', 'adaptformer-la'))
 TRAINS = re.compile(r'CLIPVisionBackbone\(fmnist-vit\): (\w[\w ]*) trains ([\d,]+) of')
-
-
-def log(msg: str) -> None:
-    print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
 
 
 def tower(args) -> str:
@@ -175,8 +171,7 @@ def main() -> int:
     students: Dict[str, dict] = {}
     for ((tag, *_), seed), outcome in zip(jobs, outcomes):
         students.setdefault(tag, {})[seed] = outcome
-    commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
+    commit = git_commit()
     results = dict(meta=dict(command='python ' + ' '.join(
         [osp.relpath(__file__, ROOT)] + sys.argv[1:]), commit=commit,
         date=time.strftime('%Y-%m-%d'), seeds=args.seeds,
