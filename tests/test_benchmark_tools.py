@@ -11,6 +11,7 @@ sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
 sys.path.insert(0, osp.join(ROOT, 'projects', 'fmnist_lt'))
 sys.path.insert(0, osp.join(ROOT, 'tools'))
 
+import benchmark_speed  # noqa: E402
 import plot_ablations  # noqa: E402
 import plot_class_gain  # noqa: E402
 import run_benchmark  # noqa: E402
@@ -138,6 +139,14 @@ def test_train_remembers_a_run_stopped_by_the_non_finite_guard(tmp_path, monkeyp
     with pytest.raises(RuntimeError, match='exit code 2') as info:
         tool_runs.train('cfg.py', str(tmp_path / 'v'), log_file=str(tmp_path / 'v.log'))
     assert not isinstance(info.value, tool_runs.TrainingDiverged)
+
+
+def test_end_to_end_refuses_runs_shorter_than_the_warm_up(capsys):
+    """One epoch would leave the cosine phase empty (begin = end): refused at once."""
+    with pytest.raises(SystemExit) as info:
+        benchmark_speed.main(['--end-to-end', '--end-to-end-epochs', '1'])
+    assert info.value.code == 2
+    assert '--end-to-end-epochs must be at least 2' in capsys.readouterr().err
 
 
 @pytest.mark.slow

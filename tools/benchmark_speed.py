@@ -36,6 +36,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
+from tool_runs import run_tool, scalar_records
 
 from cckd_plugin.datasets.long_tail_profile import long_tail_counts
 from cckd_plugin.models.distillers.model_configs import read_model_config
@@ -293,8 +294,6 @@ def end_to_end(work_dir: str, epochs: Optional[int] = None) -> List[str]:
     """Whole training runs of the LA student and the ACCKD student of
     Fashion-MNIST-LT (same student, same data), one after the other through
     ``tools/train.py``: their wall times and where the ACCKD run's time goes."""
-    import json
-    import subprocess
     import tempfile
     la = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
     acckd = CASES['fmnist'][1]
@@ -310,23 +309,14 @@ def end_to_end(work_dir: str, epochs: Optional[int] = None) -> List[str]:
     walls, stats = {}, {}
     for name, config in (('LA', la), ('ACCKD', acckd)):
         out = osp.join(work_dir, name)
+        os.makedirs(out, exist_ok=True)
         start = time.perf_counter()
-        result = subprocess.run([
+        run_tool([
             sys.executable, 'tools/train.py', config, '--work-dir', out,
             '--cfg-options', 'default_hooks.logger.interval=1', *options
-        ],
-                                cwd=ROOT,
-                                capture_output=True,
-                                text=True)
+        ], osp.join(out, 'train.log'))
         walls[name] = time.perf_counter() - start
-        if result.returncode:
-            raise SystemExit(f'{config} failed:\n{result.stderr[-2000:]}')
-        records = []
-        for stamp in os.listdir(out):
-            path = osp.join(out, stamp, 'vis_data', 'scalars.json')
-            if osp.isfile(path):
-                with open(path) as f:
-                    records += [r for r in map(json.loads, f) if 'loss' in r]
+        records = [r for r in scalar_records(out) if 'loss' in r]
         stats[name] = dict(iters=len(records), time=sum(r['time'] for r in records),
                            data=sum(r['data_time'] for r in records))
     a = stats['ACCKD']
@@ -364,6 +354,9 @@ def main(argv=None) -> int:
     parser.add_argument(
         '--work-dir', help='where --end-to-end trains (default: a temp dir)')
     args = parser.parse_args(argv)
+    if args.end_to_end_epochs is not None and args.end_to_end_epochs < 2:
+        parser.error('--end-to-end-epochs must be at least 2 (the configs warm up for '
+                     'one epoch, then anneal)')
     init_default_scope('mmpretrain')
     torch.manual_seed(0)
     report = cpu_cases(args)
