@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import os.path as osp
-import statistics
 import sys
 from typing import Dict, List, Tuple
 
@@ -37,16 +36,12 @@ TAUS = ((1, 'fig8-tau1'), (2, 'acckd-ft'), (4, 'fig8-tau4'), (8, 'fig8-tau8'),
 
 def seed_stats(results: dict, tag: str, key: str) -> Tuple[float, float]:
     """Mean and sample standard deviation over seeds of ``key`` (``mean``: the
-    average of many, medium and few) on the test split; diverged seeds (no test
-    numbers) are left out, as in the benchmark's tables."""
-    seeds = [s for s in results['students'].get(tag, {}).get('seeds', {}).values()
-             if 'test' in s]
-    if not seeds:
+    average of many, medium and few) on the test split, as the benchmark
+    summarised them (diverged seeds left out, as in its tables)."""
+    summary = results['students'].get(tag, {}).get('summary', {}).get(key)
+    if summary is None:
         raise SystemExit(f'results have no tested run {tag!r}: run the benchmark first')
-    values = [statistics.fmean(s['test'][g] for g in GROUPS) if key == 'mean'
-              else s['test'][key] for s in seeds]
-    return statistics.fmean(values), statistics.stdev(values) if len(
-        values) > 1 else 0.0
+    return summary['mean'], summary['std']
 
 
 def plot_sampling(results: dict, out: str) -> Dict[str, Dict[str, List[float]]]:
