@@ -2,13 +2,15 @@
 # open_clip checkpoint) tuned as the paper's AF+LA teacher on Fashion-MNIST-LT:
 # AdaptFormer, cosine head (scale 25) initialised from the class means of the tower's
 # features (LIFT's class_mean option: this tower's text half was never trained, so
-# LIFT's text-feature initialisation has no meaning here), logit-adjusted loss, SGD
-# momentum 0.9, weight decay 5e-4, cosine (LIFT's recipe); rate, epochs and width
-# chosen on the `val` split (projects/fmnist_lt/README.md). Swap the tuner with one key:
+# LIFT's text-feature initialisation has no meaning here), logit-adjusted loss, and
+# the CLIP teachers' PEFT schedule (SGD momentum 0.9, weight decay 5e-4, cosine;
+# LIFT's recipe) with the rate, epochs and width chosen on the `val` split
+# (projects/fmnist_lt/README.md). Swap the tuner with one key:
 #   model = dict(backbone=dict(peft=dict(type='LoRA', bottleneck=8)))
 _base_ = [
     '../../_base_/models/fmnist_vit.py',
     '../../_base_/datasets/fashion_mnist_lt.py',
+    '../../_base_/schedules/clip_peft_10e.py',
     '../../_base_/default_runtime.py',
 ]
 
@@ -28,14 +30,11 @@ train_dataloader = dict(batch_size=128)
 # lr 0.3: AdaptFormer + LA's best last validation over 0.01, 0.03, 0.1, 0.3, 1.0
 # (66.5, 68.5, 74.5, 76.0, 10.0); run_vit_teachers.py picks it and trains every
 # tuner at it
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.3, momentum=0.9, weight_decay=5e-4))
+optim_wrapper = dict(optimizer=dict(lr=0.3))
 param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=30, eta_min=0.0,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=5)
-val_cfg = dict()
-test_cfg = dict()
+train_cfg = dict(max_epochs=30, val_interval=5)
 default_hooks = dict(checkpoint=dict(interval=30, max_keep_ckpts=1))
 custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]
