@@ -65,10 +65,13 @@ def test_plain_tower_matches_open_clip_forward():
     cls = MODELS.build(tiny_backbone(out_type='cls_token'))
     cls.visual.load_state_dict(backbone.visual.state_dict())
     x = torch.randn(2, 3, 32, 32)
-    torch.testing.assert_close(backbone(x)[0], backbone.visual(x))
+    token, projected = backbone(x)  # the class token first, the head's feature last
+    torch.testing.assert_close(projected, backbone.visual(x), rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(token, cls(x)[0])
     torch.testing.assert_close(cls(x)[0] @ backbone.visual.proj, backbone.visual(x),
                                rtol=1e-4, atol=1e-5)
     assert backbone.input_size == 32 and cls.out_channels == 64
+    assert backbone.out_channels == 32 and backbone.imitated_output == 0
     assert backbone.mean[0] == pytest.approx(255 * 0.48145466)
 
 

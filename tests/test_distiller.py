@@ -9,6 +9,7 @@ from helpers import ACCKD_CONFIG, TINY_VIT, run_tool, scalars, shrink_clip_teach
 from mmpretrain.registry import MODELS
 
 from cckd_plugin.compat import safe_torch_load
+from cckd_plugin.models.distillers.model_configs import read_model_config
 
 TEACHER = dict(
     type='ImageClassifier',
@@ -85,9 +86,8 @@ def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp
         assert torch.equal(state['teacher.' + key], value), key
     assert bool(state['priors_ready'])
     assert float(state['teacher_prior'].sum()) == pytest.approx(1.0, abs=1e-5)
-    # Section 3.4's align layer ends the student's encoder (distill.align='encoder')
-    assert state['student.neck.1.fc.weight'].shape == (64, 64)
-    assert not any(k.startswith('align.') for k in state)
+    # student and teacher features are both 64-d: no align layer (Section 3.4)
+    assert not any(k.startswith(('student.neck.1.', 'align.')) for k in state)
 
     # the exported student is a plain MMPretrain classifier with the same outputs
     out = str(tmp_path / 'export' / 'student.pth')
@@ -191,11 +191,16 @@ def test_distill_config_builds(path):
     neck = getattr(model.student, 'neck', None)
     encoder_align = isinstance(neck, torch.nn.Sequential) \
         and type(model.student.neck[-1]).__name__ == 'LinearNeck'
+    # a layer only where the (here shrunk) teacher's feature size differs from the
+    # student's; the real teachers' sizes: test_paper_recipes.py
+    from cckd_plugin.models.distillers.model_configs import (feature_dim,
+                                                             teacher_feature_dim)
+    differ = fi and feature_dim(read_model_config(cfg.model.student, 's')) != \
+        teacher_feature_dim(model_cfg['teacher'])
     if cfg.model.distill.get('align') == 'branch':
-        assert fi and not encoder_align and model.align is not None
+        assert not encoder_align and (model.align is not None) == differ
     else:
-        # the paper's reading by default
-        assert encoder_align == fi and model.align is None
+        assert encoder_align == differ and model.align is None
     if 'cifar100' in name:
         assert not fi  # Appendix C: no feature imitation on CIFAR-100
     elif model.method == 'acckd' and not name.startswith(('row', 'fig9')):
@@ -369,15 +374,42 @@ def test_cckd_without_priors_stops_before_the_first_step():
 
 
 @pytest.mark.parametrize('align', ['encoder', 'branch'])
-def test_align_layer_placement(align):
-    """'encoder': the student's head reads the aligned feature, so the supervised
-    loss trains the layer too; 'branch': only feature imitation trains it and the
-    student network is the baseline's."""
+def test_no_align_layer_where_feature_sizes_are_equal(align):
+    """Section 3.4 adds the layer "due to the different feature dimensions": with
+    64-d features on both sides the student is the baseline network and feature
+    imitation reads the feature its head reads."""
     model = ready(build(distill=dict(method='acckd', align=align,
                                      terms=dict(sup_mix=False, cckd_mix=False,
                                                 fi_mix=False))))
+    assert model.align is None
+    assert {k: v.shape for k, v in model.student.state_dict().items()} == {
+        k: v.shape for k, v in MODELS.build(STUDENT).state_dict().items()}
+    x, samples = batch_of()
+    losses = model.loss(x, samples)
+    feats = model.student.extract_feat(model.student_view(x))[-1]
+    _, t_feats = model.teacher_forward(x)
+    gap = 1 - torch.nn.functional.cosine_similarity(feats, t_feats, dim=-1)
+    counts = model.class_counts
+    labels = torch.cat([s.gt_label for s in samples])
+    weight = 1.0 / counts[labels]
+    expected = model.alpha2 * (weight * gap).sum() / weight.sum()
+    torch.testing.assert_close(losses['loss_fi'], expected)
+
+
+@pytest.mark.parametrize('align', ['encoder', 'branch'])
+def test_align_layer_placement_where_sizes_differ(align):
+    """A 64-d student and a 32-d teacher: 'encoder' ends the student's encoder
+    with the layer, so the supervised loss trains it too; 'branch' leaves the
+    student as it is and only feature imitation trains the layer."""
+    narrow = dict(STUDENT, backbone=dict(type='CifarResNet', depth=8, in_channels=1,
+                                         base_channels=8),
+                  head=dict(type='LinearClsHead', num_classes=10, in_channels=32))
+    model = ready(build(teacher=narrow,
+                        distill=dict(method='acckd', align=align,
+                                     terms=dict(sup_mix=False, cckd_mix=False,
+                                                fi_mix=False))))
     layer = model.student.neck[-1].fc if align == 'encoder' else model.align
-    assert (layer.in_features, layer.out_features) == (64, 64)
+    assert (layer.in_features, layer.out_features) == (64, 32)
     x, samples = batch_of()
     losses = model.loss(x, samples)
     assert set(losses) == {'loss_sup', 'loss_cckd', 'loss_fi'}
@@ -387,6 +419,40 @@ def test_align_layer_placement(align):
     losses = model.loss(x, samples)
     losses['loss_fi'].backward()
     assert layer.weight.grad is not None and layer.weight.grad.abs().sum() > 0
+
+
+def test_zero_shot_teacher_is_imitated_through_its_class_token():
+    """A zero-shot head classifies the projected feature (32-d on the tiny tower),
+    but feature imitation reads the class token (64-d) as for every CLIP teacher:
+    a 64-d student needs no align layer under it."""
+    zero_shot = dict(
+        type='ImageClassifier',
+        backbone=dict(type='CLIPVisionBackbone', model_name='tiny-vit',
+                      model_cfg=TINY_VIT, out_type='projected'),
+        head=dict(type='ZeroShotClsHead', num_classes=10, in_channels=32,
+                  class_names=[f'thing {i}' for i in 'abcdefghij']))
+    model = ready(build(teacher=zero_shot, distill=dict(method='acckd'),
+                        data_preprocessor=dict(mean=[0.0], std=[1.0])))
+    assert model.align is None and not isinstance(model.student.neck,
+                                                  torch.nn.Sequential)
+    model.teacher.head.set_weights(torch.randn(10, 32), 100.0)  # as if built
+    x, samples = batch_of()
+    logits, feats = model.teacher_forward(x)
+    assert logits.shape == (6, 10) and feats.shape == (6, 64)
+    view = model.teacher_view(x)
+    token, projected = model.teacher.backbone(view)
+    torch.testing.assert_close(feats, token)
+    torch.testing.assert_close(logits, model.teacher.head((token, projected)))
+
+
+@pytest.mark.parametrize('align', ['encoder', 'branch'])
+def test_always_align_keeps_a_layer_at_equal_sizes(align):
+    model = build(distill=dict(method='acckd', align=align, always_align=True))
+    layer = model.student.neck[-1].fc if align == 'encoder' else model.align
+    assert (layer.in_features, layer.out_features) == (64, 64)
+    with pytest.raises(ValueError, match='model.distill.always_align must be True or '
+                       "False, got 'yes'"):
+        build(distill=dict(method='acckd', always_align='yes'))
 
 
 def test_synthetic_data_only_trains_on_the_mixed_batch():

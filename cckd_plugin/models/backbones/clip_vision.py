@@ -92,13 +92,19 @@ class CLIPVisionBackbone(BaseModule):
     """The frozen image encoder of an open_clip model.
 
     Only the PEFT tuner (``peft``) trains; every pretrained weight is frozen.
-    The output is a 1-tuple with the image feature ``(B, D)``: the class-token
-    feature before the projection (``out_type='cls_token'``, 768-d for
-    ViT-B/16, used by fine-tuned teachers) or after it (``'projected'``, 512-d,
-    in CLIP's joint space, used by zero-shot heads).
+    The output is a tuple whose last entry is the feature the head reads:
+    ``((B, W),)``, the class-token feature before the projection
+    (``out_type='cls_token'``, ``W`` = 768 for ViT-B/16, used by fine-tuned
+    and NCM teachers), or ``((B, W), (B, P))``, the class token and its
+    projection into CLIP's joint space (``'projected'``, ``P`` = 512, used by
+    zero-shot heads). Feature imitation reads the first entry, the class
+    token, for every CLIP teacher (``imitated_output``; docs/conventions.md,
+    section 5); a tower that is not a transformer has only the projected
+    feature.
 
     Attributes exposed for the distiller: ``input_size`` (pixels), ``mean`` and
-    ``std`` (0-255 scale, RGB) and ``out_channels`` (``D``).
+    ``std`` (0-255 scale, RGB), ``out_channels`` (the head's input size) and
+    ``imitated_output`` (the output index feature imitation reads).
 
     Args:
         model_name: open_clip architecture (default ``'ViT-B-16'``).
@@ -113,6 +119,9 @@ class CLIPVisionBackbone(BaseModule):
     """
 
     OUT_TYPES = ('cls_token', 'projected')
+    #: the output feature imitation reads: the class token (or, for a tower that
+    #: is not a transformer, its only output)
+    imitated_output = 0
 
     def __init__(self, model_name: str = 'ViT-B-16', pretrained: Optional[str] = None,
                  out_type: str = 'cls_token', peft: Optional[dict] = None,
@@ -160,9 +169,10 @@ class CLIPVisionBackbone(BaseModule):
             f'trains {trainable:,} of {total:,} parameters')
 
     def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor]:
-        """Images ``(B, 3, S, S)`` normalised by ``mean`` / ``std`` -> ``((B, D),)``."""
+        """Images ``(B, 3, S, S)`` normalised by ``mean`` / ``std`` ->
+        ``((B, W),)`` or, projected, ``((B, W), (B, P))`` (see the class)."""
         visual = self.visual
-        if self.tuner is None and self.out_type == 'projected':
+        if not hasattr(visual, 'transformer'):  # open_clip's ResNet: projected only
             return (visual(images), )
         x = visual._embeds(images)
         for i, block in enumerate(visual.transformer.resblocks):
@@ -176,6 +186,6 @@ class CLIPVisionBackbone(BaseModule):
         if self.tuner is not None and self.tuner.num_prompts:
             x = torch.cat([x[:, :1], x[:, 1 + self.tuner.num_prompts:]], dim=1)
         pooled, _ = visual._pool(x)
-        if self.out_type == 'projected' and visual.proj is not None:
-            pooled = pooled @ visual.proj
+        if self.out_type == 'projected':
+            return (pooled, pooled if visual.proj is None else pooled @ visual.proj)
         return (pooled, )

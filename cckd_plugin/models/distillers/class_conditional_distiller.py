@@ -18,7 +18,7 @@ from ..utils import ClassBalancedMix
 from .distill_settings import resolve_distill
 from .frozen_teacher import build_frozen_teacher, prepare_teacher
 from .image_view import ImageView
-from .model_configs import feature_dim, student_config
+from .model_configs import feature_dim, student_config, teacher_feature_dim
 from .pair_data_preprocessor import PairDataPreprocessor
 
 VIEW_KEYS = ('mean', 'std', 'size', 'interpolation')
@@ -89,10 +89,12 @@ class ClassConditionalDistiller(BaseModel):
       paper's Table 3 and Figure 9) and ``feature_imitation=False`` drops FI
       and the align layer (CIFAR-100 in the paper).
 
-    ``L_sup`` is the student head's own loss (LA by default). With feature
-    imitation, ``distill.align`` places the linear layer from the student's
-    feature size to the teacher's: ``'encoder'`` (default, Section 3.4) at the
-    end of the student's encoder, so the student's head reads the aligned
+    ``L_sup`` is the student head's own loss (LA by default). Feature
+    imitation reads the feature the student's head reads; only where the
+    student's and the teacher's feature sizes differ (or with
+    ``distill.always_align``) is there a linear layer from one to the other,
+    and ``distill.align`` places it: ``'encoder'`` (default, Section 3.4) at
+    the end of the student's encoder, so the student's head reads the aligned
     feature and the exported student keeps the layer; ``'branch'`` on a side
     branch that only feature imitation uses. The teacher runs in eval mode
     without gradients (autocast on a GPU) on its own view of the same raw
@@ -109,7 +111,8 @@ class ClassConditionalDistiller(BaseModel):
         teacher_ckpt: checkpoint of the teacher (``None``: the weights come
             from the teacher config itself, e.g. CLIP's pretrained tag).
         distill: ``method`` plus optional ``tau``, ``alpha1``, ``alpha2``,
-            ``terms``, ``feature_imitation``, ``align``, ``dive=dict(power, alpha)``.
+            ``terms``, ``feature_imitation``, ``align``, ``always_align``,
+            ``dive=dict(power, alpha)``.
         priors: ``teacher`` (``'val'`` or ``'balanced_train'``), ``train``
             (``'teacher'``: Eq. 4, or ``'labels'``), ``test`` (``None``: uniform,
             or a list).
@@ -260,13 +263,14 @@ class ClassConditionalDistiller(BaseModel):
         self.fi = MODELS.build(dict(type='FeatureImitationLoss'))
         self.align = None
         if settings.align == 'branch':
-            dims = feature_dim(student_cfg), feature_dim(teacher_cfg)
+            dims = feature_dim(student_cfg), teacher_feature_dim(teacher_cfg)
             if None in dims:
                 raise ValueError(
                     'feature imitation needs model.student.head.in_channels and '
                     'model.teacher.head.in_channels for the align layer; set '
                     'model.distill.feature_imitation=False')
-            self.align = nn.Linear(*dims)
+            if settings.needs_align_layer(*dims):
+                self.align = nn.Linear(*dims)
 
     # -- helpers -----------------------------------------------------------------
     def set_epoch(self, epoch: int) -> None:
@@ -317,14 +321,17 @@ class ClassConditionalDistiller(BaseModel):
     @torch.no_grad()
     def teacher_forward(self, pixels: torch.Tensor):
         """Raw pixels ``(B, C, H, W)`` -> teacher ``(logits (B, K), features (B, D))``,
-        both fp32 (the forward itself under autocast per ``teacher_precision``)."""
+        both fp32 (the forward itself under autocast per ``teacher_precision``);
+        the features are those feature imitation reads."""
         view = self._layout(self.teacher_view(pixels))
         dtype = self.teacher_autocast_dtype(view.device)
         with torch.autocast(device_type=view.device.type, dtype=dtype or torch.float32,
                             enabled=dtype is not None):
             feats = self.teacher.extract_feat(view)
             logits = self.teacher.head(feats)
-        return logits.float(), feats[-1].float()
+        # g_t: the CLIP class token whatever the head reads (docs/conventions.md, 5)
+        imitated = feats[getattr(self.teacher.backbone, 'imitated_output', -1)]
+        return logits.float(), imitated.float()
 
     def _layout(self, images: torch.Tensor) -> torch.Tensor:
         if self.channels_last and images.dim() == 4:
@@ -408,8 +415,8 @@ class ClassConditionalDistiller(BaseModel):
                 losses['loss_cckd_mix'] = self.alpha1 * self.cckd_mix(
                     z_mix, t_mix, self.teacher_prior)
         if self.settings.feature_imitation:
-            # g_s(x): the aligned student feature, through the student's encoder
-            # ('encoder') or the side branch ('branch'); Eq. 15
+            # g_s(x), Eq. 15: the feature the student's head reads, mapped by the
+            # side branch when there is one ('branch' with different sizes)
             student_feats = s_feats[-1] if self.align is None else self.align(
                 s_feats[-1])
             if terms['fi']:

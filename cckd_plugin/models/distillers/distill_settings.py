@@ -14,7 +14,7 @@ TERMS = ('sup', 'cckd', 'fi', 'sup_mix', 'cckd_mix', 'fi_mix')
 #: where the align layer sits: in the student's encoder (Section 3.4) or on a branch
 ALIGN_MODES = ('encoder', 'branch')
 KEYS = ('method', 'tau', 'alpha1', 'alpha2', 'terms', 'feature_imitation', 'align',
-        'dive')
+        'always_align', 'dive')
 DIVE_KEYS = ('power', 'alpha')
 
 # Appendix C: "The temperature parameter for distillation, tau, is set to 2."
@@ -37,7 +37,11 @@ class DistillSettings:
         alpha1: weight of ``L_cckd`` and ``L_cckd_mix``.
         alpha2: weight of ``L_fi`` and ``L_fi_mix``.
         terms: which terms of :data:`TERMS` are on.
-        align: :data:`ALIGN_MODES` entry, or ``None`` without feature imitation.
+        align: :data:`ALIGN_MODES` entry, or ``None`` without feature imitation:
+            where the align layer sits when the student's and the teacher's
+            feature sizes differ.
+        always_align: add the layer even when the sizes are equal (Section 3.4
+            adds it only "due to the different feature dimensions").
         dive: extra arguments of ``DiVELoss`` (``power``, ``alpha``).
     """
 
@@ -47,7 +51,16 @@ class DistillSettings:
     alpha2: float
     terms: Dict[str, bool]
     align: Optional[str]
+    always_align: bool = False
     dive: Dict[str, float] = field(default_factory=dict)
+
+    def needs_align_layer(self, student_dim: Optional[int],
+                          teacher_dim: Optional[int]) -> bool:
+        """Whether feature imitation maps the student's feature through a linear
+        layer: where the two feature sizes differ, or when ``always_align``."""
+        if self.align is None:
+            return False
+        return self.always_align or student_dim != teacher_dim
 
     @property
     def feature_imitation(self) -> bool:
@@ -73,7 +86,8 @@ def resolve_distill(distill: dict) -> DistillSettings:
       is ``sup + cckd``; ``kd`` / ``wkd`` are ``sup`` plus their own loss;
       ``dive`` has no ``sup`` (DiVE holds its balanced-softmax term).
     * ``feature_imitation=False`` turns ``fi`` and ``fi_mix`` off (and so the
-      align layer); ``align`` defaults to ``'encoder'``.
+      align layer); ``align`` defaults to ``'encoder'``; ``always_align``
+      (default ``False``) keeps a layer where the feature sizes are equal.
 
     Raises:
         ValueError: an unknown key, method, term or align mode, naming it.
@@ -114,9 +128,14 @@ def resolve_distill(distill: dict) -> DistillSettings:
     if bad_dive:
         raise ValueError(f'model.distill.dive: unknown keys {bad_dive}; valid keys: '
                          f'{list(DIVE_KEYS)}')
+    always_align = distill.get('always_align', False)
+    if not isinstance(always_align, bool):
+        raise ValueError(f'model.distill.always_align must be True or False, got '
+                         f'{always_align!r}')
     settings = DistillSettings(
         method=method, tau=tau, alpha1=float(distill.get('alpha1', ALPHA1)),
-        alpha2=float(distill.get('alpha2', ALPHA2)), terms=terms, align=None, dive=dive)
+        alpha2=float(distill.get('alpha2', ALPHA2)), terms=terms, align=None,
+        always_align=always_align, dive=dive)
     if not any(terms.values()) and method == 'acckd':
         raise ValueError('model.distill.terms switches every ACCKD term off')
     if settings.feature_imitation:

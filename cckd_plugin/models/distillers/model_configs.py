@@ -36,27 +36,57 @@ def read_model_config(spec: Union[str, dict], key: str) -> dict:
 
 def student_config(distiller_cfg: dict) -> dict:
     """The student network a distiller config trains: ``model.student`` read
-    (inline or from its file), with the align layer in its encoder when
-    ``model.distill.align`` is ``'encoder'`` (what ``tools/export_student.py``
-    exports)."""
+    (inline or from its file), with the align layer at the end of its encoder
+    when ``model.distill.align`` is ``'encoder'`` and the student's feature
+    size differs from the teacher's (what ``tools/export_student.py``
+    exports). Where the sizes are equal there is no layer (Section 3.4)."""
     from .distill_settings import resolve_distill
     student = read_model_config(distiller_cfg['student'], 'model.student')
     student.pop('data_preprocessor', None)  # the distiller normalises the student
-    if resolve_distill(distiller_cfg['distill']).align == 'encoder':
+    settings = resolve_distill(distiller_cfg['distill'])
+    if settings.align == 'encoder':
         teacher = read_model_config(distiller_cfg['teacher'], 'model.teacher')
-        dim = feature_dim(teacher)
+        dim = teacher_feature_dim(teacher)
         if dim is None:
             raise ValueError(
                 'feature imitation needs model.teacher.head.in_channels (the '
                 "teacher's feature size); set "
                 'model.distill.feature_imitation=False')
-        student = aligned_student_config(student, dim)
+        if settings.needs_align_layer(feature_dim(student), dim):
+            student = aligned_student_config(student, dim)
     return student
 
 
 def feature_dim(model_cfg: dict) -> Optional[int]:
     """The feature size a classifier's head reads (``head.in_channels``)."""
     return (model_cfg.get('head') or {}).get('in_channels')
+
+
+def teacher_feature_dim(model_cfg: dict) -> Optional[int]:
+    """The size of the teacher feature that feature imitation reads: the
+    class token of a CLIP vision transformer whatever its head reads (a
+    zero-shot head reads the projected feature; docs/conventions.md, section
+    5), else the feature the head reads."""
+    backbone = model_cfg.get('backbone') or {}
+    if backbone.get('type') == 'CLIPVisionBackbone':
+        width = clip_tower_width(backbone)
+        if width is not None:
+            return width
+    return feature_dim(model_cfg)
+
+
+def clip_tower_width(backbone: dict) -> Optional[int]:
+    """The class-token width of an open_clip vision transformer, from its
+    architecture config alone (nothing is built or downloaded); ``None`` for
+    a tower that is not a transformer (open_clip's ResNets)."""
+    arch = backbone.get('model_cfg')
+    if arch is None:
+        import open_clip
+        arch = open_clip.get_model_config(backbone.get('model_name', 'ViT-B-16'))
+    vision = dict((arch or {}).get('vision_cfg') or {})
+    if isinstance(vision.get('layers'), (list, tuple)):  # ModifiedResNet
+        return None
+    return vision.get('width')
 
 
 def aligned_student_config(student: dict, teacher_dim: int) -> dict:
