@@ -63,6 +63,22 @@ def test_cosine_head_logits_and_learnable_scale():
         MODELS.build(dict(type='CosineClsHead', num_classes=3, in_channels=4, scale=0))
 
 
+def test_cosine_head_starts_from_unit_rows_in_every_direction():
+    """LIFT's initialisation: random unit-length class weights, kept through
+    mmengine's init_weights (a short row would take a longer normalised step)."""
+    torch.manual_seed(0)
+    head = MODELS.build(dict(type='CosineClsHead', num_classes=1000, in_channels=768))
+    head.init_weights()
+    norms = head.fc.weight.norm(dim=1)
+    torch.testing.assert_close(norms, torch.ones(1000))
+    mean_direction = torch.nn.functional.normalize(head.fc.weight, dim=1).mean(0)
+    assert float(mean_direction.norm()) < 0.1  # no shared direction
+    small = MODELS.build(dict(type='CosineClsHead', num_classes=3, in_channels=96,
+                              init_cfg=dict(type='Normal', layer='Linear', std=0.01)))
+    small.init_weights()  # an explicit init_cfg still wins
+    assert float(small.fc.weight.norm(dim=1).max()) < 0.2
+
+
 def _sample(label):
     from mmpretrain.structures import DataSample
     return DataSample().set_gt_label(label)

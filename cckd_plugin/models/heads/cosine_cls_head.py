@@ -17,6 +17,14 @@ class CosineClsHead(ClsHead):
     """Logits ``s * cos(x, w_c)`` for features ``x`` ``(B, D)`` and class
     weights ``w`` ``(C, D)``: ``(B, C)`` values in ``[-s, s]``.
 
+    The class weights start as random directions of unit length, as LIFT's
+    cosine classifier (``models/classifiers.py``: uniform in ``[-1, 1]``,
+    renormalised per row). Their length only sets the step size of the
+    normalised weights (the gradient of ``w / |w|`` scales with ``1 / |w|``):
+    rows of length 0.1 (``Normal(std=0.01)`` in 96 dimensions) take 10 times
+    the step of unit rows and, on long-tailed data, leave the rare classes'
+    rows pointing away from every feature (docs/conventions.md, section 7).
+
     Args:
         num_classes: number of classes ``C``.
         in_channels: feature size ``D``.
@@ -38,8 +46,10 @@ class CosineClsHead(ClsHead):
             "a photo of a {}.", ``'ensemble'`` or a list).
         clip: ``dict(model_name, pretrained, model_cfg)`` of the text tower of
             ``init_from='text'``; default: the backbone's own.
+        init_cfg: mmengine initialisation of ``fc`` instead of the unit rows
+            (for example ``dict(type='Normal', layer='Linear', std=0.01)``).
         **kwargs: passed to :class:`mmpretrain.models.heads.ClsHead` (``loss``,
-            ``topk``, ``cal_acc``, ``init_cfg``).
+            ``topk``, ``cal_acc``).
     """
 
     INIT_FROM = (None, 'text', 'class_mean')
@@ -53,8 +63,7 @@ class CosineClsHead(ClsHead):
                  init_from: Optional[str] = None,
                  templates: Union[str, Sequence[str]] = 'single',
                  clip: Optional[dict] = None,
-                 init_cfg: Optional[dict] = dict(
-                     type='Normal', layer='Linear', std=0.01),
+                 init_cfg: Optional[dict] = None,
                  **kwargs):
         super().__init__(init_cfg=init_cfg, **kwargs)
         if init_from not in self.INIT_FROM:
@@ -72,6 +81,9 @@ class CosineClsHead(ClsHead):
         self.num_classes = num_classes
         self.in_channels = in_channels
         self.fc = nn.Linear(in_channels, num_classes, bias=False)
+        with torch.no_grad():  # unit rows, as LIFT's CosineClassifier
+            self.fc.weight.uniform_(-1.0, 1.0)
+            self.fc.weight.copy_(F.normalize(self.fc.weight, dim=-1))
         log_scale = torch.tensor(math.log(scale))
         if learnable_scale:
             self.log_scale = nn.Parameter(log_scale)
