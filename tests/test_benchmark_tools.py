@@ -76,8 +76,8 @@ def test_tables_hold_mean_and_sample_std(tmp_path):
     row6 = f'{acckd_ft:.1f} ± 2.0'
     assert f'| row6 | x | x | x | x | x | {row6} | {row6} |' \
         in text
-    branch = results['students']['acckd-align-branch']['summary']['all']['mean']
-    assert '| ACCKD, align on a side branch | ' + ' | '.join(
+    branch = results['students']['acckd-square-align-branch']['summary']['all']['mean']
+    assert '| ACCKD, square layer on a side branch | ' + ' | '.join(
         [f'{branch:.1f} ± 2.0'] * 5 + [f'{branch - 1:.1f} ± 2.0']) + ' |' in text
     tau4 = results['students']['fig8-tau4']['summary']['all']['mean']
     assert f'| tau = 4 | {tau4:.1f} ± 2.0' in text

@@ -24,7 +24,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from mmengine.config import Config
 
 from cckd_plugin.models.distillers.distill_settings import TERMS, resolve_distill
-from cckd_plugin.models.distillers.model_configs import read_model_config
+from cckd_plugin.models.distillers.model_configs import (feature_dim, read_model_config,
+                                                         student_config,
+                                                         teacher_feature_dim)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 OUT = osp.join(ROOT, 'docs', 'recipes.md')
@@ -54,6 +56,10 @@ def _network(model: dict) -> str:
         name += f' {backbone["model_name"]}'
     if backbone.get('peft'):
         name += f' + {backbone["peft"]["type"]}'
+    neck = model.get('neck')
+    for part in (neck if isinstance(neck, (list, tuple)) else [neck]):
+        if part and part.get('type') == 'LinearNeck':
+            name += f' + linear {part["in_channels"]}->{part["out_channels"]}'
     head = dict(model.get('head') or {})
     text = f'{name} / {head.get("type", "?")}'
     if head.get('init_from'):
@@ -99,6 +105,19 @@ def _optimizer(cfg: Config) -> str:
     return text + f', wd {opt.get("weight_decay", 0):g}'
 
 
+def _align(model: dict, settings) -> str:
+    """Feature imitation and its align layer: ``yes / none (768 = 768)`` when
+    the student's feature has the teacher's size, else where the layer sits."""
+    if not settings.feature_imitation:
+        return 'no'
+    teacher = model['teacher']
+    dims = (feature_dim(read_model_config(model['student'], 'model.student')),
+            teacher_feature_dim(read_model_config(teacher, 'model.teacher')))
+    if not settings.needs_align_layer(*dims):
+        return f'yes / none ({dims[0]} = {dims[1]})'
+    return f'yes / {settings.align} {dims[0]}->{dims[1]}'
+
+
 def recipe(path: str) -> Dict[str, str]:
     """The effective settings of one config, by column."""
     cfg = Config.fromfile(path)
@@ -114,9 +133,7 @@ def recipe(path: str) -> Dict[str, str]:
         row['student'] = _network(model)
         row['method'] = 'supervised'
         return row
-    student = model['student']
-    row['student'] = _network(_model(osp.normpath(student)) if isinstance(student, str)
-                              else student)
+    row['student'] = _network(student_config(model))  # as the distiller builds it
     teacher = model['teacher']
     row['teacher'] = (osp.basename(teacher) if isinstance(teacher, str) else
                       _network(teacher))
@@ -129,8 +146,7 @@ def recipe(path: str) -> Dict[str, str]:
         a1=f'{settings.alpha1:g}',
         a2=f'{settings.alpha2:g}')
     row['terms'] = ' '.join(t for t in TERMS if settings.terms[t])
-    row['FI / align'] = f'yes / {settings.align}' if settings.feature_imitation \
-        else 'no'
+    row['FI / align'] = _align(model, settings)
     pair = cfg.train_dataloader.dataset
     row['mix'] = (pair.get('mix_sampling', 'random+balanced') if settings.needs_mix
                   else '')
@@ -151,8 +167,10 @@ def render(rows: List[Dict[str, str]]) -> str:
         'conventions behind the columns are in `docs/conventions.md`.', '',
         'Columns: tau, a1, a2 = distillation temperature and the weights of the '
         'CCKD and feature-imitation terms; terms = the loss terms that train '
-        '(`sup` = L_sup, `*_mix` on the mixed data); FI / align = feature '
-        'imitation and where its align layer sits; mix = the two samplers of a '
+        '(`sup` = L_sup, `*_mix` on the mixed data); student = the network that '
+        'trains (with any align layer the distiller adds); FI / align = feature '
+        'imitation and where its align layer sits (none where the student\'s '
+        'feature has the teacher\'s size); mix = the two samplers of a '
         'mixed pair; priors = where the teacher prior (Eq. 9), the training '
         'prior (Eq. 4) and the test prior come from.', ''
     ]
