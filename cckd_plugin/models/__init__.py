@@ -3,4 +3,5 @@ from .distillers import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .peft import *  # noqa: F401,F403
+from .pretrainers import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403

@@ -1,0 +1,3 @@
+from .coarse_label_simclr import CoarseLabelSimCLR
+
+__all__ = ['CoarseLabelSimCLR']
