@@ -109,7 +109,7 @@ def gradients_at_init(model: nn.Module, batch: dict) -> Dict[str, dict]:
         wanted = [head_input] + layer_params + backbone
         grads = torch.autograd.grad(value, wanted, retain_graph=True, allow_unused=True)
         out[name] = dict(
-            value=float(value),
+            value=float(value.detach()),
             head_input=_norm(grads[:1]),
             align=_norm(grads[1:1 + len(layer_params)]) if layer_params else None,
             backbone=_norm(grads[1 + len(layer_params):]))
@@ -137,12 +137,14 @@ class StartProbeHook(Hook):
         self.init = gradients_at_init(model, batch)
         self.probe = HeadProbe(student_of(model).head)
 
+    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
+        lr = runner.optim_wrapper.get_lr()  # the rate this iteration's step takes
+        self.lr = float(lr[next(iter(lr))][0] if isinstance(lr, dict) else lr[0])
+
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         real = len(data_batch['data_samples']) if data_batch else None
         feats, logits = self.probe.inputs, self.probe.logits
-        lr = runner.optim_wrapper.get_lr()
-        lr = lr[next(iter(lr))][0] if isinstance(lr, dict) else lr[0]
-        step = dict(iter=runner.iter + 1, lr=float(lr),
+        step = dict(iter=runner.iter + 1, lr=self.lr,
                     head_input_norm=float(feats[:real].detach().norm(dim=-1).mean()),
                     max_logit=float(logits[:real].detach().abs().max()))
         step.update({k: float(v) for k, v in (outputs or {}).items()
