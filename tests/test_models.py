@@ -79,6 +79,39 @@ def test_cosine_head_starts_from_unit_rows_in_every_direction():
     assert float(small.fc.weight.norm(dim=1).max()) < 0.2
 
 
+def test_the_students_align_normalisation_folds_into_its_linear_layer():
+    """The cosine-classifier students train their d -> D layer with batch
+    normalisation after it; in eval mode that is a fixed affine map, so the
+    deployed network is backbone + one linear layer + cosine head."""
+    import os.path as osp
+
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmpretrain')
+    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    cfg = Config.fromfile(osp.join(root, 'configs', 'baselines',
+                                   'la_resnet8-96-cosine_fashion-mnist-lt.py'))
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    neck = model.neck
+    with torch.no_grad():  # non-trivial running statistics and affine parameters
+        neck.norm.running_mean.normal_()
+        neck.norm.running_var.uniform_(0.5, 2.0)
+        neck.norm.weight.uniform_(0.5, 1.5)
+        neck.norm.bias.normal_()
+    model.eval()
+    x = torch.randn(3, 1, 28, 28)
+    norm = neck.norm
+    gain = norm.weight / torch.sqrt(norm.running_var + norm.eps)
+    folded = torch.nn.Linear(64, 96)
+    with torch.no_grad():
+        folded.weight.copy_(neck.fc.weight * gain[:, None])
+        folded.bias.copy_((neck.fc.bias - norm.running_mean) * gain + norm.bias)
+        pooled = model.backbone(x)[-1].mean(dim=(2, 3))
+        torch.testing.assert_close(model.head((folded(pooled), )),
+                                   model(x, mode='tensor'), rtol=1e-5, atol=1e-5)
+
+
 def _sample(label):
     from mmpretrain.structures import DataSample
     return DataSample().set_gt_label(label)

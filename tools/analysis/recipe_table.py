@@ -60,6 +60,8 @@ def _network(model: dict) -> str:
     for part in (neck if isinstance(neck, (list, tuple)) else [neck]):
         if part and part.get('type') == 'LinearNeck':
             name += f' + linear {part["in_channels"]}->{part["out_channels"]}'
+            if part.get('norm_cfg'):
+                name += f' + {part["norm_cfg"]["type"]}'
     head = dict(model.get('head') or {})
     text = f'{name} / {head.get("type", "?")}'
     if head.get('init_from'):
