@@ -1,15 +1,13 @@
 """The offline demo: pre-train the offline teacher on Fashion-MNIST's balanced
-pool split (once; cached), distil it into a ResNet-8 student on
-Fashion-MNIST-LT with ACCKD through tools/train.py, evaluate on the balanced
-test split through tools/test.py and print a many / medium / few / all table.
+pool split (once; cached), train the same ResNet-8 student on Fashion-MNIST-LT
+twice through tools/train.py, alone with the logit-adjusted loss (LA) and with
+ACCKD from the teacher, evaluate all three on the balanced test split through
+tools/test.py and print a many / medium / few / all table.
 
     python tools/demo.py [--work-dir work_dirs/demo] [--epochs N]
 
 A finished step is kept and a half-finished training resumes, so running the
-demo again only prints the table. The LA student's row appears when
-``<work-dir>/la_resnet8_fashion-mnist-lt`` holds a trained LA student
-(``python tools/train.py configs/baselines/la_resnet8_fashion-mnist-lt.py
---work-dir work_dirs/demo/la_resnet8_fashion-mnist-lt``).
+demo again only prints the table.
 """
 import argparse
 import os.path as osp
@@ -20,7 +18,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from mmengine.config import Config
-from tool_runs import REPO_ROOT, SHOT_KEYS, last_checkpoint, test, train
+from tool_runs import REPO_ROOT, SHOT_KEYS, test, train
 
 TEACHER = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
 LA = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
@@ -52,19 +50,19 @@ def main() -> int:
     metrics = test(TEACHER, teacher_ckpt, osp.join(args.work_dir, 'teacher'))
     rows.append(('Teacher (ResNet-20, pool)', metrics, teacher_ckpt, teacher_dir))
 
-    la_dir = osp.join(args.work_dir, 'la_resnet8_fashion-mnist-lt')
-    la_ckpt = last_checkpoint(la_dir) if osp.isdir(la_dir) else None
-    if la_ckpt:
-        stage('LA student (already trained): test split')
-        rows.append(('Student (LA)', test(LA, la_ckpt, la_dir), la_ckpt, la_dir))
-
-    acckd_dir = osp.join(args.work_dir, 'acckd_resnet8_offline-ft_fashion-mnist-lt')
-    options = [f'model.teacher_ckpt={teacher_ckpt}']
     epochs = []
     if args.epochs:
         epochs = [f'train_cfg.max_epochs={args.epochs}',
                   f'param_scheduler.1.end={args.epochs}',
                   f'train_cfg.val_interval={args.epochs}']
+    la_dir = osp.join(args.work_dir, 'la_resnet8_fashion-mnist-lt')
+    stage(f'LA student (no teacher): {LA}')
+    la_ckpt = train(LA, la_dir, epochs)
+    stage('LA student: test split')
+    rows.append(('Student (LA)', test(LA, la_ckpt, la_dir), la_ckpt, la_dir))
+
+    acckd_dir = osp.join(args.work_dir, 'acckd_resnet8_offline-ft_fashion-mnist-lt')
+    options = [f'model.teacher_ckpt={teacher_ckpt}']
     stage(f'ACCKD student: {ACCKD}')
     acckd_ckpt = train(ACCKD, acckd_dir, options + epochs)
     stage('ACCKD student: test split')
