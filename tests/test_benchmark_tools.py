@@ -15,6 +15,7 @@ import benchmark_speed  # noqa: E402
 import plot_ablations  # noqa: E402
 import plot_class_gain  # noqa: E402
 import run_benchmark  # noqa: E402
+import run_vit_teachers  # noqa: E402
 import tool_runs  # noqa: E402
 
 
@@ -192,3 +193,36 @@ def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
     assert train[0].split('|')[2].strip() == '3' and dist[0].split(
         '|')[2].strip() == '2'
     assert '(gloo)' in dist[0]
+
+
+def test_table5_holds_every_teacher_its_student_and_the_la_student(tmp_path):
+    """Table 5's table: each teacher's validation and test numbers, its ACCKD
+    students' mean and sample std, and the LA student of the same network."""
+    keys = run_vit_teachers.KEYS
+    teachers = {}
+    for i, (tag, *_) in enumerate(run_vit_teachers.TEACHERS):
+        teachers[tag] = dict(test={k: 70.0 + i for k in keys},
+                             val={k: 71.0 + i for k in keys}, seconds=30.0,
+                             tower_params=None if tag in ('ncm', 'head-only') else 7332)
+    students = {tag: {s: dict(test={k: 74.0 + s for k in keys},
+                              val={k: 75.0 + s for k in keys}) for s in range(3)}
+                for tag, *_ in run_vit_teachers.TEACHERS}
+    students['la'] = {s: dict(test={k: 70.0 + 2 * s for k in keys},
+                              val={k: 72.0 for k in keys}) for s in range(3)}
+    students['lora'][2] = dict(diverged='NonFiniteLossError: loss_fi=nan', work_dir='w')
+    results = dict(meta=dict(command='python run_vit_teachers.py', commit='abc',
+                             date='2026-12-01', seeds=[0, 1, 2], minutes=1.0,
+                             tower_seconds=1800.0),
+                   selection=dict(val={'0.1': {'all': 80.0}, '0.3': {'all': 82.5}},
+                                  lr=0.3),
+                   teachers=teachers, students=students)
+    run_vit_teachers.write_tables(results, str(tmp_path))
+    text = (tmp_path / 'results.md').read_text()
+    assert 'Tower pre-training: 30 min.' in text and '-> **0.3**' in text
+    assert '| NCM | 0 | - | 71.0 | 70.0 | 70.0 | 70.0 | 70.0 | ' + ' | '.join(
+        ['75.0 ± 1.0'] * 4) + ' | 76.0 ± 1.0 |' in text
+    assert '| LoRA + LA (1 student seed(s) diverged) | 7,332 | 30 s | 75.0 | ' in text
+    assert ' | '.join(['74.5 ± 0.7'] * 4) in text  # LoRA: seeds 0 and 1 only
+    assert '| (no teacher: the LA student) | | | | | | | | ' + ' | '.join(
+        ['72.0 ± 2.0'] * 4) + ' | 72.0 ± 0.0 |' in text
+    assert 'Diverged: student of lora, seed 2: NonFiniteLossError' in text

@@ -3,14 +3,17 @@
     python projects/fmnist_lt/run_vit_teachers.py --jobs 2        # full (3 seeds)
     python projects/fmnist_lt/run_vit_teachers.py --quick         # 1 seed, short
 
-1. pre-trains the offline CLIP-style tower on the coarse labels of `pool` and
-   exports it as an open_clip checkpoint (both cached);
+1. pre-trains the offline CLIP-style tower on `pool` (SimCLR plus the coarse
+   labels, never the fine ones; timed) and exports it as an open_clip
+   checkpoint (both cached);
 2. picks the tuners' learning rate on the `val` split (AdaptFormer + LA at each
    of ``--lrs``; the best last-validation accuracy wins, ties to the smaller rate);
 3. builds the NCM teacher and tunes the head-only and five PEFT + LA teachers at
-   that rate (timed), tests each on the balanced test split and counts its
-   trainable parameters;
-4. distils an ACCKD ResNet-8 student from each teacher per seed and tests it.
+   that rate (timed), tests each on `val` and the balanced test split and counts
+   its trainable parameters;
+4. distils an ACCKD student (ResNet-8, a 64 -> 96 layer, cosine classifier) from
+   each teacher per seed, trains the LA baseline of that network per seed, and
+   tests them.
 
 Finished steps are kept and half-finished trainings resume. Writes
 ``vit_teachers/results.md`` and ``results.json`` beside this file.
@@ -38,7 +41,9 @@ from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 OUT_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'vit_teachers')
 KEYS = SHOT_KEYS
-TOWER = 'configs/teachers/fmnist_vit/fmnist-vit_pretrain_fashion-mnist-pool-coarse.py'
+TOWER = ('configs/teachers/fmnist_vit/'
+         'fmnist-vit_pretrain-simclr-coarse_fashion-mnist-pool.py')
+BASELINE = 'configs/baselines/la_resnet8-96-cosine_fashion-mnist-lt.py'
 TEACHER = 'configs/teachers/fmnist_vit/fmnist-vit_{}_fashion-mnist-lt.py'
 STUDENT = ('configs/distill/fashion_mnist_lt/vit_teachers/'
            'acckd_resnet8_fmnist-vit-{}_fashion-mnist-lt.py')
@@ -59,10 +64,23 @@ def tower(args) -> str:
     if osp.isfile(out):
         return out
     work_dir = osp.join(ROOT, 'work_dirs', osp.basename(TOWER)[:-3])
-    log('tower: pre-training on the coarse labels of pool')
+    log('tower: pre-training on pool (SimCLR + coarse labels)')
+    start = time.time()
     ckpt = train(TOWER, work_dir, log_file=osp.join(work_dir, 'run.log'))
+    with open(osp.join(work_dir, 'pretraining_seconds.json'), 'w') as f:
+        json.dump(dict(seconds=time.time() - start), f)
     run_tool([sys.executable, 'tools/export_open_clip.py', TOWER, ckpt, out])
     return out
+
+
+def tower_seconds() -> Optional[float]:
+    """Wall seconds of the tower's pre-training, when this runner trained it."""
+    path = osp.join(ROOT, 'work_dirs', osp.basename(TOWER)[:-3],
+                    'pretraining_seconds.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)['seconds']
 
 
 def tune(key: str, work_dir: str, options: List[str], threads: Optional[int]) -> dict:
@@ -138,6 +156,10 @@ def main() -> int:
             entry['val'] = last_val_metrics(wd)
         entry['test'] = test(TEACHER.format(key), entry.get('checkpoint'), wd, base,
                              osp.join(wd, 'test.log'))
+        if tag == 'ncm':  # no training run, so no last validation: test on val
+            entry['val'] = test(TEACHER.format(key), None, osp.join(wd, 'val'),
+                                base + ['test_dataloader.dataset.split=val'],
+                                osp.join(wd, 'test.log'))
         teachers[tag] = entry
         log(f'teacher {tag}: test all {entry["test"]["all"]:.2f}')
 
@@ -165,17 +187,32 @@ def main() -> int:
         return dict(
             test=result, val=last_val_metrics(wd), work_dir=osp.relpath(wd, ROOT))
 
+    def baseline(seed):
+        wd = osp.join(args.work_dir, 'students', 'la', f'seed{seed}')
+        os.makedirs(wd, exist_ok=True)
+        options = [f'randomness.seed={seed}'] + (
+            ['train_cfg.max_epochs=3', 'param_scheduler.1.end=3',
+             'train_cfg.val_interval=3'] if args.quick else [])
+        ckpt = train(BASELINE, wd, options, osp.join(wd, 'run.log'), threads)
+        result = test(BASELINE, ckpt, wd, [], osp.join(wd, 'run.log'), threads)
+        log(f'LA student seed {seed}: test all {result["all"]:.2f}')
+        return dict(
+            test=result, val=last_val_metrics(wd), work_dir=osp.relpath(wd, ROOT))
+
     jobs = [(t, seed) for seed in args.seeds for t in TEACHERS]
+    jobs += [(None, seed) for seed in args.seeds]
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        outcomes = list(pool.map(student, jobs))
+        outcomes = list(pool.map(
+            lambda job: student(job) if job[0] else baseline(job[1]), jobs))
     students: Dict[str, dict] = {}
-    for ((tag, *_), seed), outcome in zip(jobs, outcomes):
-        students.setdefault(tag, {})[seed] = outcome
+    for (teacher, seed), outcome in zip(jobs, outcomes):
+        students.setdefault(teacher[0] if teacher else 'la', {})[seed] = outcome
     commit = git_commit()
     results = dict(meta=dict(command='python ' + ' '.join(
         [osp.relpath(__file__, ROOT)] + sys.argv[1:]), commit=commit,
         date=time.strftime('%Y-%m-%d'), seeds=args.seeds,
-        minutes=round((time.time() - start) / 60, 1)),
+        minutes=round((time.time() - start) / 60, 1),
+        tower_seconds=tower_seconds()),
         selection=selection, teachers=teachers, students=students)
     out_dir = OUT_DIR if not args.quick else args.work_dir
     os.makedirs(out_dir, exist_ok=True)
@@ -192,19 +229,22 @@ def cell(values: List[float]) -> str:
 
 def write_tables(results: dict, out_dir: str) -> None:
     meta, sel = results['meta'], results['selection']
+    tower = meta.get('tower_seconds')
     lines = [
         '# The offline tower\'s teachers (Table 5 on Fashion-MNIST-LT)', '',
         f'Generated by `{meta["command"]}` at commit `{meta["commit"]}` '
         f'({meta["date"]}, '
-        f'{meta["minutes"]} min). Top-1 accuracy (%) on the balanced test split; '
-        f'students: mean ± sample standard deviation over seeds {meta["seeds"]}.', '',
+        f'{meta["minutes"]} min). Top-1 accuracy (%) on the balanced test split '
+        f'(teacher `val`: the 200-image validation split); students: mean ± '
+        f'sample standard deviation over seeds {meta["seeds"]}. Tower '
+        'pre-training: ' + (f'{tower / 60:.0f} min.' if tower else 'cached.'), '',
         'Tuners\' learning rate, chosen on `val` (AdaptFormer + LA, last validation '
         'all-class accuracy): ' + ', '.join(f'lr {lr}: {v["all"]:.1f}'
                                             for lr, v in sel['val'].items()) +
         f' -> **{sel["lr"]:g}**.', '',
-        '| Teacher | trainable tower params | tuning time | teacher many | med. | few '
-        '| all | ACCKD student many | med. | few | all |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+        '| Teacher | trainable tower params | tuning time | teacher val | teacher many '
+        '| med. | few | all | ACCKD student many | med. | few | all | student val |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
     ]
     for tag, label, *_ in TEACHERS:
         t = results['teachers'][tag]
@@ -214,15 +254,22 @@ def write_tables(results: dict, out_dir: str) -> None:
         timing = '-' if tag == 'ncm' else f'{t["seconds"]:.0f} s'
         if diverged:
             label += f' ({diverged} student seed(s) diverged)'
-        lines.append(f'| {label} | {params} | {timing} | ' +
+        lines.append(f'| {label} | {params} | {timing} | {t["val"]["all"]:.1f} | ' +
                      ' | '.join(f'{t["test"][k]:.1f}' for k in KEYS) + ' | ' +
                      ' | '.join(cell([s['test'][k] for s in seeds])
-                                for k in KEYS) + ' |')
+                                for k in KEYS) + ' | ' +
+                     cell([s['val']['all'] for s in seeds]) + ' |')
+    la = [s for s in results['students']['la'].values() if 'test' in s]
+    lines.append('| (no teacher: the LA student) | | | | | | | | ' +
+                 ' | '.join(cell([s['test'][k] for s in la]) for k in KEYS) + ' | ' +
+                 cell([s['val']['all'] for s in la]) + ' |')
     lines += [
         '', 'Trainable tower parameters exclude the cosine head (10 x 96 = 960, in '
         'every tuned teacher). Tuning time: wall seconds of the teacher\'s training '
         'run '
-        '(2 CPU cores, shared with another run when `--jobs 2`).', ''
+        '(2 CPU cores, shared with another run when `--jobs 2`). Every student is '
+        f'the network of `{BASELINE}` (ResNet-8, a 64 -> 96 linear layer, a cosine '
+        'classifier); the last row is that baseline trained alone.', ''
     ]
     lines += [f'Diverged: student of {tag}, seed {seed}: {r["diverged"]}'
               for tag, per_seed in results['students'].items()
