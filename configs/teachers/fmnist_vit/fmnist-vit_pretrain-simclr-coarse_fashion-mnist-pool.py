@@ -14,7 +14,7 @@
 #   CFG=configs/teachers/fmnist_vit/fmnist-vit_pretrain-simclr-coarse_fashion-mnist-pool.py
 #   python tools/train.py $CFG
 #   python tools/export_open_clip.py $CFG \
-#       work_dirs/fmnist-vit_pretrain-simclr-coarse_fashion-mnist-pool/epoch_20.pth \
+#       work_dirs/fmnist-vit_pretrain-simclr-coarse_fashion-mnist-pool/epoch_12.pth \
 #       work_dirs/fmnist_vit/fmnist_vit_open_clip.pt
 _base_ = [
     '../../_base_/models/fmnist_vit.py',
@@ -64,9 +64,9 @@ optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0, end=1,
          convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, end=20, eta_min=1e-5,
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, end=12, eta_min=1e-5,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(by_epoch=True, max_epochs=20)
-default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=1))
+train_cfg = dict(by_epoch=True, max_epochs=12)
+default_hooks = dict(checkpoint=dict(interval=12, max_keep_ckpts=1))
 custom_hooks = []
