@@ -1,5 +1,5 @@
-# The offline tower (fmnist-vit_pretrain-simclr-coarse_fashion-mnist-pool.py, exported as an
-# open_clip checkpoint) tuned as the paper's AF+LA teacher on Fashion-MNIST-LT:
+# The offline tower (fmnist-vit_pretrain-simclr-coarse_fashion-mnist-pool.py, exported
+# as an open_clip checkpoint) tuned as the paper's AF+LA teacher on Fashion-MNIST-LT:
 # AdaptFormer, cosine head (scale 25) initialised from the class means of the tower's
 # features (LIFT's class_mean option: this tower's text half was never trained, so
 # LIFT's text-feature initialisation has no meaning here), logit-adjusted loss, and
