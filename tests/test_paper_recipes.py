@@ -225,6 +225,14 @@ def test_student_is_the_baseline_network(path):
     # and trains that network: its feature has the teacher's size already, so
     # the distiller adds no align layer (Section 3.4)
     network = strip(trained_network(cfg))
+    if cfg.model.distill.get('always_align') and \
+            cfg.model.distill.get('align', 'encoder') == 'encoder':
+        # the ablation that keeps a square layer in the encoder on purpose: the
+        # baseline's network with one LinearNeck after its neck, nothing else
+        necks = network.pop('neck')
+        assert [n['type'] for n in necks] == ['GlobalAveragePooling', 'LinearNeck']
+        assert necks[-1]['in_channels'] == necks[-1]['out_channels'] == 64
+        network['neck'] = necks[0]
     assert network == strip(student_cfg)
     for other in ('la', 'ce') if family == 'baselines' else ('la', ):
         baseline = load(osp.join(ROOT, 'configs', family, f'{other}_{rest}'))
