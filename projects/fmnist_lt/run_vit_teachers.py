@@ -43,7 +43,11 @@ OUT_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'vit_teachers')
 KEYS = SHOT_KEYS
 TOWER = ('configs/teachers/fmnist_vit/'
          'fmnist-vit_pretrain-simclr-coarse_fashion-mnist-pool.py')
+TOWER_WORK_DIR = osp.join(ROOT, 'work_dirs', osp.basename(TOWER)[:-3])
 BASELINE = 'configs/baselines/la_resnet8-96-cosine_fashion-mnist-lt.py'
+#: --quick: 3 student epochs (warm-up, then cosine to epoch 3)
+QUICK_STUDENT = ['train_cfg.max_epochs=3', 'param_scheduler.1.end=3',
+                 'train_cfg.val_interval=3']
 TEACHER = 'configs/teachers/fmnist_vit/fmnist-vit_{}_fashion-mnist-lt.py'
 STUDENT = ('configs/distill/fashion_mnist_lt/vit_teachers/'
            'acckd_resnet8_fmnist-vit-{}_fashion-mnist-lt.py')
@@ -63,7 +67,7 @@ def tower(args) -> str:
     out = osp.join(ROOT, 'work_dirs', 'fmnist_vit', 'fmnist_vit_open_clip.pt')
     if osp.isfile(out):
         return out
-    work_dir = osp.join(ROOT, 'work_dirs', osp.basename(TOWER)[:-3])
+    work_dir = TOWER_WORK_DIR
     log('tower: pre-training on pool (SimCLR + coarse labels)')
     start = time.time()
     ckpt = train(TOWER, work_dir, log_file=osp.join(work_dir, 'run.log'))
@@ -75,8 +79,7 @@ def tower(args) -> str:
 
 def tower_seconds() -> Optional[float]:
     """Wall seconds of the tower's pre-training, when this runner trained it."""
-    path = osp.join(ROOT, 'work_dirs', osp.basename(TOWER)[:-3],
-                    'pretraining_seconds.json')
+    path = osp.join(TOWER_WORK_DIR, 'pretraining_seconds.json')
     if not osp.isfile(path):
         return None
     with open(path) as f:
@@ -163,47 +166,37 @@ def main() -> int:
         teachers[tag] = entry
         log(f'teacher {tag}: test all {entry["test"]["all"]:.2f}')
 
-    def student(job):
-        (tag, _, _, skey), seed = job
+    def run_student(tag: str, config: str, seed: int, options: List[str]) -> dict:
+        """Train and test one student (kept when done); a diverged run is kept in
+        the results and left out of the means."""
         wd = osp.join(args.work_dir, 'students', tag, f'seed{seed}')
         os.makedirs(wd, exist_ok=True)
-        teacher_opts = [f'model.teacher.backbone.pretrained={tower_file}']
-        if teachers[tag].get('checkpoint'):
-            teacher_opts.append(f'model.teacher_ckpt={teachers[tag]["checkpoint"]}')
-        options = [f'randomness.seed={seed}', f'model.seed={seed}',
-                   f'train_dataloader.dataset.seed={seed}'] + teacher_opts
-        if args.quick:
-            options += ['train_cfg.max_epochs=3', 'param_scheduler.1.end=3',
-                        'train_cfg.val_interval=3']
+        options = [f'randomness.seed={seed}'] + options + (
+            QUICK_STUDENT if args.quick else [])
         try:
-            ckpt = train(
-                STUDENT.format(skey), wd, options, osp.join(wd, 'run.log'), threads)
-        except TrainingDiverged as error:  # kept in the results, left out of the means
-            log(f'student of {tag} seed {seed}: diverged: {error}')
+            ckpt = train(config, wd, options, osp.join(wd, 'run.log'), threads)
+        except TrainingDiverged as error:
+            log(f'student {tag} seed {seed}: diverged: {error}')
             return dict(diverged=str(error), work_dir=osp.relpath(wd, ROOT))
-        result = test(
-            STUDENT.format(skey), ckpt, wd, [], osp.join(wd, 'run.log'), threads)
-        log(f'student of {tag} seed {seed}: test all {result["all"]:.2f}')
+        result = test(config, ckpt, wd, [], osp.join(wd, 'run.log'), threads)
+        log(f'student {tag} seed {seed}: test all {result["all"]:.2f}')
         return dict(
             test=result, val=last_val_metrics(wd), work_dir=osp.relpath(wd, ROOT))
 
-    def baseline(seed):
-        wd = osp.join(args.work_dir, 'students', 'la', f'seed{seed}')
-        os.makedirs(wd, exist_ok=True)
-        options = [f'randomness.seed={seed}'] + (
-            ['train_cfg.max_epochs=3', 'param_scheduler.1.end=3',
-             'train_cfg.val_interval=3'] if args.quick else [])
-        ckpt = train(BASELINE, wd, options, osp.join(wd, 'run.log'), threads)
-        result = test(BASELINE, ckpt, wd, [], osp.join(wd, 'run.log'), threads)
-        log(f'LA student seed {seed}: test all {result["all"]:.2f}')
-        return dict(
-            test=result, val=last_val_metrics(wd), work_dir=osp.relpath(wd, ROOT))
+    def student(job):
+        (tag, _, _, skey), seed = job
+        options = [f'model.seed={seed}', f'train_dataloader.dataset.seed={seed}',
+                   f'model.teacher.backbone.pretrained={tower_file}']
+        if teachers[tag].get('checkpoint'):
+            options.append(f'model.teacher_ckpt={teachers[tag]["checkpoint"]}')
+        return run_student(tag, STUDENT.format(skey), seed, options)
 
     jobs = [(t, seed) for seed in args.seeds for t in TEACHERS]
     jobs += [(None, seed) for seed in args.seeds]
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         outcomes = list(pool.map(
-            lambda job: student(job) if job[0] else baseline(job[1]), jobs))
+            lambda job: student(job) if job[0] else run_student(
+                'la', BASELINE, job[1], []), jobs))
     students: Dict[str, dict] = {}
     for (teacher, seed), outcome in zip(jobs, outcomes):
         students.setdefault(teacher[0] if teacher else 'la', {})[seed] = outcome
