@@ -18,12 +18,21 @@ checkpoint hook, a ``runner_type``, an explicit call in the tools).
 import os.path as osp
 import pickle
 import re
+import zipfile
 from typing import Callable, List, Optional, Union
 
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
+
+#: torch.load's errors for a file cut short or overwritten
+_TRUNCATED = re.compile(r'PytorchStreamReader|zip archive|unexpected EOF|'
+                        r'file in archive is not in a subdirectory|invalid header')
+
+
+class CorruptCheckpointError(ValueError):
+    """A checkpoint or weights file that is cut short or overwritten."""
 
 
 class UnsafeCheckpointError(RuntimeError):
@@ -96,11 +105,28 @@ def safe_torch_load(filename: str,
             return torch.load(filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         match = _UNSUPPORTED_GLOBAL.search(str(err))
-        what = (match.group(1) or match.group(2)) if match else \
-            str(err).strip().splitlines()[0]
+        if match is None:
+            raise CorruptCheckpointError(_corrupt(filename, err)) from None
         raise UnsafeCheckpointError(
             f'refusing to load checkpoint {filename}: it carries the pickled '
-            f'global {what!r}, which safe loading does not allow') from None
+            f'global {match.group(1) or match.group(2)!r}, which safe loading does '
+            f'not allow') from None
+    except (EOFError, zipfile.BadZipFile) as err:
+        raise CorruptCheckpointError(_corrupt(filename, err)) from None
+    except RuntimeError as err:
+        if not _TRUNCATED.search(str(err)):
+            raise
+        raise CorruptCheckpointError(_corrupt(filename, err)) from None
+
+
+def _corrupt(filename: str, err: BaseException) -> str:
+    first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+    first = first.split('. ')[0].rstrip('.')  # torch appends paragraphs of advice
+    if isinstance(err, pickle.UnpicklingError):
+        first = 'not a torch file'
+    return (f'{filename} is not a whole torch file (truncated or corrupted: {first}); '
+            f'delete it (head and class-weight files are rebuilt), or point to another '
+            f'file')
 
 
 def _load_from_local(filename: str, map_location=None) -> dict:

@@ -13,7 +13,7 @@ pipelines convert images to one channel, so MMPretrain's
 """
 import argparse
 import copy
-import os
+import io
 import os.path as osp
 import sys
 
@@ -21,9 +21,15 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import torch
 from mmengine.config import Config
+from mmpretrain.registry import MODELS
 
+import cckd_plugin  # noqa: F401  (registers the components)
 from cckd_plugin.compat import safe_torch_load
-from cckd_plugin.models.distillers.model_configs import student_config
+from cckd_plugin.engine import check_checkpoint_fits, run_main
+from cckd_plugin.fileio import atomic_write_all
+from cckd_plugin.models.distillers.model_configs import (read_model_config,
+                                                         student_config)
+from cckd_plugin.models.distillers.student_settings import student_normalisation
 
 KEEP = ('custom_imports', 'default_scope', 'test_dataloader', 'test_evaluator',
         'test_cfg', 'val_dataloader', 'val_evaluator', 'val_cfg', 'default_hooks',
@@ -57,15 +63,21 @@ def export(config: str, checkpoint: str, out: str) -> None:
     if not state:
         raise SystemExit(f'{checkpoint} holds no student weights')
     meta = ckpt.get('meta', {})
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    torch.save({'state_dict': state,
-                'meta': dict(class_counts=meta.get('class_counts'),
-                             dataset_meta=meta.get('dataset_meta'),
-                             exported_from=osp.abspath(checkpoint))}, out)
     plain = {k: copy.deepcopy(cfg[k]) for k in KEEP if k in cfg}
     model = student_config(cfg.model.to_dict())
-    model['data_preprocessor'] = dict(type='ClsDataPreprocessor',
-                                      **copy.deepcopy(cfg.get('data_preprocessor', {})))
+    # strict: the checkpoint's student is the network CONFIG builds, weight for
+    # weight (one line naming the keys and the config keys that differ if not)
+    fits = torch.nn.Module()
+    fits.student = MODELS.build(copy.deepcopy(model))
+    check_checkpoint_fits(
+        fits, {'state_dict': {f'student.{k}': v for k, v in state.items()},
+               'meta': meta}, checkpoint, cfg)
+    norm = student_normalisation(
+        copy.deepcopy(cfg.get('data_preprocessor', {})).to_dict()
+        if cfg.get('data_preprocessor') else {},
+        read_model_config(cfg.model.student, 'model.student'), 'model.student')
+    norm.pop('type', None)
+    model['data_preprocessor'] = dict(type='ClsDataPreprocessor', **norm)
     plain['model'] = model
     plain['custom_hooks'] = [h for h in cfg.get('custom_hooks', [])
                              if h.get('type') == 'ClassCountsHook']
@@ -75,7 +87,16 @@ def export(config: str, checkpoint: str, out: str) -> None:
             if plain.get(name):
                 plain[name]['dataset']['pipeline'] = grey_pipeline(
                     plain[name]['dataset']['pipeline'])
-    Config(plain).dump(osp.splitext(out)[0] + '.py')
+    plain = Config(plain)
+    weights = io.BytesIO()
+    torch.save({'state_dict': state,
+                'meta': dict(class_counts=meta.get('class_counts'),
+                             dataset_meta=meta.get('dataset_meta'),
+                             cfg=plain.pretty_text,
+                             exported_from=osp.abspath(checkpoint))}, weights)
+    # both files appear together or neither changes (a crash, a full disk)
+    atomic_write_all({out: weights.getvalue(),
+                      osp.splitext(out)[0] + '.py': plain.pretty_text})
     print(f'student: {out} ({len(state)} tensors), config: {osp.splitext(out)[0]}.py')
 
 
@@ -84,8 +105,10 @@ def main():
     parser.add_argument('config', help='the distillation config')
     parser.add_argument('checkpoint', help='a checkpoint of that config')
     parser.add_argument('out', help='output .pth (a .py config is written beside it)')
+    parser.add_argument('--debug', action='store_true',
+                        help='show the traceback of an error instead of one line')
     args = parser.parse_args()
-    export(args.config, args.checkpoint, args.out)
+    run_main(lambda: export(args.config, args.checkpoint, args.out), args.debug)
 
 
 if __name__ == '__main__':

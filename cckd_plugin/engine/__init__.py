@@ -1,5 +1,7 @@
 from ..fileio import atomic_write
 from .atomic_files import AtomicCheckpointHook, AtomicLocalBackend
+from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
+                             check_resume_config)
 from .distributed import close_distributed, init_distributed, prepare_distributed_cfg
 from .hooks import (ClassCountsHook, EpochSeedHook, NonFiniteLossError,
                     NonFiniteLossHook, TeacherHeadHook, TeacherPriorHook)
@@ -10,7 +12,8 @@ from .teacher_heads import build_prototype_heads, prototype_heads
 from .tool_errors import one_line, run_main
 
 __all__ = [
-    'AtomicCheckpointHook', 'AtomicLocalBackend', 'ClassCountsHook', 'EpochSeedHook',
+    'AtomicCheckpointHook', 'AtomicLocalBackend', 'CheckpointMismatchError',
+    'check_checkpoint_fits', 'check_resume_config', 'ClassCountsHook', 'EpochSeedHook',
     'KeepConfigRunner', 'MissingInputsError', 'NonFiniteLossError', 'NonFiniteLossHook',
     'TeacherHeadHook', 'TeacherPriorHook', 'atomic_write', 'build_prototype_heads',
     'build_runner', 'check_inputs', 'close_distributed', 'init_distributed',

@@ -1,25 +1,97 @@
 """The runner of the plugin's configs (``runner_type``)."""
 import os.path as osp
+import re
+from typing import Callable, Union
 
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
+from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 from mmpretrain.registry import RUNNERS
+
+from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
+                             check_resume_config)
 
 
 @RUNNERS.register_module()
 class KeepConfigRunner(Runner):
-    """mmengine's ``Runner`` that never replaces an earlier run's config dump.
+    """mmengine's ``Runner`` that loads checkpoints strictly and never replaces
+    an earlier run's config dump.
 
-    mmengine writes ``<work_dir>/<config name>.py`` at every start, so a run
-    that stops on bad input would replace the dump of the run before it in the
-    same work directory. Here the work-directory copy is written only when
-    absent; every run's exact config is still in its own
-    ``<timestamp>/vis_data/config.py``. Selected by ``runner_type`` in
-    ``configs/_base_/default_runtime.py``; MMPretrain's ``tools/train.py`` builds
-    it from the registry like any runner.
+    * Every checkpoint it loads (``load_from``, ``--resume``, ``tools/test.py``)
+      must fit the model weight for weight and shape for shape
+      (:func:`check_checkpoint_fits`); a resumed run must also keep its config
+      but for the keys in ``RESUME_MAY_CHANGE``. The config's
+      ``load_from_skip`` (key prefixes, e.g. ``['head.']``) names weights that
+      a training run started with ``load_from`` re-initialises on purpose;
+      testing and resuming load every weight.
+    * mmengine writes ``<work_dir>/<config name>.py`` at every start, so a run
+      that stops on bad input would replace the dump of the run before it in
+      the same work directory. Here the work-directory copy is written only
+      when absent; every run's exact config is still in its own
+      ``<timestamp>/vis_data/config.py``.
+
+    Selected by ``runner_type`` in ``configs/_base_/default_runtime.py``;
+    MMPretrain's ``tools/train.py`` builds it from the registry like any runner.
     """
+    _resuming = False
+    _training = False
 
     def dump_config(self) -> None:
         if self.cfg.filename is not None and osp.isfile(
                 osp.join(self.work_dir, osp.basename(self.cfg.filename))):
             return
         super().dump_config()
+
+    def train(self):
+        self._training = True
+        try:
+            return super().train()
+        finally:
+            self._training = False
+
+    def resume(self, filename: str, *args, **kwargs) -> None:
+        if self._load_from is None and not osp.isfile(str(filename)):
+            raise FileNotFoundError(
+                f'{osp.join(self.work_dir, "last_checkpoint")} names {filename!r}, '
+                f'which is not a file: write the path of a whole epoch_N.pth into it, '
+                f'or resume from one with --resume CKPT')
+        self._resuming = True
+        try:
+            super().resume(filename, *args, **kwargs)
+        finally:
+            self._resuming = False
+
+    def load_checkpoint(self,
+                        filename: str,
+                        map_location: Union[str, Callable] = 'cpu',
+                        strict: bool = False,
+                        revise_keys: list = [(r'^module\.', '')]) -> dict:
+        """mmengine's ``load_checkpoint`` that refuses a checkpoint that does
+        not fit (``strict`` is implied; the argument is kept for mmengine's
+        signature)."""
+        skip = self.cfg.get('load_from_skip') or ()
+        if isinstance(skip, str):
+            skip = (skip, )
+        if skip and not self._training:
+            skip = ()  # testing: every weight is loaded
+        if skip and self._resuming:
+            raise CheckpointMismatchError(
+                f'load_from_skip={list(skip)} re-initialises weights of a new run; '
+                f'remove it to resume')
+        checkpoint = _load_checkpoint(filename, map_location=map_location)
+        if self._resuming:
+            check_resume_config(checkpoint, filename, self.cfg)
+        self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+        model = self.model.module if is_model_wrapper(self.model) else self.model
+        check_checkpoint_fits(model, checkpoint, filename, self.cfg, skip, revise_keys)
+        if skip:
+            state = checkpoint.get('state_dict', checkpoint)
+            for key in [k for k in state
+                        if re.sub(r'^module\.', '', k).startswith(tuple(skip))]:
+                del state[key]
+        checkpoint = _load_checkpoint_to_model(model, checkpoint, False,
+                                               revise_keys=revise_keys)
+        self._has_loaded = True
+        kept = f' (left at their initialisation: {list(skip)})' if skip else ''
+        self.logger.info(f'Load checkpoint from {filename}{kept}')
+        return checkpoint

@@ -45,12 +45,15 @@ def prepare_cfg(cfg: Config) -> Config:
     * ``persistent_workers`` is switched off for loaders with ``num_workers=0``;
     * distributed runs without CUDA use the ``gloo`` backend and a CPU DDP
       wrapper (``device_ids=None``);
-    * ``default_scope`` defaults to ``'mmpretrain'`` and the plugin is imported.
+    * ``default_scope`` defaults to ``'mmpretrain'``, ``runner_type`` to the
+      plugin's strict-loading ``KeepConfigRunner``, and the plugin is imported.
     """
     for name in DATALOADERS:
         fix_dataloader_workers(cfg.get(name))
     prepare_distributed_cfg(cfg, torch.cuda.is_available())
     cfg.setdefault('default_scope', 'mmpretrain')
+    # strict checkpoint loading for every config the plugin's tools run
+    cfg.setdefault('runner_type', 'mmpretrain.KeepConfigRunner')
     imports = cfg.setdefault('custom_imports',
                              dict(imports=[], allow_failed_imports=False))
     if 'cckd_plugin' not in imports.setdefault('imports', []):

@@ -1,5 +1,7 @@
 """CLIP's vision tower through ``open_clip``, frozen, with an optional PEFT tuner."""
+import contextlib
 import json
+import logging
 import os.path as osp
 import tempfile
 from typing import Optional, Tuple
@@ -12,7 +14,7 @@ from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
 
 from ...compat import safe_torch_load
-from ..peft.vision_tuner import check_tuner_type
+from ..peft.vision_tuner import build_tuner, check_tuner_type
 
 
 def register_open_clip_config(model_name: str, model_cfg: dict) -> None:
@@ -22,6 +24,26 @@ def register_open_clip_config(model_name: str, model_cfg: dict) -> None:
     with open(path, 'w') as f:
         json.dump(model_cfg, f)
     open_clip.add_model_config(path)
+
+
+class _RandomInitNotice(logging.Filter):
+    """Drops open_clip's "No pretrained weights loaded ... initialized randomly"
+    warning: with ``pretrained=None`` the tower's weights come from a
+    checkpoint loaded after it is built (strictly: every tower weight must be
+    there) or from a local file checked here, so the warning would be false."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return 'No pretrained weights loaded' not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _quiet_random_init():
+    notice = _RandomInitNotice()
+    logging.getLogger().addFilter(notice)
+    try:
+        yield
+    finally:
+        logging.getLogger().removeFilter(notice)
 
 
 def _check_local_weights(model: nn.Module, path: str, model_name: str) -> None:
@@ -81,10 +103,12 @@ def create_open_clip(model_name: str = 'ViT-B-16', pretrained: Optional[str] = N
                              f'{model_name} (not a file either); valid tags: '
                              f'{", ".join(tags) or "none"}')
     elif pretrained is not None:
-        _check_local_weights(
-            open_clip.create_model(model_name, pretrained=None), pretrained, model_name)
-    return open_clip.create_model(model_name, pretrained=pretrained,
-                                  force_preprocess_cfg=preprocess)
+        with _quiet_random_init():
+            plain = open_clip.create_model(model_name, pretrained=None)
+        _check_local_weights(plain, pretrained, model_name)
+    with _quiet_random_init() if pretrained is None else contextlib.nullcontext():
+        return open_clip.create_model(model_name, pretrained=pretrained,
+                                      force_preprocess_cfg=preprocess)
 
 
 @MODELS.register_module()
@@ -159,7 +183,7 @@ class CLIPVisionBackbone(BaseModule):
                              else self.visual.transformer.width)
         self.tuner = None
         if peft is not None:
-            self.tuner = MODELS.build(peft)
+            self.tuner = build_tuner(peft)
             self.tuner.attach(self.visual, num_classes)
         trainable = sum(p.numel() for p in self.parameters() if p.requires_grad)
         total = sum(p.numel() for p in self.parameters())

@@ -9,7 +9,7 @@ from mmengine.logging import MMLogger
 from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from mmpretrain.registry import MODELS
 
-from .model_configs import read_model_config
+from .model_configs import read_model_config, spec_label
 
 #: backbone keys that decide which network a teacher is (``pretrained`` does not:
 #: a checkpoint carries every weight of the tower)
@@ -47,7 +47,7 @@ def network_summary(model_cfg: dict, with_head: bool = True) -> Dict[str, Any]:
 
 
 def check_teacher_checkpoint(meta: dict, teacher_cfg: dict, path: str,
-                             key: str) -> None:
+                             key: str, label: Optional[str] = None) -> None:
     """Refuse a checkpoint trained as another network than ``teacher_cfg``.
 
     mmengine stores the training run's config in ``meta['cfg']``; its model
@@ -56,10 +56,17 @@ def check_teacher_checkpoint(meta: dict, teacher_cfg: dict, path: str,
     teacher config. A prototype head (NCM, zero-shot) builds its own weights,
     so only the backbone is compared then.
 
+    Args:
+        key: the config key of the teacher (``model.teacher``); its checkpoint
+            is ``{key}_ckpt``.
+        label: how the messages name the teacher (its config file), default
+            ``key``.
+
     Raises:
         ValueError: one line naming the checkpoint, the teacher config and
             the first differing key.
     """
+    label = label or key
     text = (meta or {}).get('cfg')
     logger = MMLogger.get_current_instance()
     if not text:
@@ -79,28 +86,37 @@ def check_teacher_checkpoint(meta: dict, teacher_cfg: dict, path: str,
         k = differ[0]
         raise ValueError(
             f'{key}_ckpt {path} was trained with {k}={got.get(k)!r}, but '
-            f'{key} builds {k}={want.get(k)!r}: a different teacher; point '
-            f'{key}_ckpt at a checkpoint of {key}')
+            f'{label} builds {k}={want.get(k)!r}: a different teacher; point '
+            f'{key}_ckpt at a checkpoint of {label}')
 
 
 def load_teacher_checkpoint(teacher: nn.Module, checkpoint: dict, path: str,
-                            key: str) -> None:
-    """The checkpoint's weights into ``teacher``: every backbone weight must be
-    there and every weight must fit (mmengine's loader does the rest)."""
+                            key: str, label: Optional[str] = None) -> None:
+    """The checkpoint's weights into ``teacher``, strictly: every weight of the
+    teacher must be in the file with its shape and the file must hold no
+    other, except a prototype head's (NCM, zero-shot: built from its own
+    weights file, so the checkpoint's head is neither needed nor loaded)."""
+    label = label or key
     saved = checkpoint.get('state_dict', checkpoint)
     saved = {
         k[len('module.'):] if k.startswith('module.') else k: v
         for k, v in saved.items()
     }
-    own = teacher.state_dict()
-    missing = [k for k in own if k.startswith('backbone.') and k not in saved]
-    if missing:
+    skip = ('head.', ) if type(teacher.head).__name__ in PROTOTYPE_HEADS else ()
+    saved = {k: v for k, v in saved.items() if not k.startswith(skip)}
+    own = {k: v for k, v in teacher.state_dict().items() if not k.startswith(skip)}
+    missing = [k for k in own if k not in saved]
+    unexpected = [k for k in saved if k not in own]
+    if missing or unexpected:
+        counts = [f'{len(missing)} weights missing (e.g. {missing[0]})'] if missing \
+            else []
+        counts += [f'{len(unexpected)} unexpected (e.g. {unexpected[0]})'
+                   ] if unexpected else []
         raise ValueError(
-            f'{key}_ckpt {path} does not fit {key}: {len(missing)} backbone '
-            f'weights missing (e.g. {missing[0]})')
-    wrong = [k for k, v in saved.items() if k in own and v.shape != own[k].shape]
+            f'{key}_ckpt {path} does not fit {label}: {", ".join(counts)}')
+    wrong = [k for k, v in saved.items() if v.shape != own[k].shape]
     if wrong:
-        raise ValueError(f'{key}_ckpt {path} does not fit {key}: {wrong[0]} is '
+        raise ValueError(f'{key}_ckpt {path} does not fit {label}: {wrong[0]} is '
                          f'{tuple(saved[wrong[0]].shape)} in the file but '
                          f'{tuple(own[wrong[0]].shape)} in the model')
     load_state_dict(teacher, saved, strict=False, logger='silent')
@@ -113,7 +129,7 @@ def prepare_teacher(teacher: Union[str, dict], teacher_ckpt: Optional[str],
     trained as this teacher. With a checkpoint the tower is built without its
     pretrained weights (the checkpoint holds them), so nothing is downloaded."""
     teacher_cfg = read_model_config(teacher, key)
-    label = f'{key} ({osp.normpath(teacher)})' if isinstance(teacher, str) else key
+    label = spec_label(teacher, key)
     checkpoint = None
     if teacher_ckpt is not None:
         if not osp.isfile(teacher_ckpt):
@@ -121,7 +137,7 @@ def prepare_teacher(teacher: Union[str, dict], teacher_ckpt: Optional[str],
         checkpoint = CheckpointLoader.load_checkpoint(teacher_ckpt, map_location='cpu',
                                                       logger='silent')
         check_teacher_checkpoint(
-            checkpoint.get('meta'), teacher_cfg, teacher_ckpt, label)
+            checkpoint.get('meta'), teacher_cfg, teacher_ckpt, key, label)
         backbone = teacher_cfg.get('backbone') or {}
         if backbone.get('type') == 'CLIPVisionBackbone':
             backbone['pretrained'] = None
