@@ -18,7 +18,7 @@ from recipe_table import OUT, config_paths, recipe, render  # noqa: E402
 
 from cckd_plugin.models.distillers.distill_settings import resolve_distill  # noqa: E402
 from cckd_plugin.models.distillers.model_configs import (  # noqa: E402
-    read_model_config, student_config)
+    read_model_config, spec_path, student_config)
 
 # a sweep over every config (or mistake): `make test-fast` leaves it out
 pytestmark = pytest.mark.slow
@@ -49,7 +49,7 @@ def is_distill(cfg) -> bool:
 def student_of(cfg) -> dict:
     if not is_distill(cfg):
         return cfg.model.to_dict()
-    return read_model_config(osp.normpath(cfg.model.student), 'model.student')
+    return read_model_config(cfg.model.student.to_dict(), 'model.student')
 
 
 def trained_network(cfg) -> dict:
@@ -212,8 +212,9 @@ def test_student_is_the_baseline_network(path):
     """Every distilled student is declared by a baseline config, and the CE and LA
     baselines of its row are that network: LA -> method gains mix in no head change."""
     cfg = load(path)
-    student = osp.normpath(cfg.model.student)
-    assert isinstance(cfg.model.student, str)
+    # named by its file alone (dict(config=path)), nothing changed inside it
+    assert set(cfg.model.student) == {'config'}, cfg.model.student
+    student = spec_path(cfg.model.student.to_dict())
     # Figure 1's toy students are its own LA network; every other row's a baseline
     family = 'toy' if osp.sep + 'toy' + osp.sep in path else 'baselines'
     assert osp.dirname(student) == osp.join(ROOT, 'configs', family), student

@@ -120,6 +120,14 @@ class ClassCountsHook(Hook):
             raise ValueError(
                 f'the training set has {len(self.class_counts)} classes but '
                 f'{head_key}.num_classes is {num_classes}')
+        # a loss that takes its own class count (MMPretrain's SeesawLoss)
+        loss_classes = getattr(getattr(model.head, 'loss_module', None), 'num_classes',
+                               None)
+        if isinstance(loss_classes, int) and loss_classes != num_classes:
+            raise ValueError(
+                f'{head_key}.loss.num_classes is {loss_classes} but '
+                f'{head_key}.num_classes is {num_classes}: give the loss the '
+                f"head's class count")
         for name, module in self._model(runner).named_modules():
             counts = getattr(module, 'class_counts', None)
             if isinstance(module, TakesClassCounts) and counts is not None \

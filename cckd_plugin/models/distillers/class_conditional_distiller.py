@@ -1,7 +1,6 @@
 """ClassConditionalDistiller: a student, a frozen pre-trained teacher and the
 KD / WKD / DiVE / CCKD / ACCKD objectives (docs/conventions.md)."""
 import inspect
-import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -18,8 +17,11 @@ from ..utils import ClassBalancedMix
 from .distill_settings import resolve_distill
 from .frozen_teacher import build_frozen_teacher, prepare_teacher
 from .image_view import ImageView
-from .model_configs import feature_dim, student_config, teacher_feature_dim
+from .model_configs import (feature_dim, read_model_config, spec_key, spec_label,
+                            student_config, teacher_feature_dim)
 from .pair_data_preprocessor import PairDataPreprocessor
+from .student_settings import (check_no_batch_augments, head_takes_targets,
+                               student_normalisation)
 
 VIEW_KEYS = ('mean', 'std', 'size', 'interpolation')
 
@@ -37,17 +39,20 @@ def check_student_channels(student, student_cfg: dict, mean) -> None:
     cls = MODELS.get(backbone.get('type')) if isinstance(backbone.get('type'),
                                                          str) else None
     channels = backbone.get('in_channels')
+    declared = False
     for base in (cls.__mro__ if channels is None and cls is not None else ()):
         param = inspect.signature(base.__init__).parameters.get('in_channels') \
             if '__init__' in vars(base) else None
         if param is not None:  # the default of the first class that declares it
             channels = None if param.default is param.empty else param.default
+            declared = True
             break
+    if channels is None and cls is not None and not declared:
+        # a backbone without the argument (MobileNetV2, ...) reads RGB images
+        channels = backbone.get('in_chans', 3)
     if channels is None or mean is None or len(mean) == channels:
         return
-    where = f'model.student ({osp.normpath(student)}): backbone' \
-        if isinstance(student, str) \
-        else 'model.student.backbone'
+    where = spec_key(student, 'model.student', 'backbone')
     raise ValueError(
         f'{where} takes {channels}-channel images but data_preprocessor.mean has '
         f'{len(mean)} value(s): give {channels} means and stds (grey images are '
@@ -57,8 +62,7 @@ def check_student_channels(student, student_cfg: dict, mean) -> None:
 def check_class_counts(student, student_cfg: dict, teacher, teacher_cfg: dict) -> int:
     """The student's and the teacher's class counts, from their configs, must
     agree; returns the count. Errors name the keys the user sets."""
-    def where(spec, key):
-        return f'{key} ({osp.normpath(spec)})' if isinstance(spec, str) else key
+    where = spec_label
 
     classes = (student_cfg.get('head') or {}).get('num_classes')
     theirs = (teacher_cfg.get('head') or {}).get('num_classes')
@@ -169,6 +173,11 @@ class ClassConditionalDistiller(BaseModel):
                                           distill=distill))
         self.num_classes = check_class_counts(student, student_cfg, teacher,
                                               teacher_cfg)
+        as_written = read_model_config(student, 'model.student')  # its preprocessor
+        norm = student_normalisation(
+            norm, as_written, spec_key(student, 'model.student', 'data_preprocessor'))
+        check_no_batch_augments(as_written,
+                                lambda sub: spec_key(student, 'model.student', sub))
         check_student_channels(student, student_cfg, norm.get('mean'))
         self.student_cfg = student_cfg
         self.student = MODELS.build(student_cfg)
@@ -178,6 +187,8 @@ class ClassConditionalDistiller(BaseModel):
                 '(LinearClsHead, CosineClsHead, ...)')
         self.teacher_ckpt = teacher_ckpt
         self.teacher = None
+        #: weights a strict checkpoint check leaves out (KeepConfigRunner)
+        self.checkpoint_ignored_prefixes = ('teacher.', ) if student_only else ()
         if student_only:  # evaluation: the checkpoint's teacher weights are not needed
             self._register_load_state_dict_pre_hook(_drop_teacher_weights)
         else:
@@ -292,9 +303,7 @@ class ClassConditionalDistiller(BaseModel):
     @property
     def head_config_key(self) -> str:
         """Where the config sets the student's head (for error messages)."""
-        if isinstance(self._student_spec, str):
-            return f'model.student ({osp.normpath(self._student_spec)}): head'
-        return 'model.student.head'
+        return spec_key(self._student_spec, 'model.student', 'head')
 
     def set_class_counts(self, class_counts: Sequence[int]) -> None:
         self.class_counts = torch.as_tensor(class_counts, dtype=torch.float32)
@@ -395,7 +404,12 @@ class ClassConditionalDistiller(BaseModel):
         z, t = s_logits[:n], t_logits[:n]
         losses = {}
         if terms['sup']:  # the student head's own (supervised) loss
-            losses['loss_sup'] = self.student.head.loss_module(z, labels, avg_factor=n)
+            if head_takes_targets(self.student.head):  # ArcFace's margin on y
+                z_sup = self.student.head(tuple(f[:n] for f in s_feats), labels)
+            else:
+                z_sup = z
+            losses['loss_sup'] = self.student.head.loss_module(z_sup, labels,
+                                                               avg_factor=n)
         if self.method in ('wkd', 'dive'):
             losses[f'loss_{self.method}'] = self.distill_loss(z, t, labels,
                                                               self._counts(z))

@@ -7,31 +7,89 @@ from typing import Optional, Union
 from mmengine.config import Config
 
 
-def read_model_config(spec: Union[str, dict], key: str) -> dict:
-    """A classifier config given inline, or the ``model`` of a config file
-    (with that file's top-level ``data_preprocessor`` as its own, when the
-    model has none).
+def spec_path(spec: Union[str, dict, None]) -> Optional[str]:
+    """The config file a model spec reads (``'path.py'`` or
+    ``dict(config='path.py', ...)``), else ``None``."""
+    if isinstance(spec, str):
+        return osp.normpath(spec)
+    if isinstance(spec, dict) and isinstance(spec.get('config'), str):
+        return osp.normpath(spec['config'])
+    return None
 
-    Args:
-        spec: a model dict, or the path of a config file.
-        key: the config key ``spec`` came from, for errors (``model.teacher``).
 
-    Raises:
-        FileNotFoundError: ``spec`` is a path that does not exist.
-        ValueError: the file has no ``model``.
-    """
-    if not isinstance(spec, str):
-        return copy.deepcopy(dict(spec))
-    spec = osp.normpath(spec)
-    if not osp.isfile(spec):
-        raise FileNotFoundError(f'{key} config not found: {spec}')
-    cfg = Config.fromfile(spec)
+def spec_label(spec: Union[str, dict, None], key: str) -> str:
+    """How errors name a model spec: ``key (its file)`` or ``key``."""
+    path = spec_path(spec)
+    return f'{key} ({path})' if path else key
+
+
+def spec_key(spec: Union[str, dict, None], key: str, sub: str) -> str:
+    """How errors name the setting ``sub`` (``'head'``, ``'backbone'``) of a
+    model spec: ``key.sub`` where the config sets it (inline, or beside
+    ``config=``), else ``key (its file): sub``."""
+    path = spec_path(spec)
+    if path is None or (isinstance(spec, dict) and sub.split('.')[0] in spec):
+        return f'{key}.{sub}'
+    return f'{key} ({path}): {sub}'
+
+
+def _without_deletes(value):
+    if isinstance(value, dict):
+        return {k: _without_deletes(v) for k, v in value.items() if k != '_delete_'}
+    return value
+
+
+def merge_overrides(base: dict, overrides: dict) -> dict:
+    """``overrides`` merged into ``base`` key by key, as mmengine merges a
+    config into its ``_base_``, except that a dict whose ``type`` differs from
+    the one it meets replaces it (a swapped loss, tuner or head keeps none of
+    the old one's arguments), as ``_delete_=True`` does."""
+    out = copy.deepcopy(dict(base))
+    for key, value in overrides.items():
+        old = out.get(key)
+        if isinstance(value, dict) and isinstance(old, dict) and not value.get(
+                '_delete_') and value.get('type', old.get('type')) == old.get('type'):
+            out[key] = merge_overrides(old, value)
+        else:
+            out[key] = _without_deletes(copy.deepcopy(value))
+    return out
+
+
+def _read_file(path: str, key: str) -> dict:
+    path = osp.normpath(path)
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{key} config not found: {path}')
+    cfg = Config.fromfile(path)
     if 'model' not in cfg:
-        raise ValueError(f'{key} config {spec} defines no model')
+        raise ValueError(f'{key} config {path} defines no model')
     model = cfg.model.to_dict()
     if cfg.get('data_preprocessor') is not None:
         model.setdefault('data_preprocessor', cfg.data_preprocessor.to_dict())
     return model
+
+
+def read_model_config(spec: Union[str, dict], key: str) -> dict:
+    """A classifier config given inline, as the path of a config file (its
+    ``model``, with the file's top-level ``data_preprocessor`` as its own when
+    the model has none), or as ``dict(config=path, **overrides)``: that file's
+    model with ``overrides`` merged in by :func:`merge_overrides`, so a config
+    inheriting a distiller sets ``model.student.head.loss`` like any key.
+
+    Args:
+        spec: a model dict, a config file path, or ``dict(config=path, ...)``.
+        key: the config key ``spec`` came from, for errors (``model.teacher``).
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ValueError: the file has no ``model``.
+    """
+    if isinstance(spec, str):
+        return _read_file(spec, key)
+    spec = copy.deepcopy(dict(spec))
+    path = spec.pop('config', None)
+    if path is None:
+        return spec
+    return merge_overrides(_read_file(path, key), spec)
 
 
 def student_config(distiller_cfg: dict) -> dict:

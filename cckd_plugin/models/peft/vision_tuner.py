@@ -1,9 +1,11 @@
 """Base class of the parameter-efficient tuners of a vision transformer."""
+import inspect
 import math
-from typing import Optional
+from typing import List, Optional
 
 import torch
 import torch.nn as nn
+from mmengine.logging import MMLogger
 from mmpretrain.registry import MODELS
 
 from ...registry_check import check_type
@@ -12,6 +14,39 @@ from ...registry_check import check_type
 def check_tuner_type(peft: dict) -> None:
     """``peft.type`` must name a registered tuner; the error lists them."""
     check_type(MODELS, peft, 'backbone.peft', VisionTuner, 'PEFT tuner')
+
+
+def _arguments(cls) -> List[str]:
+    return [n for n in inspect.signature(cls.__init__).parameters if n != 'self']
+
+
+def build_tuner(peft: dict) -> 'VisionTuner':
+    """The tuner ``peft`` names, built with the settings it takes.
+
+    A one-key swap (``peft=dict(type='VPTDeep')`` over an AdaptFormer config)
+    inherits the old tuner's settings; a setting that another registered tuner
+    takes but this one does not (``bottleneck`` for a VPT, ``num_tokens`` for
+    an adapter) is dropped with a warning that names it. A key no tuner takes
+    is an error.
+    """
+    check_tuner_type(peft)
+    peft = {k: v for k, v in dict(peft).items() if k != '_scope_'}
+    cls = MODELS.get(peft.pop('type'))
+    takes = _arguments(cls)
+    others = {
+        n for c in MODELS.module_dict.values()
+        if isinstance(c, type) and issubclass(c, VisionTuner) for n in _arguments(c)
+    }
+    extra = [k for k in peft if k not in takes]
+    unknown = [k for k in extra if k not in others]
+    if unknown:
+        raise ValueError(f'backbone.peft: {cls.__name__} takes no {unknown} (no tuner '
+                         f'does); its settings: {takes}')
+    if extra:
+        MMLogger.get_current_instance().warning(
+            f'backbone.peft: {cls.__name__} takes no {extra} (another tuner\'s '
+            f'settings, inherited from the base config); not used')
+    return cls(**{k: v for k, v in peft.items() if k in takes})
 
 
 def default_bottleneck(num_classes: int, num_layers: int) -> int:

@@ -11,7 +11,8 @@ train_dataloader = dict(dataset=dict(dataset=dict(**three)))
 val_dataloader = dict(dataset=dict(**three))
 test_dataloader = dict(dataset=dict(**three))
 model = dict(
-    student='{{fileDirname}}/../../toy/la_resnet8-2d_fashion-mnist-3cls.py',
+    student=dict(config='{{fileDirname}}/../../toy/'
+                        'la_resnet8-2d_fashion-mnist-3cls.py'),
     teacher='{{fileDirname}}/../../toy/teacher_resnet8-2d_fashion-mnist-3cls-pool.py',
     # trained by tools/train.py on the teacher config
     teacher_ckpt='work_dirs/teacher_resnet8-2d_fashion-mnist-3cls-pool/epoch_30.pth',

@@ -8,6 +8,6 @@ model = dict(
         num_classes=100,
         in_channels=64,
         # class_counts are filled in from the training set by ClassCountsHook
-        loss=dict(type='LogitAdjustLoss', tau=1.0),
+        loss=dict(type='LogitAdjustLoss'),
     ),
 )

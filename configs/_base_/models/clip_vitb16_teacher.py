@@ -11,5 +11,5 @@ model = dict(
     backbone=dict(type='CLIPVisionBackbone', model_name='ViT-B-16', pretrained='openai',
                   out_type='cls_token', peft=dict(type='AdaptFormer')),
     head=dict(type='CosineClsHead', in_channels=768, scale=25.0, init_from='text',
-              templates='single', loss=dict(type='LogitAdjustLoss', tau=1.0)),
+              templates='single', loss=dict(type='LogitAdjustLoss')),
 )

@@ -5,5 +5,5 @@ model = dict(
     backbone=dict(type='CifarResNet', depth=8, in_channels=1),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
-              loss=dict(type='LogitAdjustLoss', tau=1.0)),
+              loss=dict(type='LogitAdjustLoss')),
 )

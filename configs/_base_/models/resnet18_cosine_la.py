@@ -15,5 +15,5 @@ model = dict(
     neck=dict(_delete_=True, type='LinearNeck', in_channels=512, out_channels=768,
               gap_dim=2, norm_cfg=dict(type='BN1d'), act_cfg=None),
     head=dict(_delete_=True, type='CosineClsHead', num_classes=1000, in_channels=768,
-              scale=25.0, loss=dict(type='LogitAdjustLoss', tau=1.0)),
+              scale=25.0, loss=dict(type='LogitAdjustLoss')),
 )

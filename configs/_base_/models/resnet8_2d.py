@@ -7,5 +7,5 @@ model = dict(
     neck=[dict(type='GlobalAveragePooling'),
           dict(type='LinearNeck', in_channels=64, out_channels=2, norm_cfg=None)],
     head=dict(type='LinearClsHead', num_classes=3, in_channels=2,
-              loss=dict(type='LogitAdjustLoss', tau=1.0)),
+              loss=dict(type='LogitAdjustLoss')),
 )

@@ -21,7 +21,7 @@ model = dict(
                   pretrained='work_dirs/fmnist_vit/fmnist_vit_open_clip.pt',
                   peft=dict(type='AdaptFormer', bottleneck=8)),
     head=dict(type='CosineClsHead', num_classes=10, in_channels=96, scale=25.0,
-              init_from='class_mean', loss=dict(type='LogitAdjustLoss', tau=1.0)),
+              init_from='class_mean', loss=dict(type='LogitAdjustLoss')),
 )
 # one grey channel normalised as the tower expects, broadcast to its three
 data_preprocessor = dict(num_classes=10, mean=[72.94] * 3, std=[90.0] * 3, to_rgb=False)

@@ -3,7 +3,8 @@
 _base_ = ['../cifar100_lt.py']
 
 model = dict(
-    student='{{fileDirname}}/../../../baselines/la_resnet32_cifar100-lt.py',
+    student=dict(config='{{fileDirname}}/../../../baselines/'
+                        'la_resnet32_cifar100-lt.py'),
     teacher='{{fileDirname}}/../../../teachers/'
             'clip-vitb16_ncm_cifar100-lt.py',
     # None: CLIP's pretrained tower; TeacherHeadHook builds the head

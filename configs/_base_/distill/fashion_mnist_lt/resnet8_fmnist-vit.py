@@ -6,8 +6,8 @@
 _base_ = ['../fashion_mnist_lt.py']
 
 model = dict(
-    student='{{fileDirname}}/../../../baselines/'
-            'la_resnet8-96-cosine_fashion-mnist-lt.py',
+    student=dict(config='{{fileDirname}}/../../../baselines/'
+                 'la_resnet8-96-cosine_fashion-mnist-lt.py'),
     teacher='{{fileDirname}}/../../../teachers/fmnist_vit/'
             'fmnist-vit_adaptformer_la_fashion-mnist-lt.py',
     # trained by tools/train.py on the teacher config

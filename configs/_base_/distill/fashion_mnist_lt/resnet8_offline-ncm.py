@@ -3,7 +3,8 @@
 _base_ = ['../fashion_mnist_lt.py']
 
 model = dict(
-    student='{{fileDirname}}/../../../baselines/la_resnet8_fashion-mnist-lt.py',
+    student=dict(config='{{fileDirname}}/../../../baselines/'
+                        'la_resnet8_fashion-mnist-lt.py'),
     teacher='{{fileDirname}}/../../../teachers/'
             'ncm_offline-resnet20_fashion-mnist-lt.py',
     # trained by tools/train.py on the teacher config (make demo)

@@ -3,7 +3,8 @@
 _base_ = ['../imagenet_lt.py']
 
 model = dict(
-    student='{{fileDirname}}/../../../baselines/la_resnet34_imagenet-lt.py',
+    student=dict(config='{{fileDirname}}/../../../baselines/'
+                        'la_resnet34_imagenet-lt.py'),
     teacher='{{fileDirname}}/../../../teachers/'
             'clip-vitb16_zero-shot_imagenet-lt.py',
     # None: CLIP's pretrained tower; TeacherHeadHook builds the head

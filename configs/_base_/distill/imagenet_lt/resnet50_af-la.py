@@ -3,7 +3,8 @@
 _base_ = ['../imagenet_lt.py']
 
 model = dict(
-    student='{{fileDirname}}/../../../baselines/la_resnet50_imagenet-lt.py',
+    student=dict(config='{{fileDirname}}/../../../baselines/'
+                        'la_resnet50_imagenet-lt.py'),
     teacher='{{fileDirname}}/../../../teachers/'
             'clip-vitb16_adaptformer_la_imagenet-lt.py',
     # trained by tools/train.py on the teacher config

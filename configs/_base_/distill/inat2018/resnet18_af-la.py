@@ -3,7 +3,7 @@
 _base_ = ['../inat2018.py']
 
 model = dict(
-    student='{{fileDirname}}/../../../baselines/la_resnet18_inat2018.py',
+    student=dict(config='{{fileDirname}}/../../../baselines/la_resnet18_inat2018.py'),
     teacher='{{fileDirname}}/../../../teachers/'
             'clip-vitb16_adaptformer_la_inat2018.py',
     # trained by tools/train.py on the teacher config

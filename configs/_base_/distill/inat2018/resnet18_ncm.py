@@ -3,7 +3,7 @@
 _base_ = ['../inat2018.py']
 
 model = dict(
-    student='{{fileDirname}}/../../../baselines/la_resnet18_inat2018.py',
+    student=dict(config='{{fileDirname}}/../../../baselines/la_resnet18_inat2018.py'),
     teacher='{{fileDirname}}/../../../teachers/'
             'clip-vitb16_ncm_inat2018.py',
     # None: CLIP's pretrained tower; TeacherHeadHook builds the head

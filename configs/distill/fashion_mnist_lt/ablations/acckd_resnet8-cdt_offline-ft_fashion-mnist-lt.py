@@ -3,6 +3,7 @@
 _base_ = ['../../../_base_/distill/fashion_mnist_lt/resnet8_offline-ft.py']
 
 model = dict(
-    student='{{fileDirname}}/../../../baselines/cdt_resnet8_fashion-mnist-lt.py',
+    student=dict(config='{{fileDirname}}/../../../baselines/'
+                        'cdt_resnet8_fashion-mnist-lt.py'),
     distill=dict(method='acckd'),
 )

@@ -3,6 +3,7 @@
 _base_ = ['../../../_base_/distill/imagenet_lt/resnet18_af-la.py']
 
 model = dict(
-    student='{{fileDirname}}/../../../baselines/cdt_resnet18_imagenet-lt.py',
+    student=dict(config='{{fileDirname}}/../../../baselines/'
+                        'cdt_resnet18_imagenet-lt.py'),
     distill=dict(method='acckd'),
 )

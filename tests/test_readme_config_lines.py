@@ -1,0 +1,168 @@
+"""Every config line the README shows, run verbatim: each is written into a
+config that inherits a shipped one, and the merged config must build what the
+README says (a swapped loss or tuner replaces the old one, keeps none of its
+arguments)."""
+import os
+import os.path as osp
+import re
+import uuid
+
+import pytest
+from helpers import tiny_backbone
+from mmengine.config import Config
+from mmpretrain.registry import MODELS
+
+from cckd_plugin.models.distillers.distill_settings import resolve_distill
+from cckd_plugin.models.distillers.model_configs import (read_model_config,
+                                                         student_config)
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+README = open(osp.join(ROOT, 'README.md')).read()
+
+
+def readme_python_lines() -> list:
+    """The code lines of the README's ``python`` blocks (comments removed)."""
+    lines = []
+    for block in re.findall(r'```python\n(.*?)```', README, flags=re.S):
+        for line in block.splitlines():
+            code = line.split('#', 1)[0].rstrip()
+            if code:
+                lines.append(code)
+    return lines
+
+
+def line(code: str) -> str:
+    """``code``, which must be a line of the README's config blocks."""
+    assert code in readme_python_lines(), f'not in the README: {code}'
+    return code
+
+
+def comment_of(code: str) -> str:
+    at = README.index(code)
+    rest = README[at + len(code):]
+    comment = rest.split('```', 1)[0]
+    return ' '.join(c.split('#', 1)[1] for c in comment.splitlines() if '#' in c)
+
+
+LOSS_SWAP = "model = dict(head=dict(loss=dict(type='CDTLoss', gamma=0.2)))"
+PEFT_BASE = "_base_ = ['./clip-vitb16_adaptformer_la_cifar100-lt.py']"
+PEFT_SWAP = "model = dict(backbone=dict(peft=dict(type='LoRA')))"
+IMPORTS = "custom_imports = dict(imports=['cckd_plugin'], allow_failed_imports=False)"
+TEACHER_SWAP = ("model = dict(teacher='configs/teachers/"
+                "clip-vitb16_zero-shot_imagenet-lt.py', teacher_ckpt=None)")
+STUDENT_LOSS_SWAP = ("model = dict(student=dict(head=dict(loss=dict(type='CDTLoss', "
+                     "gamma=0.2))))")
+DISTILL_SWAPS = {
+    "model = dict(distill=dict(method='cckd'))": dict(method='cckd'),
+    "model = dict(distill=dict(method='acckd', terms=dict(fi_mix=False)))":
+    dict(method='acckd', fi_mix=False),
+    "model = dict(distill=dict(align='branch'))": dict(align='branch'),
+    "model = dict(distill=dict(always_align=True))": dict(always_align=True),
+}
+#: every line above: the README shows these and no other config lines
+TESTED = {IMPORTS, LOSS_SWAP, PEFT_BASE, PEFT_SWAP, TEACHER_SWAP, STUDENT_LOSS_SWAP,
+          *DISTILL_SWAPS}
+DISTILL = 'configs/distill/imagenet_lt/acckd_resnet50_clip-af-la_imagenet-lt.py'
+
+
+def with_base(tmp_path, base: str, *lines: str) -> Config:
+    path = tmp_path / f'readme_{uuid.uuid4().hex[:8]}.py'
+    path.write_text(f'_base_ = [{osp.join(ROOT, base)!r}]\n' + '\n'.join(lines) + '\n')
+    return Config.fromfile(str(path))
+
+
+def test_the_plugin_import_line_is_what_every_config_inherits():
+    code = line(IMPORTS)
+    namespace = {}
+    exec(code, namespace)
+    runtime = Config.fromfile(osp.join(ROOT, 'configs/_base_/default_runtime.py'))
+    assert runtime.custom_imports.to_dict() == namespace['custom_imports']
+
+
+@pytest.mark.parametrize('base', [
+    'configs/baselines/la_resnet8_fashion-mnist-lt.py',
+    'configs/baselines/la_resnet8-96-cosine_fashion-mnist-lt.py',
+    'configs/baselines/la_resnet32_cifar100-lt.py',
+    'configs/baselines/la_resnet50_imagenet-lt.py',
+])
+def test_the_loss_swap_replaces_the_baselines_loss(base, tmp_path):
+    code = line(LOSS_SWAP)
+    cfg = with_base(tmp_path, base, code)
+    assert cfg.model.head.loss.to_dict() == dict(type='CDTLoss', gamma=0.2)
+    loss = MODELS.build(cfg.model.head.loss)
+    assert type(loss).__name__ == 'CDTLoss' and loss.gamma == 0.2
+    # the losses its comment offers, written the same way
+    others = re.findall(r'\b([A-Z]\w*Loss)\b', comment_of(code))
+    assert others == ['LADELoss', 'BalancedSoftmaxLoss', 'LogitAdjustLoss',
+                      'CrossEntropyLoss']
+    for other in others:
+        cfg = with_base(tmp_path, base,
+                        f"model = dict(head=dict(loss=dict(type='{other}')))")
+        assert cfg.model.head.loss.to_dict() == dict(type=other)
+        assert type(MODELS.build(cfg.model.head.loss)).__name__ == other
+
+
+def test_the_peft_swap_builds_each_tuner_without_the_old_ones_settings(tmp_path):
+    base, code = line(PEFT_BASE), line(PEFT_SWAP)
+    folder = osp.join(ROOT, 'configs', 'teachers')  # where the README's `./` points
+    tuners = re.findall(r'\b(AdaptFormer|Adapter|VPTShallow|VPTDeep|LoRA)\b',
+                        comment_of(code))
+    assert tuners == ['AdaptFormer', 'Adapter', 'VPTShallow', 'VPTDeep', 'LoRA']
+    for tuner in tuners:
+        path = osp.join(folder, f'_readme_peft_swap_{uuid.uuid4().hex[:8]}.py')
+        try:
+            with open(path, 'w') as f:
+                f.write(base + '\n' + code.replace("'LoRA'", f"'{tuner}'") + '\n')
+            cfg = Config.fromfile(path)
+        finally:
+            os.remove(path)
+        assert cfg.model.backbone.peft.to_dict() == dict(type=tuner)
+        backbone = MODELS.build(tiny_backbone(peft=cfg.model.backbone.peft.to_dict(),
+                                              num_classes=10))
+        assert type(backbone.tuner).__name__ == tuner
+
+
+@pytest.mark.parametrize('tuner', ['VPTShallow', 'VPTDeep', 'LoRA', 'Adapter'])
+def test_a_tuner_swap_over_a_config_with_a_width_drops_what_it_does_not_take(
+        tuner, tmp_path):
+    """The Fashion-MNIST AdaptFormer teacher sets ``bottleneck=8``: the VPTs take
+    no width and build with their own settings; LoRA and Adapter keep it."""
+    teacher = ('configs/teachers/fmnist_vit/'
+               'fmnist-vit_adaptformer_la_fashion-mnist-lt.py')
+    cfg = with_base(tmp_path, teacher, PEFT_SWAP.replace("'LoRA'", f"'{tuner}'"))
+    assert cfg.model.backbone.peft.to_dict() == dict(type=tuner, bottleneck=8)
+    backbone = MODELS.build(tiny_backbone(peft=cfg.model.backbone.peft.to_dict()))
+    assert type(backbone.tuner).__name__ == tuner
+    if tuner in ('LoRA', 'Adapter'):
+        assert backbone.tuner.bottleneck == 8
+    with pytest.raises(ValueError, match=r"backbone.peft: \w+ takes no "
+                       r"\['botleneck'\] \(no tuner does\)"):
+        MODELS.build(tiny_backbone(peft=dict(type=tuner, botleneck=8)))
+
+
+def test_the_distiller_switches(tmp_path):
+    teacher = line(TEACHER_SWAP)
+    cfg = with_base(tmp_path, DISTILL, teacher)
+    assert read_model_config(cfg.model.teacher, 'model.teacher')['head']['type'] == \
+        'ZeroShotClsHead'
+    assert cfg.model.teacher_ckpt is None
+
+    loss = line(STUDENT_LOSS_SWAP)
+    cfg = with_base(tmp_path, DISTILL, loss)
+    student = student_config(cfg.model.to_dict())
+    assert student['head']['loss'] == dict(type='CDTLoss', gamma=0.2)
+    built = MODELS.build(student)
+    assert type(built.head.loss_module).__name__ == 'CDTLoss'
+    assert built.head.loss_module.gamma == 0.2
+
+    for code, want in DISTILL_SWAPS.items():
+        settings = resolve_distill(with_base(tmp_path, DISTILL,
+                                             line(code)).model.distill.to_dict())
+        for key, value in want.items():
+            got = settings.terms[key] if key == 'fi_mix' else getattr(settings, key)
+            assert got == value, (code, key)
+
+
+def test_every_readme_config_line_is_run():
+    """A config line added to the README without a test here fails."""
+    assert set(readme_python_lines()) == TESTED
