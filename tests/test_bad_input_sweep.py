@@ -82,7 +82,7 @@ def write(path, data: bytes) -> str:
     return str(path)
 
 
-def files(tmp_path, fmnist_root, small_teacher_ckpt):
+def files(tmp_path, fmnist_root, small_teacher_ckpt, earlier_work_dir):
     """Bad files each case may point at."""
     MMLogger.get_instance('sweep_files')  # log to no earlier run's file from here on
     d = tmp_path / 'bad'
@@ -111,6 +111,28 @@ def files(tmp_path, fmnist_root, small_teacher_ckpt):
     torch.save({'state_dict': trained.state_dict(),
                 'meta': dict(cfg=Config(dict(model=adaptformer)).pretty_text)},
                d / 'adaptformer_teacher.pth')
+    # the earlier run's checkpoint with one weight missing, extra or reshaped
+    earlier = torch.load(osp.join(earlier_work_dir, 'epoch_1.pth'), weights_only=False)
+    state = earlier['state_dict']
+    first = next(k for k in state if k.startswith('student.backbone.'))
+    teacher_key = next(k for k in state if k.startswith('teacher.'))
+    for name, edit in (('missing', lambda d: d.pop(first)),
+                       ('no_teacher_weight', lambda d: d.pop(teacher_key)),
+                       ('extra', lambda d: d.update({'student.extra': torch.zeros(1)})),
+                       ('reshaped', lambda d: d.update({first: d[first][:1]}))):
+        edited = dict(earlier, state_dict=dict(state))
+        edit(edited['state_dict'])
+        torch.save(edited, d / f'earlier_{name}.pth')
+    raw = open(osp.join(earlier_work_dir, 'epoch_1.pth'), 'rb').read()
+    write(d / 'earlier_truncated.pth', raw[:len(raw) // 2])
+    teacher = torch.load(small_teacher_ckpt, weights_only=False)
+    for name, edit in (('no_head', lambda d: d.pop('head.fc.bias')),
+                       ('extra', lambda d: d.update({'head.extra': torch.zeros(1)}))):
+        edited = dict(teacher, state_dict=dict(teacher['state_dict']))
+        edit(edited['state_dict'])
+        torch.save(edited, d / f'teacher_{name}.pth')
+    raw = open(small_teacher_ckpt, 'rb').read()
+    write(d / 'teacher_truncated.pth', raw[:len(raw) // 2])
     # configs a user points model.student / model.teacher at
     write(d / 'no_model.py', b'data_root = "x"\n')
     student_5 = dict(STUDENT, head=dict(STUDENT['head'], num_classes=5))
@@ -315,6 +337,128 @@ def cases(d, fmnist_root):
             'model.teacher_ckpt':
             None
         }, "CosineClsHead: init_from must be one of (None, 'text', 'class_mean')"),
+        # checkpoints that do not fit the model or the run (strict loading)
+        'load-from-missing-weight': ({
+            'load_from': str(d / 'earlier_missing.pth')
+        }, 'does not fit the model of'),
+        'load-from-extra-weight': ({
+            'load_from': str(d / 'earlier_extra.pth')
+        }, '1 unexpected (student.extra)'),
+        'load-from-reshaped-weight': ({
+            'load_from': str(d / 'earlier_reshaped.pth')
+        }, '1 mis-shaped (student.backbone.'),
+        'load-from-classifier': ({
+            'load_from': str(d / 'adaptformer_teacher.pth')
+        }, "it was trained with model.type='ImageClassifier' (this config: "
+           "'ClassConditionalDistiller')"),
+        'load-from-no-config': ({
+            'load_from': str(d / 'other_arch.pth')
+        }, 'the checkpoint carries no config to compare'),
+        'load-from-missing-file': ({
+            'load_from': str(d / 'none.pth')
+        }, 'none.pth'),
+        'load-from-truncated': ({
+            'load_from': str(d / 'earlier_truncated.pth')
+        }, 'earlier_truncated.pth'),
+        'load-from-other-align': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'model.distill.always_align': True
+        }, 'model.distill.always_align=False (this config: True)'),
+        'resume-changed-lr': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            'optim_wrapper.optimizer.lr': 0.5
+        }, 'optim_wrapper.optimizer.lr: 0.05 -> 0.5'),
+        'resume-changed-method': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            'model.distill.method': 'cckd'
+        }, "model.distill.method: 'acckd' -> 'cckd'"),
+        'resume-changed-seed': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            'randomness.seed': 5
+        }, 'randomness.seed: 0 -> 5'),
+        'resume-changed-data': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            f'{data}.imbalance_ratio': 20
+        }, f'{data}.imbalance_ratio: 10 -> 20'),
+        'resume-changed-batch': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            'train_dataloader.batch_size': 8
+        }, 'train_dataloader.batch_size: 16 -> 8'),
+        'resume-changed-student-loss': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            'model.student.head.loss': dict(type='CDTLoss')
+        }, "model.student.head.loss.type: None -> 'CDTLoss'"),
+        'resume-changed-tau': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            'model.distill.tau': 4.0
+        }, 'model.distill.tau: None -> 4.0'),
+        'resume-changed-align': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            'model.distill.align': 'branch'
+        }, "model.distill.align: None -> 'branch'"),
+        'resume-changed-mix': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            'model.mix': dict(type='ClassBalancedMix', alpha=1.0)
+        }, 'model.mix.alpha: None -> 1.0'),
+        'load-from-teacher-weight-missing': ({
+            'load_from': str(d / 'earlier_no_teacher_weight.pth')
+        }, '1 missing (teacher.'),
+        'resume-load-from-skip': ({
+            'load_from': 'EARLIER_EPOCH_1',
+            'resume': True,
+            'load_from_skip': ['student.head.']
+        }, 're-initialises weights of a new run; remove it to resume'),
+        'teacher-ckpt-no-head': ({
+            'model.teacher_ckpt': str(d / 'teacher_no_head.pth')
+        }, '1 weights missing (e.g. head.fc.bias)'),
+        'teacher-ckpt-extra-weight': ({
+            'model.teacher_ckpt': str(d / 'teacher_extra.pth')
+        }, '1 unexpected (e.g. head.extra)'),
+        'teacher-ckpt-truncated': ({
+            'model.teacher_ckpt': str(d / 'teacher_truncated.pth')
+        }, 'teacher_truncated.pth'),
+        # the student's own settings inside the distiller
+        'student-batch-augments': ({
+            'model.student.train_cfg': dict(augments=dict(type='Mixup', alpha=0.8))
+        }, 'train_cfg.augments is not applied inside the distiller'),
+        'student-preprocessor-augments': ({
+            'model.student.data_preprocessor.batch_augments':
+            dict(augments=dict(type='CutMix', alpha=1.0))
+        }, 'data_preprocessor.batch_augments is not applied inside the distiller'),
+        'student-normalisation-differs': ({
+            'model.student.data_preprocessor': dict(mean=[5.0], std=[1.0])
+        }, "data_preprocessor.mean=[5.0] but the distiller's data_preprocessor.mean="),
+        'student-rgb-backbone': ({
+            'model.student.backbone':
+            dict(_delete_=True, type='MobileNetV2', widen_factor=0.25),
+            'model.student.head.in_channels': 1280
+        }, 'backbone takes 3-channel images but data_preprocessor.mean has 1 value(s)'),
+        'student-seesaw-classes': (student_loss(dict(type='SeesawLoss')),
+                                   'head.loss.num_classes is 1000 but'),
+        'student-seesaw-5-classes':
+        (student_loss(dict(type='SeesawLoss', num_classes=5)),
+         'head.loss.num_classes is 5 but'),
+        'pairs-inside-a-wrapper': ({
+            'train_dataloader.dataset':
+            dict(_delete_=True, type='ClassBalancedDataset', oversample_thr=0.5,
+                 dataset=dict(type='ClassBalancedPairDataset', dataset=dict(
+                     type='FashionMNISTLT', data_root=fmnist_root, split='train',
+                     n_max=60, imbalance_ratio=10, download=False,
+                     pipeline=[dict(type='PackInputs')])))
+        }, 'ClassBalancedPairDataset must be train_dataloader.dataset itself: put '
+           'ClassBalancedDataset inside it'),
+        'peft-unknown-key':
+        (clip_teacher(peft=dict(type='AdaptFormer', botleneck=2)),
+         "backbone.peft: AdaptFormer takes no ['botleneck'] (no tuner does)"),
     }
 
 
@@ -347,14 +491,15 @@ def earlier_run(repo_root, fmnist_root, small_teacher_ckpt,
 
 @pytest.fixture(scope='module')
 def bad_files(earlier_run, fmnist_root, small_teacher_ckpt):
-    return files(earlier_run['tmp'], fmnist_root, small_teacher_ckpt)
+    return files(earlier_run['tmp'], fmnist_root, small_teacher_ckpt,
+                 earlier_run['work_dir'])
 
 
 CASES = sorted(cases(Path('/unused'), ''))
 
 
 def test_the_sweep_is_wide():
-    assert len(CASES) >= 50
+    assert len(CASES) >= 80
 
 
 @pytest.mark.parametrize('case', CASES)

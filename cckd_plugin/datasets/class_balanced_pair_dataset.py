@@ -76,6 +76,18 @@ class ClassBalancedPairDataset:
         self._tables: Dict[int, np.ndarray] = {}
         self._tables_epoch: Optional[int] = None
 
+    def full_init(self) -> None:
+        """Nothing to do: the pairs are ready when built (mmengine's runner
+        calls it on every dataset)."""
+
+    def get_cat_ids(self, idx: int) -> List[int]:
+        """Asked only by ``ClassBalancedDataset`` around the pairs, which is
+        refused: the pairs must be the outermost dataset (``EpochSeedHook``
+        draws their partners per epoch), with any wrapper inside them."""
+        raise ValueError(
+            'ClassBalancedPairDataset must be train_dataloader.dataset itself: put '
+            'ClassBalancedDataset inside it, as train_dataloader.dataset.dataset')
+
     @property
     def metainfo(self) -> dict:
         return self.dataset.metainfo

@@ -60,6 +60,8 @@ def find_fashion_mnist(data_root: str, download: bool,
                        source: str = 'train') -> Tuple[str, str]:
     """Locate the IDX files of ``source`` (``'train'`` or ``'test'``):
     ``data_root``, then Debian's folder, then download into ``data_root``.
+    Without download, a ``data_root`` that holds some of the files but not all
+    is an error, not a reason to read another copy.
 
     Returns:
         ``(images, labels)`` paths.
@@ -72,6 +74,14 @@ def find_fashion_mnist(data_root: str, download: bool,
         paths = tuple(_idx_path(folder, n) for n in IDX_FILES[source])
         return paths if all(paths) else None
 
+    if data_root and not download:  # (a download completes the folder)
+        present = [n for n in IDX_FILES[source] if _idx_path(data_root, n)]
+        if present and len(present) < len(IDX_FILES[source]):
+            missing = [n for n in IDX_FILES[source] if n not in present]
+            raise FileNotFoundError(
+                f'data_root={data_root!r} holds {", ".join(present)} but not '
+                f'{", ".join(missing)}: the Fashion-MNIST files there are incomplete '
+                f'(restore them, or point data_root elsewhere)')
     for folder in (data_root, DEBIAN_DIR):
         if folder and complete(folder):
             return complete(folder)
