@@ -379,3 +379,15 @@ def test_text_feature_head_initialisation_is_lifts(tiny_clip_file, tmp_path):
     with pytest.raises(ValueError, match=r"init_from='text'.*placeholders \('0', '1', "
                        r"\.\.\.\); set the dataset's classnames_file"):
         TeacherHeadHook().before_train(runner)
+
+
+def test_a_tower_built_for_a_checkpoint_gives_no_random_init_warning(caplog):
+    """With ``pretrained=None`` (a checkpoint loads the tower, strictly) open_clip's
+    "initialized randomly" warning would be false; other warnings still pass."""
+    import logging
+    with caplog.at_level(logging.WARNING):
+        MODELS.build(tiny_backbone())
+        logging.warning('another warning')
+    messages = [r.getMessage() for r in caplog.records]
+    assert 'another warning' in messages
+    assert not [m for m in messages if 'No pretrained weights loaded' in m]

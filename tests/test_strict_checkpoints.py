@@ -225,3 +225,25 @@ def test_a_teacher_checkpoint_without_its_head_is_refused(acckd_run, small_teach
         MODELS.build(dict(cfg.model, teacher_ckpt=no_head))
     assert f'model.teacher_ckpt {no_head} does not fit model.teacher: 1 weights ' \
            f'missing (e.g. head.fc.bias)' in str(err.value)
+
+
+def test_a_teacher_file_and_its_checkpoint_key_are_named_apart(acckd_run, tmp_path):
+    """The error names ``model.teacher_ckpt`` and the teacher's file separately
+    (it read ``model.teacher (/path/x.py)_ckpt`` before)."""
+    teacher = dict(type='ImageClassifier',
+                   backbone=dict(type='CifarResNet', depth=8, in_channels=1,
+                                 stem_stride=2),
+                   neck=dict(type='GlobalAveragePooling'),
+                   head=dict(type='LinearClsHead', num_classes=10, in_channels=64))
+    config = tmp_path / 'teacher.py'
+    config.write_text(f'model = {teacher!r}\n')
+    other = dict(teacher, backbone=dict(teacher['backbone'], depth=14))
+    ckpt = str(tmp_path / 'resnet14.pth')
+    torch.save({'state_dict': MODELS.build(copy.deepcopy(other)).state_dict(),
+                'meta': dict(cfg=Config(dict(model=other)).pretty_text)}, ckpt)
+    cfg = prepare_cfg(Config.fromfile(acckd_run['config']))
+    with pytest.raises(ValueError) as err:
+        MODELS.build(dict(cfg.model, teacher=str(config), teacher_ckpt=ckpt))
+    assert str(err.value).startswith(
+        f'model.teacher_ckpt {ckpt} was trained with backbone.depth=14, but '
+        f'model.teacher ({config}) builds backbone.depth=8')
