@@ -67,7 +67,7 @@ def config(repo_root, fmnist_root, small_teacher_ckpt, tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def finished(repo_root, config, tmp_path_factory):
-    """A whole two-epoch run, and its student exported."""
+    """A whole two-epoch run."""
     work = str(tmp_path_factory.mktemp('finished'))
     result = train(repo_root, config, work)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -75,27 +75,29 @@ def finished(repo_root, config, tmp_path_factory):
 
 
 # -- SIGKILL -------------------------------------------------------------------------
+def train_killed_in(repo_root, config, work, target: str, at: int) -> None:
+    """``tools/train.py CONFIG`` SIGKILLed on the ``at``-th call of ``target``."""
+    result = with_fault(repo_root, 'train.py', config, '--work-dir', work,
+                        FAULT_KILL_IN=target, FAULT_KILL_AT=str(at))
+    assert result.returncode == KILLED, result.stderr[-3000:]
+
+
 def test_killed_in_the_teacher_prior_pass_then_resumed(repo_root, config, tmp_path):
     work = str(tmp_path / 'work')
-    result = with_fault(
-        repo_root, 'train.py', config, '--work-dir', work,
-        FAULT_KILL_IN='cckd_plugin.models.distillers.class_conditional_distiller:'
-        'ClassConditionalDistiller.teacher_posteriors', FAULT_KILL_AT='2')
-    assert result.returncode == KILLED, result.stderr[-3000:]
+    train_killed_in(repo_root, config, work,
+                    'cckd_plugin.models.distillers.class_conditional_distiller:'
+                    'ClassConditionalDistiller.teacher_posteriors', at=2)
     assert not [f for f in os.listdir(work) if f.endswith('.pth')]
     result = train(repo_root, config, work, '--resume')
     assert result.returncode == 0, result.stderr[-3000:]
     assert safe_torch_load(osp.join(work, 'epoch_2.pth'))['meta']['epoch'] == 2
 
 
-def test_killed_in_validation_keeps_the_epochs_checkpoint(repo_root, config, tmp_path,
-                                                          fmnist_root):
+def test_killed_in_validation_keeps_the_epochs_checkpoint(repo_root, config, tmp_path):
     work = str(tmp_path / 'work')
-    result = with_fault(
-        repo_root, 'train.py', config, '--work-dir', work,
-        FAULT_KILL_IN='cckd_plugin.evaluation.shot_group_accuracy:'
-        'ShotGroupAccuracy.compute_metrics', FAULT_KILL_AT='2')
-    assert result.returncode == KILLED, result.stderr[-3000:]
+    train_killed_in(repo_root, config, work,  # in epoch 2's validation
+                    'cckd_plugin.evaluation.shot_group_accuracy:'
+                    'ShotGroupAccuracy.compute_metrics', at=2)
     with open(osp.join(work, 'last_checkpoint')) as f:
         assert f.read().strip().endswith('epoch_2.pth')
     ckpt = safe_torch_load(osp.join(work, 'epoch_2.pth'))  # saved before validation
