@@ -313,3 +313,18 @@ def test_recipe_table_is_current():
         committed = f.read()
     assert committed == render([recipe(p) for p in CONFIGS]), \
         'docs/recipes.md is stale: run python tools/analysis/recipe_table.py'
+
+
+@pytest.mark.parametrize('path', [p for p in CONFIGS if osp.basename(p).startswith(
+    ('la_', 'clip-vitb16_adaptformer', 'fmnist-vit_adaptformer')) or (
+        is_distill(load(p)) and osp.basename(
+            spec_path(load(p).model.student.to_dict()) or '').startswith('la_'))],
+                         ids=osp.basename)
+def test_logit_adjustment_is_at_tau_one(path):
+    """LA (Menon et al. 2021) at tau = 1 for the LA baselines, the students
+    named by them and the LIFT teachers: LogitAdjustLoss's default, so the
+    configs leave it out and a swapped loss inherits no argument of it."""
+    from mmpretrain.registry import MODELS
+    loss = trained_network(load(path))['head']['loss']
+    assert loss['type'] == 'LogitAdjustLoss', loss
+    assert MODELS.build(loss).tau == 1.0
