@@ -265,6 +265,15 @@ def test_test_tool_evaluates_the_student_without_the_teacher(
     with_clip.write_text(f'_base_ = [{config!r}]\n'
                          f'model = dict(teacher=dict(_delete_=True, **{clip!r}), '
                          f'teacher_ckpt=None)\n')
+    # ACCKD would imitate the tower's 768-d class token through a 64 -> 768 layer
+    # that this 64-d teacher's student lacks: refused, not evaluated half random
+    result = tool('tools/test.py', str(with_clip), osp.join(work, 'epoch_1.pth'),
+                  '--work-dir', str(tmp_path / 'test'))
+    assert result.returncode == 1
+    assert "model.student.head.in_channels=64 (this config: 768)" in result.stderr
+    # CCKD imitates no feature, so its student is the trained network
+    with_clip.write_text(with_clip.read_text() +
+                         "model = dict(distill=dict(method='cckd'))\n")
     start = time.time()
     result = tool('tools/test.py', str(with_clip), osp.join(work, 'epoch_1.pth'),
                   '--work-dir', str(tmp_path / 'test'))
