@@ -14,6 +14,8 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 import torch
 from mmengine.config import Config
 
+from ..models.utils import shape_note, weight_differences
+
 #: config keys a resumed run may change (docs/conventions.md, "Checkpoints"):
 #: the length of the run, how often it validates, logs and saves, where it
 #: writes, how it is launched; every other key must be as the run was started
@@ -142,10 +144,7 @@ def check_checkpoint_fits(model: torch.nn.Module,
     own = {k: v for k, v in model.state_dict().items() if not _starts(k, skip)}
     saved = {k: v for k, v in _state(checkpoint, revise_keys).items()
              if not _starts(k, skip)}
-    missing = [k for k in own if k not in saved]
-    unexpected = [k for k in saved if k not in own]
-    shapes = [k for k in saved if k in own and hasattr(saved[k], 'shape')
-              and tuple(saved[k].shape) != tuple(own[k].shape)]
+    missing, unexpected, shapes = weight_differences(own, saved)
     if not (missing or unexpected or shapes):
         return
     parts = []
@@ -154,9 +153,7 @@ def check_checkpoint_fits(model: torch.nn.Module,
     if unexpected:
         parts.append(f'{len(unexpected)} unexpected ({", ".join(unexpected[:SHOWN])})')
     if shapes:
-        k = shapes[0]
-        parts.append(f'{len(shapes)} mis-shaped ({k} is {tuple(saved[k].shape)} in the '
-                     f'file, {tuple(own[k].shape)} in the model)')
+        parts.append(f'{len(shapes)} mis-shaped ({shape_note(shapes[0], own, saved)})')
     trained = saved_config(checkpoint)
     if trained is None:
         why = 'the checkpoint carries no config to compare'

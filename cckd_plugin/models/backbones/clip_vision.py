@@ -15,6 +15,7 @@ from mmpretrain.registry import MODELS
 
 from ...compat import safe_torch_load
 from ..peft.vision_tuner import build_tuner, check_tuner_type
+from ..utils import weight_differences
 
 
 def register_open_clip_config(model_name: str, model_cfg: dict) -> None:
@@ -54,12 +55,7 @@ def _check_local_weights(model: nn.Module, path: str, model_name: str) -> None:
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
     state = {k[len('module.'):] if k.startswith('module.') else k: v
              for k, v in state.items()}
-    own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    shapes = [
-        k for k in own if k in state and tuple(state[k].shape) != tuple(own[k].shape)
-    ]
+    missing, unexpected, shapes = weight_differences(model.state_dict(), state)
     if missing or unexpected or shapes:
         details = [
             f'{len(missing)} missing keys (e.g. {missing[0]})' if missing else '',

@@ -185,6 +185,8 @@ class ClassConditionalDistiller(BaseModel):
             raise ValueError(
                 'model.student.head has no loss: use an MMPretrain ClsHead '
                 '(LinearClsHead, CosineClsHead, ...)')
+        # a head whose training logits need the labels (student_settings.py)
+        self._sup_takes_targets = head_takes_targets(self.student.head)
         self.teacher_ckpt = teacher_ckpt
         self.teacher = None
         #: weights a strict checkpoint check leaves out (KeepConfigRunner)
@@ -404,7 +406,7 @@ class ClassConditionalDistiller(BaseModel):
         z, t = s_logits[:n], t_logits[:n]
         losses = {}
         if terms['sup']:  # the student head's own (supervised) loss
-            if head_takes_targets(self.student.head):  # ArcFace's margin on y
+            if self._sup_takes_targets:  # ArcFace's margin on y
                 z_sup = self.student.head(tuple(f[:n] for f in s_feats), labels)
             else:
                 z_sup = z

@@ -9,6 +9,7 @@ from mmengine.logging import MMLogger
 from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from mmpretrain.registry import MODELS
 
+from ..utils import shape_note, weight_differences
 from .model_configs import read_model_config, spec_label
 
 #: backbone keys that decide which network a teacher is (``pretrained`` does not:
@@ -105,8 +106,7 @@ def load_teacher_checkpoint(teacher: nn.Module, checkpoint: dict, path: str,
     skip = ('head.', ) if type(teacher.head).__name__ in PROTOTYPE_HEADS else ()
     saved = {k: v for k, v in saved.items() if not k.startswith(skip)}
     own = {k: v for k, v in teacher.state_dict().items() if not k.startswith(skip)}
-    missing = [k for k in own if k not in saved]
-    unexpected = [k for k in saved if k not in own]
+    missing, unexpected, wrong = weight_differences(own, saved)
     if missing or unexpected:
         counts = [f'{len(missing)} weights missing (e.g. {missing[0]})'] if missing \
             else []
@@ -114,11 +114,9 @@ def load_teacher_checkpoint(teacher: nn.Module, checkpoint: dict, path: str,
                    ] if unexpected else []
         raise ValueError(
             f'{key}_ckpt {path} does not fit {label}: {", ".join(counts)}')
-    wrong = [k for k, v in saved.items() if v.shape != own[k].shape]
     if wrong:
-        raise ValueError(f'{key}_ckpt {path} does not fit {label}: {wrong[0]} is '
-                         f'{tuple(saved[wrong[0]].shape)} in the file but '
-                         f'{tuple(own[wrong[0]].shape)} in the model')
+        raise ValueError(f'{key}_ckpt {path} does not fit {label}: '
+                         f'{shape_note(wrong[0], own, saved)}')
     load_state_dict(teacher, saved, strict=False, logger='silent')
 
 
