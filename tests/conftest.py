@@ -1,15 +1,11 @@
 import os
-import sys
 
 import pytest
 import torch
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.path.append(os.path.join(ROOT, 'tools'))  # tool_runs (after the stdlib: test.py)
+import cckd_plugin  # noqa: F401  (registers the components)
 
-import cckd_plugin  # noqa: E402,F401  (registers the components)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(scope='session')

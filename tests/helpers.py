@@ -3,15 +3,29 @@
 Test modules import from here (and take fixtures from ``conftest.py``); they
 never import from each other.
 """
+import importlib.util
 import os
 import os.path as osp
 import socket
 import subprocess
 import sys
-
-from tool_runs import scalar_records as scalars  # noqa: F401
+from types import ModuleType
 
 from cckd_plugin.testing import TINY_RESNET, TINY_VIT, shrink_clip_teacher  # noqa: F401
+from cckd_plugin.tool_runs import scalar_records as scalars  # noqa: F401
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def load_script(path: str) -> ModuleType:
+    """A script of the repository (``benchmarks/...``, ``projects/...``,
+    ``.dev_scripts/...``) imported as a module from its file, without touching
+    ``sys.path``."""
+    name = osp.splitext(osp.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, osp.join(ROOT, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def free_port() -> int:
@@ -22,6 +36,8 @@ def free_port() -> int:
 
 
 TESTS = osp.dirname(osp.abspath(__file__))
+#: the student export, as ``run_tool`` names it (under ``tools/``)
+EXPORT = 'model_converters/export_student.py'
 ACCKD_CONFIG = ('configs/distill/fashion_mnist_lt/'
                 'acckd_resnet8_offline-ft_fashion-mnist-lt.py')
 # the synthetic Fashion-MNIST-LT profile the tool tests train on (96 .. 6 images)

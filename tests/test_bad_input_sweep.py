@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from helpers import SMALL_TEACHER, TINY_VIT, small_acckd_config
+from helpers import EXPORT, SMALL_TEACHER, TINY_VIT, small_acckd_config
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
@@ -60,10 +60,7 @@ def zero_shot_teacher(**class_names):
         backbone=dict(CLIP_TEACHER['backbone'], out_type='projected'),
         head=dict(type='ZeroShotClsHead', num_classes=10, in_channels=32,
                   clip=dict(model_name='tiny-vit', model_cfg=TINY_VIT), **class_names))
-    hooks = [dict(type=t) for t in ('ClassCountsHook', 'TeacherHeadHook',
-                                    'TeacherPriorHook')]
-    return {'model.teacher': dict(teacher, _delete_=True), 'model.teacher_ckpt': None,
-            'custom_hooks': hooks}
+    return {'model.teacher': dict(teacher, _delete_=True), 'model.teacher_ckpt': None}
 
 
 def training_set(**dataset):
@@ -529,7 +526,7 @@ def test_export_refuses_a_planted_checkpoint(earlier_run, bad_files, repo_root,
                                              tmp_path):
     out = str(tmp_path / 'student.pth')
     result = subprocess.run(
-        [sys.executable, 'tools/export_student.py', earlier_run['config'],
+        [sys.executable, osp.join('tools', EXPORT), earlier_run['config'],
          str(bad_files / 'planted.pth'), out], cwd=repo_root, capture_output=True,
         text=True, timeout=600)
     assert result.returncode != 0

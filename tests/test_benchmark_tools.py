@@ -1,22 +1,18 @@
 """The per-class gain plot, the benchmark tables and the speed benchmark."""
 import json
-import os.path as osp
 import subprocess
 import sys
 
 import pytest
+from helpers import load_script
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
-sys.path.insert(0, osp.join(ROOT, 'projects', 'fmnist_lt'))
-sys.path.insert(0, osp.join(ROOT, 'tools'))
+from cckd_plugin import tool_runs
 
-import benchmark_speed  # noqa: E402
-import plot_ablations  # noqa: E402
-import plot_class_gain  # noqa: E402
-import run_benchmark  # noqa: E402
-import run_vit_teachers  # noqa: E402
-import tool_runs  # noqa: E402
+benchmark_speed = load_script('benchmarks/benchmark_speed.py')
+plot_ablations = load_script('projects/fmnist_lt/plot_ablations.py')
+plot_class_gain = load_script('projects/fmnist_lt/plot_class_gain.py')
+run_benchmark = load_script('projects/fmnist_lt/run_benchmark.py')
+run_vit_teachers = load_script('projects/fmnist_lt/run_vit_teachers.py')
 
 
 def per_class(path, accuracy, counts=(50, 5, 20)):
@@ -155,7 +151,8 @@ def test_end_to_end_refuses_runs_shorter_than_the_warm_up(capsys):
 @pytest.mark.slow
 def test_speed_benchmark_runs(repo_root):
     result = subprocess.run([
-        sys.executable, 'tools/benchmark_speed.py', '--cases', 'fmnist', '--batch', '4',
+        sys.executable, 'benchmarks/benchmark_speed.py', '--cases', 'fmnist', '--batch',
+        '4',
         '--iters', '1', '--warmup', '0'
     ],
                             cwd=repo_root,

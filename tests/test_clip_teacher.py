@@ -10,7 +10,6 @@ from helpers import TINY_RESNET, TINY_VIT, tiny_backbone
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from cckd_plugin.engine.teacher_heads import build_zero_shot
 from cckd_plugin.models import class_means, create_open_clip, save_class_weights
 
 PEFTS = [dict(type='AdaptFormer', bottleneck=4), dict(type='Adapter', bottleneck=4),
@@ -125,6 +124,13 @@ def test_local_checkpoint_loads(tiny_clip_file):
     saved = torch.load(tiny_clip_file, weights_only=True)
     torch.testing.assert_close(backbone.visual.conv1.weight,
                                saved['visual.conv1.weight'])
+
+
+def build_zero_shot(head, class_names, path):
+    """The head's own preparation, as PrepareModelHook triggers it (no images)."""
+    from types import SimpleNamespace
+    head.weights_file = path
+    head.prepare(torch.nn.Linear(1, 1), SimpleNamespace(class_names=class_names))
 
 
 def test_zero_shot_head_equals_mean_prompt_features(tiny_clip_file, tmp_path):
@@ -311,9 +317,9 @@ def test_lora_targets_are_configurable():
 def test_parameter_counts_follow_lift():
     """tools/analysis/count_peft_params.py on the tiny tower against LIFT's formulas
     (width D = 64, L = 2 blocks, r = 2, 8x8 patches, 10 prompts)."""
-    import sys
-    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
-    from count_peft_params import tuner_parameter_counts
+    from helpers import load_script
+    tuner_parameter_counts = load_script(
+        'tools/analysis/count_peft_params.py').tuner_parameter_counts
     counts = tuner_parameter_counts('tiny-vit', num_classes=8, model_cfg=TINY_VIT)
     d, blocks, r = 64, 2, 2  # default width: 2**int(log2(8 / 4)) = 2
     bottleneck = 2 * d + (d * r + r) + (r * d + d)  # LN, down, up
@@ -347,7 +353,7 @@ def test_text_feature_head_initialisation_is_lifts(tiny_clip_file, tmp_path):
 
     from mmengine.config import Config
 
-    from cckd_plugin.engine import TeacherHeadHook
+    from cckd_plugin.engine import PrepareModelHook
     names = ['cat', 'dog', 'sea_lion', 'bird']
     model = MODELS.build(dict(
         type='ImageClassifier', backbone=tiny_backbone(pretrained=tiny_clip_file,
@@ -361,7 +367,7 @@ def test_text_feature_head_initialisation_is_lifts(tiny_clip_file, tmp_path):
     runner = SimpleNamespace(model=model, iter=0, cfg=Config(dict(load_from=None)),
                              work_dir=str(tmp_path),
                              train_dataloader=SimpleNamespace(dataset=dataset))
-    TeacherHeadHook().before_train(runner)
+    PrepareModelHook().before_train(runner)
     clip = create_open_clip('tiny-vit', tiny_clip_file, TINY_VIT).eval()
     tokenizer = open_clip.get_tokenizer('tiny-vit')
     with torch.no_grad():
@@ -372,13 +378,13 @@ def test_text_feature_head_initialisation_is_lifts(tiny_clip_file, tmp_path):
     assert osp.isfile(osp.join(str(tmp_path), 'teacher_heads', 'init-text.pth'))
     # a resumed run keeps its trained head
     torch.nn.init.zeros_(model.head.fc.weight)
-    TeacherHeadHook().before_train(SimpleNamespace(**{**runner.__dict__, 'iter': 7}))
+    PrepareModelHook().before_train(SimpleNamespace(**{**runner.__dict__, 'iter': 7}))
     assert not model.head.fc.weight.abs().sum()
     # placeholder class names ('0', '1', ...) would give a meaningless head
     runner.train_dataloader.dataset.metainfo = dict(classes=('0', '1', '2', '3'))
     with pytest.raises(ValueError, match=r"init_from='text'.*placeholders \('0', '1', "
                        r"\.\.\.\); set the dataset's classnames_file"):
-        TeacherHeadHook().before_train(runner)
+        PrepareModelHook().before_train(runner)
 
 
 def test_a_tower_built_for_a_checkpoint_gives_no_random_init_warning(caplog):

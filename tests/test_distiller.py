@@ -91,7 +91,7 @@ def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp
 
     # the exported student is a plain MMPretrain classifier with the same outputs
     out = str(tmp_path / 'export' / 'student.pth')
-    result = run_tool(repo_root, 'export_student.py', config,
+    result = run_tool(repo_root, 'model_converters/export_student.py', config,
                       osp.join(work, 'epoch_1.pth'), out)
     assert result.returncode == 0, result.stderr[-3000:]
     exported = safe_torch_load(out)['state_dict']
@@ -209,7 +209,7 @@ def test_distill_config_builds(path):
         assert fi and all(model.terms.values())
     assert model.student.head.num_classes == cfg.data_preprocessor['num_classes']
     assert cfg.train_dataloader.dataset.type == 'ClassBalancedPairDataset'
-    assert dict(type='TeacherPriorHook') in cfg.custom_hooks
+    assert cfg.default_hooks.prepare_model == dict(type='PrepareModelHook')
 
 
 TOY_CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'toy', '*kd_*.py')))
@@ -312,21 +312,92 @@ def test_priors_in_the_model_are_not_re_estimated():
 
     from mmengine.logging import MMLogger
 
-    from cckd_plugin.engine import EpochSeedHook, TeacherPriorHook
+    from cckd_plugin.engine import EpochSeedHook, PrepareModelHook
     model = build()
     prior = torch.linspace(1, 2, 10)
     model.set_priors(prior / prior.sum(), torch.full((10, ), 0.1))
     saved = model.teacher_prior.clone()
     pairs = SimpleNamespace(with_partner=True)
     runner = SimpleNamespace(model=model, logger=MMLogger.get_current_instance(),
-                             cfg=None,  # a resumed run: no data needed
+                             cfg=dict(load_from=None),  # a resumed run: no data needed
+                             iter=5, work_dir='unused', val_loop=object(),
                              train_dataloader=SimpleNamespace(dataset=pairs))
-    TeacherPriorHook().before_train(runner)
+    PrepareModelHook().before_train(runner)
     assert torch.equal(model.teacher_prior, saved)
     EpochSeedHook().before_train(runner)
     assert pairs.with_partner is False  # CCKD does not mix: no partner images decoded
     state = model.state_dict()
     assert bool(state['priors_ready']) and torch.equal(state['teacher_prior'], saved)
+
+
+class InMemoryPreparation:
+    """A ``PreparationData`` over in-memory splits that records every pass."""
+
+    def __init__(self, splits, work_dir, stage='train'):
+        self.splits, self.work_dir, self.stage = splits, work_dir, stage
+        self.class_names, self.fresh_training, self.has_val = None, True, True
+        self.passes = []
+
+    def fingerprint(self, split):
+        return dict(dataset='in-memory', num_samples=len(self.splits[split][1]),
+                    labels=None)
+
+    def pass_over(self, split, step):
+        self.passes.append(split)
+        pixels, labels = self.splits[split]
+        samples = [labels[i:i + 8] for i in range(0, len(labels), 8)]
+        outputs = [step(dict(inputs=list(x), data_samples=s))
+                   for x, s in zip(pixels.split(8), samples)]
+        return tuple(torch.cat(parts) for parts in zip(*outputs))
+
+
+def test_the_distiller_prepares_its_teacher_head_then_its_priors_in_one_pass(
+        tmp_path):
+    """prepare(): the NCM teacher's class means, then the priors from that same
+    pass over the training set (one training pass, one validation pass); with
+    the means read from their file the priors run their own pass and agree."""
+    from mmpretrain.structures import DataSample
+
+    from cckd_plugin.models.losses.functional import safe_log
+
+    def split(n, seed):
+        x, _ = batch_of(n, seed=seed)
+        labels = torch.arange(n) % 10
+        return x, [DataSample().set_gt_label(int(y)) for y in labels]
+
+    teacher = dict(STUDENT, backbone=dict(type='CifarResNet', depth=8, in_channels=1),
+                   head=dict(type='NCMClsHead', num_classes=10, in_channels=64))
+    splits = dict(train=split(30, 1), val=split(20, 2))
+    torch.manual_seed(0)
+    first = with_counts(build(teacher=teacher))
+    data = InMemoryPreparation(splits, str(tmp_path))
+    first.prepare(data)
+    assert data.passes == ['train', 'val']
+    assert bool(first.teacher.head.built) and bool(first.priors_ready)
+    # Eq. 9 on val and Eq. 4 on train, by hand from the teacher's own forward
+    with torch.no_grad():
+        val_probs = torch.softmax(first.teacher_forward(splits['val'][0])[0], -1)
+        train_probs = torch.softmax(first.teacher_forward(splits['train'][0])[0], -1)
+    teacher_prior = val_probs.mean(0)
+    torch.testing.assert_close(first.teacher_prior, teacher_prior / teacher_prior.sum())
+    train_prior = torch.softmax(safe_log(train_probs) - safe_log(first.teacher_prior),
+                                -1).mean(0)
+    torch.testing.assert_close(first.train_prior, train_prior / train_prior.sum(),
+                               rtol=1e-5, atol=1e-6)
+    # the class means come from their file now: the priors need their own pass
+    torch.manual_seed(0)
+    second = with_counts(build(teacher=teacher))
+    again = InMemoryPreparation(splits, str(tmp_path))
+    second.prepare(again)
+    assert again.passes == ['train', 'val']
+    torch.testing.assert_close(second.train_prior, first.train_prior)
+    # before validation alone: the head is read, no prior is estimated
+    torch.manual_seed(0)
+    third = with_counts(build(teacher=teacher))
+    val_only = InMemoryPreparation(splits, str(tmp_path), stage='val')
+    third.prepare(val_only)
+    assert val_only.passes == [] and not bool(third.priors_ready)
+    assert bool(third.teacher.head.built)
 
 
 def batch_of(n=6, classes=10, seed=0):
@@ -369,8 +440,8 @@ def test_cckd_without_priors_stops_before_the_first_step():
     with pytest.raises(
             RuntimeError,
             match=r"model.distill.method='cckd' needs the teacher "
-            r"and training priors.*add dict\(type='TeacherPriorHook'\) to "
-            r'custom_hooks'):
+            r"and training priors.*keep default_hooks.prepare_model="
+            r"dict\(type='PrepareModelHook'\)"):
         model.loss(x, samples)
     with_counts(build(distill=dict(method='kd'))).loss(x, samples)  # KD needs no priors
 

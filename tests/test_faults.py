@@ -10,7 +10,7 @@ import sys
 
 import pytest
 import torch
-from helpers import TESTS, data_options, small_acckd_config, train
+from helpers import EXPORT, TESTS, data_options, small_acckd_config, train
 from mmengine.config import Config
 from mmpretrain.registry import MODELS
 
@@ -112,16 +112,16 @@ def test_killed_while_exporting_keeps_the_earlier_export(repo_root, config, fini
                                                          tmp_path):
     out = str(tmp_path / 'student.pth')
     ckpt = osp.join(finished, 'epoch_2.pth')
-    result = with_fault(repo_root, 'export_student.py', config, ckpt, out)
+    result = with_fault(repo_root, EXPORT, config, ckpt, out)
     assert result.returncode == 0, result.stderr[-3000:]
     before = digest(tmp_path)
     assert set(before) == {'student.pth', 'student.py'}
-    result = with_fault(repo_root, 'export_student.py', config, ckpt, out,
+    result = with_fault(repo_root, EXPORT, config, ckpt, out,
                         FAULT_KILL_WHILE_WRITING='student.py')
     assert result.returncode == KILLED, result.stderr[-3000:]
     assert digest(tmp_path) == before  # the weights were flushed, not yet renamed
     left = sorted(os.listdir(tmp_path))  # the killed run's temporary files
-    result = with_fault(repo_root, 'export_student.py', config, ckpt, out,
+    result = with_fault(repo_root, EXPORT, config, ckpt, out,
                         FAULT_ENOSPC='student.pth')
     one_line_error(result, 'OSError: [Errno 28] No space left on device')
     assert digest(tmp_path) == before
@@ -153,7 +153,8 @@ def test_killed_while_building_an_ncm_head_then_rebuilt(repo_root, fmnist_root,
     work = str(tmp_path / 'ncm')
     head = osp.join(work, 'teacher_heads', 'ncm.pth')
     result = ncm_test(repo_root, fmnist_root, pool_teacher_ckpt, work,
-                      FAULT_KILL_IN='cckd_plugin.engine.teacher_heads:_features')
+                      FAULT_KILL_IN='cckd_plugin.engine.hooks.prepare_model_hook:'
+                      'PreparationData.pass_over')
     assert result.returncode == KILLED, result.stderr[-3000:]
     assert not osp.exists(head)
     result = ncm_test(repo_root, fmnist_root, pool_teacher_ckpt, work,

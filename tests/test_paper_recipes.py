@@ -1,29 +1,26 @@
 """The paper's recipes (Appendix C) held against every shipped config, and the
 generated recipe table kept current."""
 import os.path as osp
-import sys
 import warnings
 from functools import lru_cache
 
 import pytest
 import torch
+from helpers import ROOT, load_script
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import PARAM_SCHEDULERS
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
+from cckd_plugin.models.distillers.distill_settings import resolve_distill
+from cckd_plugin.models.distillers.model_configs import (read_model_config, spec_path,
+                                                         student_config)
 
-from recipe_table import OUT, config_paths, recipe, render  # noqa: E402
-
-from cckd_plugin.models.distillers.distill_settings import resolve_distill  # noqa: E402
-from cckd_plugin.models.distillers.model_configs import (  # noqa: E402
-    read_model_config, spec_path, student_config)
+RECIPE_TABLE = load_script('.dev_scripts/recipe_table.py')
 
 # a sweep over every config (or mistake): `make test-fast` leaves it out
 pytestmark = pytest.mark.slow
 
-CONFIGS = config_paths()
+CONFIGS = RECIPE_TABLE.config_paths()
 FAMILIES = {  # folder or file-name marker -> family
     'cifar100-lt': 'cifar100', 'imagenet-lt': 'imagenet', 'inat2018': 'inat',
     'fashion-mnist-lt': 'fmnist'}
@@ -44,6 +41,14 @@ def load(path):
 
 def is_distill(cfg) -> bool:
     return cfg.model.get('type') == 'ClassConditionalDistiller'
+
+
+def named_distill(path: str) -> bool:
+    """Whether the path names a distillation config (no config is read: the
+    sweeps below are parametrised from file names alone, so collecting them
+    costs nothing; ``test_file_names_tell_distillation_configs`` holds it)."""
+    return osp.sep + 'distill' + osp.sep in path or osp.basename(path).startswith(
+        ('acckd_', 'cckd_', 'kd_', 'wkd_', 'dive_'))
 
 
 def student_of(cfg) -> dict:
@@ -71,6 +76,12 @@ def strip(model: dict) -> dict:
 
 
 STUDENT_CONFIGS = [p for p in CONFIGS if osp.sep + 'teachers' + osp.sep not in p]
+DISTILL_CONFIGS = [p for p in STUDENT_CONFIGS if named_distill(p)]
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_file_names_tell_distillation_configs(path):
+    assert named_distill(path) == is_distill(load(path))
 
 
 def test_every_family_has_configs():
@@ -181,8 +192,7 @@ def test_fine_tuned_clip_teachers_use_a_cosine_classifier(path):
 # constructing synthetic data, the parameters for the beta distribution are set to 0.5.
 # For comparative methods, the distillation temperature parameter tau is set to 1. In
 # the DiVE, an additional temperature parameter of 0.5 is applied to the teacher model."
-@pytest.mark.parametrize('path', [p for p in STUDENT_CONFIGS if is_distill(load(p))],
-                         ids=osp.basename)
+@pytest.mark.parametrize('path', DISTILL_CONFIGS, ids=osp.basename)
 def test_distillation_hyper_parameters(path):
     cfg = load(path)
     settings = resolve_distill(cfg.model.distill)
@@ -206,8 +216,7 @@ def test_dive_flattens_the_teacher_with_power_half():
 
 
 # -- one student network per table row ------------------------------------------------
-@pytest.mark.parametrize('path', [p for p in STUDENT_CONFIGS if is_distill(load(p))],
-                         ids=osp.basename)
+@pytest.mark.parametrize('path', DISTILL_CONFIGS, ids=osp.basename)
 def test_student_is_the_baseline_network(path):
     """Every distilled student is declared by a baseline config, and the CE and LA
     baselines of its row are that network: LA -> method gains mix in no head change."""
@@ -308,23 +317,27 @@ def test_a_baseline_checkpoint_loads_into_the_distilled_student(depth):
 
 
 def test_recipe_table_is_current():
-    """docs/recipes.md is what tools/analysis/recipe_table.py writes today."""
-    with open(OUT) as f:
+    """docs/recipes.md is what .dev_scripts/recipe_table.py writes today."""
+    with open(RECIPE_TABLE.OUT) as f:
         committed = f.read()
-    assert committed == render([recipe(p) for p in CONFIGS]), \
-        'docs/recipes.md is stale: run python tools/analysis/recipe_table.py'
+    rows = [RECIPE_TABLE.recipe(p) for p in CONFIGS]
+    assert committed == RECIPE_TABLE.render(rows), \
+        'docs/recipes.md is stale: run python .dev_scripts/recipe_table.py'
 
 
 @pytest.mark.parametrize('path', [p for p in CONFIGS if osp.basename(p).startswith(
     ('la_', 'clip-vitb16_adaptformer', 'fmnist-vit_adaptformer')) or (
-        is_distill(load(p)) and osp.basename(
-            spec_path(load(p).model.student.to_dict()) or '').startswith('la_'))],
+        named_distill(p) and not any(f'-{loss}_' in osp.basename(p)
+                                     for loss in ('cdt', 'lade')))],
                          ids=osp.basename)
 def test_logit_adjustment_is_at_tau_one(path):
     """LA (Menon et al. 2021) at tau = 1 for the LA baselines, the students
     named by them and the LIFT teachers: LogitAdjustLoss's default, so the
     configs leave it out and a swapped loss inherits no argument of it."""
     from mmpretrain.registry import MODELS
-    loss = trained_network(load(path))['head']['loss']
+    cfg = load(path)
+    if is_distill(cfg):  # every student but Table 6's CDT / LADE ones is an LA one
+        assert osp.basename(spec_path(cfg.model.student.to_dict())).startswith('la_')
+    loss = trained_network(cfg)['head']['loss']
     assert loss['type'] == 'LogitAdjustLoss', loss
     assert MODELS.build(loss).tau == 1.0

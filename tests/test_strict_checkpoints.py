@@ -1,13 +1,14 @@
 """Every checkpoint the plugin loads must fit the model its config builds:
 ``tools/test.py``, ``load_from``, ``--resume`` (also its config),
-``tools/export_student.py`` and a distiller's teacher. A mismatch is one error
-line naming the keys and what the checkpoint was trained with."""
+``tools/model_converters/export_student.py`` and a distiller's teacher. A
+mismatch is one error line naming the keys and what the checkpoint was trained
+with."""
 import copy
 import os.path as osp
 
 import pytest
 import torch
-from helpers import data_options, run_tool, small_acckd_config, tiny_backbone
+from helpers import EXPORT, data_options, run_tool, small_acckd_config, tiny_backbone
 from mmengine.config import Config, DictAction
 from mmpretrain.registry import MODELS
 
@@ -202,13 +203,13 @@ def test_export_refuses_a_student_of_another_config(acckd_run, repo_root, tmp_pa
     config.write_text(f'_base_ = [{acckd_run["config"]!r}]\n'
                       f'model = dict(distill=dict(always_align=True))\n')
     out = tmp_path / 'student.pth'
-    result = run_tool(repo_root, 'export_student.py', str(config), acckd_run['ckpt'],
+    result = run_tool(repo_root, EXPORT, str(config), acckd_run['ckpt'],
                       str(out))
     assert result.returncode == 1
     assert 'CheckpointMismatchError' in result.stderr
     assert 'model.distill.always_align=False (this config: True)' in result.stderr
     assert not out.exists() and not (tmp_path / 'student.py').exists()
-    result = run_tool(repo_root, 'export_student.py', acckd_run['config'],
+    result = run_tool(repo_root, EXPORT, acckd_run['config'],
                       acckd_run['ckpt'], str(out))
     assert result.returncode == 0, result.stderr[-2000:]
     meta = safe_torch_load(str(out))['meta']

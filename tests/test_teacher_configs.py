@@ -76,3 +76,14 @@ def test_offline_teacher_pretrains_and_serves_as_ncm(repo_root, fmnist_root, tmp
                      'train_dataloader.dataset.imbalance_ratio=5')
     assert again.returncode != 0
     assert 'was built from other data' in again.stderr
+    # tools/build_teacher_head.py builds the same file ahead of any run
+    built = str(tmp_path / 'built_ncm.pth')
+    result = run_tool(repo_root, 'build_teacher_head.py',
+                      'configs/teachers/ncm_offline-resnet20_fashion-mnist-lt.py',
+                      '--checkpoint', ckpt, '--out', built, '--work-dir',
+                      str(tmp_path / 'build'), '--cfg-options',
+                      *data_options(fmnist_root))
+    assert result.returncode == 0, result.stderr[-3000:]
+    ahead = torch.load(built, weights_only=True)
+    torch.testing.assert_close(ahead['weight'], record['weight'])
+    assert ahead['provenance'] == record['provenance']

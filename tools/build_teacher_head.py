@@ -17,8 +17,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.config import Config, DictAction
 from mmpretrain.registry import DATASETS
 
-from cckd_plugin.engine import (build_prototype_heads, build_runner, merge_options,
-                                prepare_cfg)
+from cckd_plugin.engine import PreparationData, build_runner, merge_options, prepare_cfg
+from cckd_plugin.models.heads import PrototypeClsHead
+from cckd_plugin.models.heads.head_preparation import prepare_classifier
 
 
 def parse_args():
@@ -48,10 +49,11 @@ def main():
     dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
     dataset_cfg['lazy_init'] = True  # class names only; no data read
     names = DATASETS.build(dataset_cfg).metainfo.get('classes')
-    if not build_prototype_heads(runner.model, cfg, names, cfg.work_dir):
+    if not isinstance(getattr(runner.model, 'head', None), PrototypeClsHead):
         raise SystemExit(
             f'{args.config}: model.head is neither a ZeroShotClsHead nor an '
             f'NCMClsHead')
+    prepare_classifier(runner.model, PreparationData(cfg, cfg.work_dir, names, 'test'))
 
 
 if __name__ == '__main__':

@@ -15,10 +15,10 @@ import sys
 import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from mmengine.config import Config
-from tool_runs import REPO_ROOT, SHOT_KEYS, test, train
+
+from cckd_plugin.tool_runs import REPO_ROOT, SHOT_KEYS, test, train
 
 TEACHER = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
 LA = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'

@@ -5,7 +5,7 @@
 
 Prints one table:
 
-1. the GPU part of ``tools/benchmark_speed.py``: the ViT-B/16 teacher's forward at
+1. the GPU part of ``benchmarks/benchmark_speed.py``: the ViT-B/16 teacher's forward at
    224 px in fp32, bf16 autocast, + channels-last and + ``torch.compile``, and the
    full ACCKD step of ``configs/acckd_r18_imagenet-lt.py`` at batch 256 per view,
    in images per second and as a share of the card's peak;
@@ -32,9 +32,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import numpy as np
 import torch
-from tool_runs import run_tool, scalar_records
 
 from cckd_plugin.datasets.long_tail_profile import long_tail_counts
+from cckd_plugin.tool_runs import run_tool, scalar_records
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/acckd_r18_imagenet-lt.py'

@@ -28,7 +28,7 @@ class ClassBalancedPairDataset:
 
     Returned item: the wrapped item's keys plus ``partner_inputs`` and
     ``partner_data_samples``; without them when ``with_partner`` is False (set
-    by ``TeacherPriorHook`` for objectives that do not mix, so no partner image
+    by ``EpochSeedHook`` for objectives that do not mix, so no partner image
     is decoded in vain). A loader fetches whole batches (``__getitems__``), so
     an in-memory dataset augments them batched.
 

@@ -8,6 +8,25 @@ from mmengine.dist import all_gather_object, get_dist_info
 from mmengine.runner import Runner
 
 
+def train_eval_loader_cfg(cfg) -> dict:
+    """The training set seen through the evaluation pipeline, in order (for
+    class means and priors); a ``ClassBalancedPairDataset`` wrapper is dropped,
+    other wrappers (which choose the samples) are kept."""
+    loader = copy.deepcopy(cfg.train_dataloader)
+    while loader['dataset'].get('type') == 'ClassBalancedPairDataset':
+        loader['dataset'] = loader['dataset']['dataset']
+    inner = loader['dataset']
+    while 'dataset' in inner and 'pipeline' not in inner:
+        inner = inner['dataset']
+    eval_loader = cfg.get('test_dataloader') or cfg.get('val_dataloader')
+    inner['pipeline'] = copy.deepcopy(eval_loader['dataset']['pipeline'])
+    loader['sampler'] = dict(type='DefaultSampler', shuffle=False)
+    loader['batch_size'] = eval_loader.get('batch_size', loader.get('batch_size', 64))
+    loader['persistent_workers'] = False
+    loader.pop('batch_sampler', None)
+    return loader
+
+
 def ordered_loader(loader_cfg: dict):
     """The loader's dataset in order; process ``r`` of ``W`` gets samples
     ``r, r + W, r + 2W, ...`` and no padding repeats any sample."""

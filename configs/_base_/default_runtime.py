@@ -15,6 +15,9 @@ default_hooks = dict(
     epoch_seed=dict(type='EpochSeedHook'),
     # a NaN or infinite loss term stops the run before the step is applied
     non_finite=dict(type='NonFiniteLossHook'),
+    # before the first epoch the model builds what it needs: zero-shot / NCM
+    # class weights, a LIFT head's text initialisation, the distiller's priors
+    prepare_model=dict(type='PrepareModelHook'),
 )
 # Class counts found once (training set or checkpoint) and handed to the
 # long-tail losses, the shot-group metric and the checkpoints.

@@ -12,4 +12,3 @@ model = dict(
     backbone=dict(num_classes=100),  # for the default bottleneck width
     head=dict(num_classes=100),
 )
-custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

@@ -12,4 +12,3 @@ model = dict(
     backbone=dict(num_classes=1000),  # for the default bottleneck width
     head=dict(num_classes=1000),
 )
-custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

@@ -13,7 +13,6 @@ model = dict(
     backbone=dict(num_classes=8142),  # for the default bottleneck width
     head=dict(num_classes=8142),
 )
-custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]
 param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=20, eta_min=0.0,
          convert_to_iter_based=True),

@@ -19,4 +19,3 @@ model = dict(
         scale=25.0,
         weights_file='work_dirs/clip-vitb16_ncm_imagenet-lt/teacher_heads/ncm.pth'),
 )
-custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

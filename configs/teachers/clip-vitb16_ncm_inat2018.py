@@ -15,4 +15,3 @@ model = dict(
               scale=25.0,
               weights_file='work_dirs/clip-vitb16_ncm_inat2018/teacher_heads/ncm.pth'),
 )
-custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

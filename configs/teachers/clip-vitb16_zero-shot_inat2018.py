@@ -23,4 +23,3 @@ model = dict(
         weights_file='work_dirs/clip-vitb16_zero-shot_inat2018/teacher_heads/'
                      'zero-shot.pth'),
 )
-custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

@@ -14,5 +14,4 @@ _base_ = [
 model = dict(head=dict(_delete_=True, type='NCMClsHead', num_classes=10, in_channels=64,
                        scale=25.0))
 # shot groups of the long-tailed split, not of the pool the checkpoint was trained on
-custom_hooks = [dict(type='ClassCountsHook', metric_source='eval'),
-                dict(type='TeacherHeadHook')]
+custom_hooks = [dict(type='ClassCountsHook', metric_source='eval')]

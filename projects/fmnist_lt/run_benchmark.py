@@ -23,13 +23,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-sys.path.insert(
-    0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools'))
 from mmengine.config import Config
-from tool_runs import (TrainingDiverged, git_commit, last_checkpoint, last_val_metrics,
-                       log, run_tool, test, train)
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
+from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
+                                   last_val_metrics, log, run_tool, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 HERE = osp.relpath(osp.dirname(osp.abspath(__file__)), ROOT)
@@ -341,7 +339,7 @@ def main():
         per_class = lambda tag: [osp.join(ROOT, r['work_dir'], 'per_class.json')  # noqa
                                  for r in students[tag]['seeds'].values()
                                  if 'test' in r]
-        run_tool([sys.executable, 'tools/analysis/plot_class_gain.py', '--method',
+        run_tool([sys.executable, 'projects/fmnist_lt/plot_class_gain.py', '--method',
                   *per_class('acckd-ft'), '--base', *per_class('la'), '--out',
                   osp.join(args.out_dir, 'class_gain.png'), '--title',
                   'Fashion-MNIST-LT: ACCKD (fine-tuned teacher) minus LA, per class'])

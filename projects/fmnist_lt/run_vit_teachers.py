@@ -30,13 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-sys.path.insert(
-    0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools'))
-
-from tool_runs import (TrainingDiverged, git_commit, last_val_metrics, log, run_tool,
-                       test, train)
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
+from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_val_metrics, log,
+                                   run_tool, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 OUT_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'vit_teachers')
@@ -73,7 +70,8 @@ def tower(args) -> str:
     ckpt = train(TOWER, work_dir, log_file=osp.join(work_dir, 'run.log'))
     with open(osp.join(work_dir, 'pretraining_seconds.json'), 'w') as f:
         json.dump(dict(seconds=time.time() - start), f)
-    run_tool([sys.executable, 'tools/export_open_clip.py', TOWER, ckpt, out])
+    run_tool([sys.executable, 'tools/model_converters/export_open_clip.py', TOWER,
+              ckpt, out])
     return out
 
 

@@ -3,8 +3,9 @@
 Shared by the feature analyses (``ncm_accuracy.py``, ``feature_geometry.py``,
 ``plot_feature_regions.py``): any of the plugin's configs with one of its
 checkpoints. For a distillation config the student is built alone (as
-``tools/export_student.py`` exports it, the align layer included when it ends
-the encoder) and the feature is its encoder's output, the input of its head.
+``tools/model_converters/export_student.py`` exports it, the align layer
+included when it ends the encoder) and the feature is its encoder's output,
+the input of its head.
 """
 import copy
 import os.path as osp
@@ -24,7 +25,7 @@ from mmpretrain.registry import MODELS
 import cckd_plugin  # noqa: F401
 from cckd_plugin.compat import safe_torch_load
 from cckd_plugin.datasets import get_class_counts
-from cckd_plugin.engine.teacher_heads import train_eval_loader_cfg
+from cckd_plugin.engine.dataset_pass import train_eval_loader_cfg
 from cckd_plugin.models.distillers.model_configs import student_config
 
 SPLITS = ('train', 'val', 'test')

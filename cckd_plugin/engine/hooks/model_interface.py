@@ -2,9 +2,9 @@
 
 Each hook checks the model (or its modules) against one of these protocols
 and does nothing for a model that does not offer it, so any MMPretrain model
-runs with the hooks in place. ``ClassConditionalDistiller`` offers all four.
+runs with the hooks in place. ``ClassConditionalDistiller`` offers all five.
 """
-from typing import Optional, Protocol, Sequence, Tuple, runtime_checkable
+from typing import Protocol, Sequence, runtime_checkable
 
 import torch
 
@@ -46,20 +46,9 @@ class MixingModel(Protocol):
 
 
 @runtime_checkable
-class PriorEstimating(Protocol):
-    """A model that estimates its priors from teacher posteriors once, before
-    training (``TeacherPriorHook`` runs the passes, the model does the maths)."""
+class PreparesItself(Protocol):
+    """A model that builds what it needs before its first epoch, once, in its
+    own order (``PrepareModelHook`` hands it a ``PreparationData``)."""
 
-    priors_ready: torch.Tensor
-
-    def prior_passes(self, has_val: bool) -> Tuple[bool, bool]:
-        """Which teacher passes the priors need: (training set, validation split)."""
-
-    def teacher_posteriors(self, pixels: torch.Tensor) -> torch.Tensor:
-        """The teacher's softmax ``(B, C)`` (temperature 1) of raw pixels."""
-
-    def teacher_train_posteriors(self) -> Optional[Tuple[torch.Tensor, torch.Tensor]]:
-        """Posteriors and labels of a training-set pass that already ran, if any."""
-
-    def estimate_priors(self, train=None, val=None) -> Optional[float]:
-        """Eq. 9 and Eq. 4 from the passes' ``(posteriors, labels)``; stores them."""
+    def prepare(self, data) -> None:
+        ...

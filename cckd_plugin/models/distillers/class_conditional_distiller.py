@@ -1,6 +1,5 @@
 """ClassConditionalDistiller: a student, a frozen pre-trained teacher and the
 KD / WKD / DiVE / CCKD / ACCKD objectives (docs/conventions.md)."""
-import inspect
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -12,69 +11,24 @@ from mmengine.model import BaseModel
 from mmpretrain.registry import BATCH_AUGMENTS, MODELS
 
 from ...registry_check import check_type
+from ..heads.head_preparation import prepare_classifier
 from ..losses.functional import check_prior, safe_log
 from ..utils import ClassBalancedMix
 from .distill_settings import resolve_distill
 from .frozen_teacher import build_frozen_teacher, prepare_teacher
-from .image_view import ImageView
-from .model_configs import (feature_dim, read_model_config, spec_key, spec_label,
-                            student_config, teacher_feature_dim)
+from .image_view import ImageView, teacher_view_of
+from .model_configs import (feature_dim, read_model_config, spec_key, student_config,
+                            teacher_feature_dim)
 from .pair_data_preprocessor import PairDataPreprocessor
-from .student_settings import (check_no_batch_augments, head_takes_targets,
+from .student_settings import (check_class_counts, check_no_batch_augments,
+                               check_student_channels, head_takes_targets,
                                student_normalisation)
-
-VIEW_KEYS = ('mean', 'std', 'size', 'interpolation')
 
 
 def _drop_teacher_weights(state_dict, prefix, *args) -> None:
     """A student-only distiller skips the teacher entries of a checkpoint."""
     for key in [k for k in state_dict if k.startswith(prefix + 'teacher.')]:
         del state_dict[key]
-
-
-def check_student_channels(student, student_cfg: dict, mean) -> None:
-    """The student's backbone must take as many channels as the normalisation
-    has (a grey image is repeated to that many channels)."""
-    backbone = dict(student_cfg.get('backbone') or {})
-    cls = MODELS.get(backbone.get('type')) if isinstance(backbone.get('type'),
-                                                         str) else None
-    channels = backbone.get('in_channels')
-    declared = False
-    for base in (cls.__mro__ if channels is None and cls is not None else ()):
-        param = inspect.signature(base.__init__).parameters.get('in_channels') \
-            if '__init__' in vars(base) else None
-        if param is not None:  # the default of the first class that declares it
-            channels = None if param.default is param.empty else param.default
-            declared = True
-            break
-    if channels is None and cls is not None and not declared:
-        # a backbone without the argument (MobileNetV2, ...) reads RGB images
-        channels = backbone.get('in_chans', 3)
-    if channels is None or mean is None or len(mean) == channels:
-        return
-    where = spec_key(student, 'model.student', 'backbone')
-    raise ValueError(
-        f'{where} takes {channels}-channel images but data_preprocessor.mean has '
-        f'{len(mean)} value(s): give {channels} means and stds (grey images are '
-        f'repeated to {channels} channels) or a {len(mean)}-channel backbone')
-
-
-def check_class_counts(student, student_cfg: dict, teacher, teacher_cfg: dict) -> int:
-    """The student's and the teacher's class counts, from their configs, must
-    agree; returns the count. Errors name the keys the user sets."""
-    where = spec_label
-
-    classes = (student_cfg.get('head') or {}).get('num_classes')
-    theirs = (teacher_cfg.get('head') or {}).get('num_classes')
-    if classes is None:
-        raise ValueError(
-            f'{where(student, "model.student")}: head.num_classes is not set')
-    if theirs is not None and theirs != classes:
-        raise ValueError(
-            f'teacher has {theirs} classes but the student {classes}: '
-            f'{where(teacher, "model.teacher")} head.num_classes={theirs}, '
-            f'{where(student, "model.student")} head.num_classes={classes}')
-    return int(classes)
 
 
 @MODELS.register_module()
@@ -104,7 +58,7 @@ class ClassConditionalDistiller(BaseModel):
     without gradients (autocast on a GPU) on its own view of the same raw
     pixels: resized to its resolution (bicubic), its mean / std. Priors
     ``teacher_prior``, ``train_prior`` and ``test_prior`` are buffers, filled
-    once before training by ``TeacherPriorHook`` and saved in checkpoints.
+    once before training by :meth:`prepare` and saved in checkpoints.
     Prediction and validation use the student alone.
 
     Args:
@@ -204,7 +158,7 @@ class ClassConditionalDistiller(BaseModel):
         self.student_view = ImageView(norm.get('mean', [0.0]), norm.get('std', [1.0]),
                                       to_rgb=norm.get('to_rgb', False))
         self.teacher_view = None if student_only else \
-            self._build_teacher_view(teacher_view, norm)
+            teacher_view_of(self.teacher, teacher_view, norm)
 
         self._setup_losses(teacher_cfg, student_cfg)
         check_type(BATCH_AUGMENTS, mix, 'model.mix', ClassBalancedMix,
@@ -230,33 +184,6 @@ class ClassConditionalDistiller(BaseModel):
         self.register_buffer('priors_ready', torch.tensor(False))
         self.register_buffer('class_counts', None, persistent=False)
         self._priors_checked = False
-
-    def _build_teacher_view(self, teacher_view: Optional[dict],
-                            norm: dict) -> ImageView:
-        view = dict(teacher_view or {})
-        unknown = sorted(set(view) - set(VIEW_KEYS))
-        if unknown:
-            raise ValueError(f'model.teacher_view: unknown keys {unknown}; valid keys: '
-                             f'{list(VIEW_KEYS)}')
-        backbone = self.teacher.backbone
-        own = self.teacher.data_preprocessor  # the teacher config's normalisation
-        own_mean = getattr(own, 'mean', None)
-        own_std = getattr(own, 'std', None)
-        view.setdefault(
-            'mean',
-            getattr(backbone, 'mean', None)
-            or (own_mean.flatten().tolist() if own_mean is not None else norm.get(
-                'mean', [0.0])))
-        view.setdefault(
-            'std',
-            getattr(backbone, 'std', None)
-            or (own_std.flatten().tolist() if own_std is not None else norm.get(
-                'std', [1.0])))
-        view.setdefault('size', getattr(backbone, 'input_size', None))
-        view.setdefault('interpolation', getattr(backbone, 'interpolation', 'bicubic'))
-        return ImageView(view['mean'], view['std'], view['size'],
-                         to_rgb=norm.get('to_rgb', False),
-                         interpolation=view['interpolation'])
 
     # -- construction ----------------------------------------------------------
     def _setup_losses(self, teacher_cfg: dict, student_cfg: dict) -> None:
@@ -298,7 +225,7 @@ class ClassConditionalDistiller(BaseModel):
         return self.settings.needs_mix
 
     @property
-    def head(self):
+    def head(self) -> nn.Module:
         """The student's head (``ClassCountsHook`` checks counts against it)."""
         return self.student.head
 
@@ -308,9 +235,11 @@ class ClassConditionalDistiller(BaseModel):
         return spec_key(self._student_spec, 'model.student', 'head')
 
     def set_class_counts(self, class_counts: Sequence[int]) -> None:
+        """The training class counts ``(C,)`` (``ClassCountsHook``): WKD, DiVE,
+        feature imitation's class weights and ``priors.train='labels'``."""
         self.class_counts = torch.as_tensor(class_counts, dtype=torch.float32)
 
-    def train(self, mode: bool = True):
+    def train(self, mode: bool = True) -> 'ClassConditionalDistiller':
         super().train(mode)
         if self.teacher is not None:
             self.teacher.eval()  # frozen, always
@@ -330,7 +259,8 @@ class ClassConditionalDistiller(BaseModel):
         return dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)[precision]
 
     @torch.no_grad()
-    def teacher_forward(self, pixels: torch.Tensor):
+    def teacher_forward(self,
+                        pixels: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """Raw pixels ``(B, C, H, W)`` -> teacher ``(logits (B, K), features (B, D))``,
         both fp32 (the forward itself under autocast per ``teacher_precision``);
         the features are those feature imitation reads."""
@@ -349,13 +279,16 @@ class ClassConditionalDistiller(BaseModel):
             return images.contiguous(memory_format=torch.channels_last)
         return images
 
-    def student_forward(self, pixels: torch.Tensor):
+    def student_forward(self, pixels: torch.Tensor
+                        ) -> Tuple[torch.Tensor, Tuple[torch.Tensor, ...]]:
+        """Raw pixels ``(B, C, H, W)`` -> student ``(logits (B, K), features)``
+        (the encoder's tuple; the head reads its last entry)."""
         feats = self.student.extract_feat(self._layout(self.student_view(pixels)))
         return self.student.head(feats), feats
 
     # -- BaseModel interface -------------------------------------------------------
-    def forward(self, inputs: torch.Tensor, data_samples=None, mode: str = 'tensor',
-                **kwargs):
+    def forward(self, inputs: torch.Tensor, data_samples: Optional[List] = None,
+                mode: str = 'tensor', **kwargs):
         if mode == 'loss':
             return self.loss(inputs, data_samples, **kwargs)
         if mode == 'predict':
@@ -450,32 +383,9 @@ class ClassConditionalDistiller(BaseModel):
         if not bool(self.priors_ready):
             raise RuntimeError(
                 f"model.distill.method='{self.method}' needs the teacher and "
-                "training priors, but none were estimated: add "
-                "dict(type='TeacherPriorHook') to custom_hooks")
+                "training priors, but none were estimated: keep "
+                "default_hooks.prepare_model=dict(type='PrepareModelHook')")
         self._priors_checked = True
-
-    def keep_teacher_train_features(self, features: torch.Tensor,
-                                    labels: torch.Tensor) -> None:
-        """Keep the teacher's features ``(N, D)`` and labels ``(N,)`` of a pass
-        over the training set (the NCM head's), so that the priors need no
-        second pass; :meth:`teacher_train_posteriors` uses them once."""
-        self._teacher_train_features = (features.cpu(), labels.cpu())
-
-    @torch.no_grad()
-    def teacher_train_posteriors(self, chunk: int = 4096):
-        """The teacher's softmax ``(N, C)`` and labels ``(N,)`` on the training set
-        from the kept features (then forgotten), or ``None`` when none are kept."""
-        kept = getattr(self, '_teacher_train_features', None)
-        self._teacher_train_features = None
-        if kept is None:
-            return None
-        features, labels = kept
-        device = next(self.teacher.parameters(), torch.empty(0)).device
-        probs = [
-            torch.softmax(self.teacher.head((part.to(device), )).float(), dim=-1).cpu()
-            for part in features.split(chunk)
-        ]
-        return torch.cat(probs), labels
 
     def _counts(self, like: torch.Tensor) -> torch.Tensor:
         if self.class_counts is None:
@@ -483,22 +393,71 @@ class ClassConditionalDistiller(BaseModel):
                                'ClassCountsHook in custom_hooks')
         return self.class_counts.to(like.device)
 
-    # -- priors (Eq. 4 and Eq. 9; docs/conventions.md, section 3) -------------------
-    def prior_passes(self, has_val: bool) -> Tuple[bool, bool]:
-        """Which teacher passes the priors need: (over the training set, over the
-        validation split). The teacher prior comes from the validation split when
-        ``priors.teacher='val'`` and there is one, else from the training set;
-        the training prior (Eq. 4) always needs the training set."""
-        use_val = self.prior_sources['teacher'] == 'val' and has_val
-        return (not use_val or self.prior_sources['train'] == 'teacher'), use_val
-
+    # -- preparation, once before the first epoch (PrepareModelHook) ---------------
     @torch.no_grad()
-    def teacher_posteriors(self, pixels: torch.Tensor) -> torch.Tensor:
-        """The teacher's softmax ``(B, K)`` at temperature 1 of raw pixels
-        ``(B, C, H, W)``."""
-        logits, _ = self.teacher_forward(pixels)
-        return torch.softmax(logits, dim=-1)
+    def prepare(self, data) -> None:
+        """Everything the objective reads that is not learnt, in this order:
 
+        1. the teacher's zero-shot / NCM head (built or loaded; the NCM head
+           sees the teacher's view of the pixels), then any of the student's;
+        2. before training, unless a checkpoint restored them, the priors
+           (Eq. 9 and Eq. 4): from the NCM head's pass over the training set
+           when it just ran, else from a teacher pass of their own, and from
+           a pass over the validation split (``priors.teacher='val'``).
+
+        Args:
+            data: a ``PreparationData`` (``engine/hooks/prepare_model_hook.py``):
+                ordered passes over the training and validation splits.
+        """
+        teacher_pass = None
+        if self.teacher is not None:
+            teacher_pass = prepare_classifier(self.teacher, data, self._teacher_inputs)
+        prepare_classifier(self.student, data)
+        if data.stage != 'train' or self.teacher is None:
+            return
+        logger = MMLogger.get_current_instance()
+        if bool(self.priors_ready):
+            logger.info('priors restored from the checkpoint, not re-estimated')
+            return
+        was_training = self.training
+        self.eval()
+        use_val = self.prior_sources['teacher'] == 'val' and data.has_val
+        train = val = None
+        if not use_val or self.prior_sources['train'] == 'teacher':
+            train = self._posteriors_of_features(*teacher_pass) if teacher_pass \
+                else data.pass_over('train', self._teacher_posteriors_of)
+        if use_val:
+            val = data.pass_over('val', self._teacher_posteriors_of)
+        accuracy = self.estimate_priors(train=train, val=val)
+        if accuracy is not None:
+            logger.info(f'teacher accuracy on the validation split: {accuracy:.2f}%')
+        self.train(was_training)
+
+    def _teacher_inputs(self, batch: dict) -> Tuple[torch.Tensor, List]:
+        """A loader batch -> the teacher's view of its pixels and its samples."""
+        data = self.data_preprocessor(batch, False)
+        return self.teacher_view(data['inputs']), data['data_samples']
+
+    def _teacher_posteriors_of(self, batch: dict) -> Tuple[torch.Tensor, torch.Tensor]:
+        """A loader batch -> the teacher's softmax ``(B, K)`` at temperature 1
+        and the labels ``(B,)``."""
+        data = self.data_preprocessor(batch, False)
+        logits, _ = self.teacher_forward(data['inputs'])
+        return (torch.softmax(logits, dim=-1),
+                torch.cat([s.gt_label for s in data['data_samples']]))
+
+    def _posteriors_of_features(self, features: torch.Tensor, labels: torch.Tensor,
+                                chunk: int = 4096) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The teacher's softmax ``(N, K)`` from its last features ``(N, D)``
+        (the NCM head's pass), with the labels ``(N,)``."""
+        device = next(self.teacher.parameters(), torch.empty(0)).device
+        probs = [
+            torch.softmax(self.teacher.head((part.to(device), )).float(), dim=-1).cpu()
+            for part in features.split(chunk)
+        ]
+        return torch.cat(probs), labels
+
+    # -- priors (Eq. 4 and Eq. 9; docs/conventions.md, section 3) -------------------
     def estimate_priors(self, train: Optional[Tuple[torch.Tensor, torch.Tensor]] = None,
                         val: Optional[Tuple[torch.Tensor, torch.Tensor]] = None
                         ) -> Optional[float]:

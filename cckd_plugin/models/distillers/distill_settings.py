@@ -2,7 +2,7 @@
 
 One function turns the config's ``distill`` dict into the values the
 distiller trains with, so that the distiller, the recipe table
-(``tools/analysis/recipe_table.py``) and the tests read the same numbers.
+(``.dev_scripts/recipe_table.py``) and the tests read the same numbers.
 The defaults are the paper's (Appendix C); see ``docs/conventions.md``.
 """
 from dataclasses import dataclass, field

@@ -61,3 +61,38 @@ class ImageView(nn.Module):
             if self.interpolation == 'bicubic':
                 x = x.clamp(0.0, 255.0)
         return (x - self.mean) / self.std
+
+
+VIEW_KEYS = ('mean', 'std', 'size', 'interpolation')
+
+
+def teacher_view_of(teacher: nn.Module, teacher_view: Optional[dict],
+                    norm: dict) -> ImageView:
+    """The teacher's view of the raw pixels: ``model.teacher_view`` completed by
+    the teacher backbone's ``mean`` / ``std`` / ``input_size`` /
+    ``interpolation`` (CLIP), else its own data preprocessor's statistics, else
+    the student's normalisation ``norm`` (bicubic, at the input size)."""
+    view = dict(teacher_view or {})
+    unknown = sorted(set(view) - set(VIEW_KEYS))
+    if unknown:
+        raise ValueError(f'model.teacher_view: unknown keys {unknown}; valid keys: '
+                         f'{list(VIEW_KEYS)}')
+    backbone = teacher.backbone
+    own = teacher.data_preprocessor  # the teacher config's normalisation
+    own_mean = getattr(own, 'mean', None)
+    own_std = getattr(own, 'std', None)
+    view.setdefault(
+        'mean',
+        getattr(backbone, 'mean', None)
+        or (own_mean.flatten().tolist() if own_mean is not None else norm.get(
+            'mean', [0.0])))
+    view.setdefault(
+        'std',
+        getattr(backbone, 'std', None)
+        or (own_std.flatten().tolist() if own_std is not None else norm.get(
+            'std', [1.0])))
+    view.setdefault('size', getattr(backbone, 'input_size', None))
+    view.setdefault('interpolation', getattr(backbone, 'interpolation', 'bicubic'))
+    return ImageView(view['mean'], view['std'], view['size'],
+                     to_rgb=norm.get('to_rgb', False),
+                     interpolation=view['interpolation'])

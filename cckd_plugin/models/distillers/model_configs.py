@@ -96,7 +96,7 @@ def student_config(distiller_cfg: dict) -> dict:
     """The student network a distiller config trains: ``model.student`` read
     (inline or from its file), with the align layer at the end of its encoder
     when ``model.distill.align`` is ``'encoder'`` and the student's feature
-    size differs from the teacher's (what ``tools/export_student.py``
+    size differs from the teacher's (what ``tools/model_converters/export_student.py``
     exports). Where the sizes are equal there is no layer (Section 3.4)."""
     from .distill_settings import resolve_distill
     student = read_model_config(distiller_cfg['student'], 'model.student')

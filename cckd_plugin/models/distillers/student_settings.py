@@ -12,12 +12,17 @@ over here or refused at start-up (docs/conventions.md, section 7):
   Algorithm 1) and the other methods train on the unmixed batch, as the paper;
 * a head whose training logits need the targets (``forward(feats, target)``,
   ArcFace's margin): honoured for the supervised loss on the real images; the
-  distillation terms and the mixed images use the plain logits.
+  distillation terms and the mixed images use the plain logits;
+* channels and class counts: the student's backbone takes as many channels as
+  its normalisation has, and its head has the teacher's class count.
 """
 import inspect
 from typing import Callable, Optional
 
 import torch.nn as nn
+from mmpretrain.registry import MODELS
+
+from .model_configs import spec_key, spec_label
 
 NORM_KEYS = ('mean', 'std', 'to_rgb')
 
@@ -66,3 +71,48 @@ def head_takes_targets(head: nn.Module) -> bool:
     """Whether the head's training logits depend on the targets
     (``forward(feats, target)``, such as ``ArcFaceClsHead``)."""
     return 'target' in inspect.signature(head.forward).parameters
+
+
+def check_student_channels(student, student_cfg: dict, mean) -> None:
+    """The student's backbone must take as many channels as the normalisation
+    has (a grey image is repeated to that many channels)."""
+    backbone = dict(student_cfg.get('backbone') or {})
+    cls = MODELS.get(backbone.get('type')) if isinstance(backbone.get('type'),
+                                                         str) else None
+    channels = backbone.get('in_channels')
+    declared = False
+    for base in (cls.__mro__ if channels is None and cls is not None else ()):
+        param = inspect.signature(base.__init__).parameters.get('in_channels') \
+            if '__init__' in vars(base) else None
+        if param is not None:  # the default of the first class that declares it
+            channels = None if param.default is param.empty else param.default
+            declared = True
+            break
+    if channels is None and cls is not None and not declared:
+        # a backbone without the argument (MobileNetV2, ...) reads RGB images
+        channels = backbone.get('in_chans', 3)
+    if channels is None or mean is None or len(mean) == channels:
+        return
+    where = spec_key(student, 'model.student', 'backbone')
+    raise ValueError(
+        f'{where} takes {channels}-channel images but data_preprocessor.mean has '
+        f'{len(mean)} value(s): give {channels} means and stds (grey images are '
+        f'repeated to {channels} channels) or a {len(mean)}-channel backbone')
+
+
+def check_class_counts(student, student_cfg: dict, teacher, teacher_cfg: dict) -> int:
+    """The student's and the teacher's class counts, from their configs, must
+    agree; returns the count. Errors name the keys the user sets."""
+    where = spec_label
+
+    classes = (student_cfg.get('head') or {}).get('num_classes')
+    theirs = (teacher_cfg.get('head') or {}).get('num_classes')
+    if classes is None:
+        raise ValueError(
+            f'{where(student, "model.student")}: head.num_classes is not set')
+    if theirs is not None and theirs != classes:
+        raise ValueError(
+            f'teacher has {theirs} classes but the student {classes}: '
+            f'{where(teacher, "model.teacher")} head.num_classes={theirs}, '
+            f'{where(student, "model.student")} head.num_classes={classes}')
+    return int(classes)

@@ -1,15 +1,23 @@
 """Cosine-similarity classification head."""
 import math
-from typing import Optional, Sequence, Tuple, Union
+import os.path as osp
+from typing import Callable, Optional, Sequence, Tuple, Union
 
+import open_clip
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.dist import is_main_process
+from mmengine.logging import MMLogger
 from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 
-from .class_weights_file import load_class_weights
-from .zero_shot_cls_head import resolve_templates
+from ..backbones.clip_vision import create_open_clip
+from ..utils import weights_digest
+from .class_weights_file import load_class_weights, save_class_weights
+from .ncm_cls_head import training_class_means
+from .zero_shot_cls_head import (readable_class_names, resolve_templates,
+                                 zero_shot_weights)
 
 
 @MODELS.register_module()
@@ -35,7 +43,7 @@ class CosineClsHead(ClsHead):
             file ``init_from`` builds); its feature size must equal
             ``in_channels``.
         init_from: build the initial ``w`` before training instead
-            (``TeacherHeadHook``; skipped when a run resumes or loads a
+            (:meth:`prepare`; skipped when a run resumes or loads a
             checkpoint): ``'text'``, LIFT's initialisation for CLIP ViTs (the
             class names' text features mapped into the class-token space by
             the transpose of the image projection, renormalised), or
@@ -94,7 +102,7 @@ class CosineClsHead(ClsHead):
 
     def _load_init_weights(self) -> None:
         if self.init_weights_file is None or self.init_from is not None:
-            return  # init_from: TeacherHeadHook builds or loads the file
+            return  # init_from: prepare() builds or loads the file
         record = load_class_weights(
             self.init_weights_file,
             None,
@@ -124,3 +132,60 @@ class CosineClsHead(ClsHead):
         x = F.normalize(self.pre_logits(feats), dim=-1)
         w = F.normalize(self.fc.weight, dim=-1)
         return self.scale * (x @ w.t())
+
+    # -- init_from: the initial class weights, before a fresh training run -------
+    def prepare(self, classifier, data, inputs_of: Callable) -> None:
+        """Initialise ``w`` from ``init_from`` for ``classifier`` (whose head this
+        is), from ``data`` (a ``PreparationData``); cached in
+        ``init_weights_file`` with its provenance."""
+        path = self.init_weights_file or osp.join(data.work_dir, 'teacher_heads',
+                                                  f'init-{self.init_from}.pth')
+        if self.init_from == 'text':
+            weight = self.text_features_in_token_space(classifier.backbone,
+                                                       data.class_names, path)
+        else:
+            weight, _ = training_class_means(classifier, data, inputs_of,
+                                             'class-mean', path, self.num_classes,
+                                             self.in_channels, float(self.scale))
+        self.set_weights(weight)
+        MMLogger.get_current_instance().info(
+            f'CosineClsHead: initialised from {self.init_from} ({path})')
+
+    def text_features_in_token_space(self, backbone,
+                                     class_names: Optional[Sequence[str]],
+                                     path: str) -> torch.Tensor:
+        """LIFT's head initialisation for a CLIP ViT (``init_head: text_feat``):
+        ``normalize(normalize(text) @ proj^T)`` ``(C, D)``, the prompted class
+        names' text features mapped into the class-token space by the transpose
+        of the backbone's image projection. Cached in ``path``."""
+        logger = MMLogger.get_current_instance()
+        proj = getattr(getattr(backbone, 'visual', None), 'proj', None)
+        if proj is None or getattr(backbone, 'out_type', None) != 'cls_token':
+            raise ValueError(
+                "CosineClsHead.init_from='text' needs a CLIPVisionBackbone ViT with "
+                "out_type='cls_token' (its image projection maps text features "
+                "into the class-token space); use init_from='class_mean'")
+        names = readable_class_names(class_names, self.num_classes,
+                                     "CosineClsHead.init_from='text'")
+        clip_cfg = dict(model_name=backbone.model_name, pretrained=backbone.pretrained,
+                        model_cfg=backbone.model_cfg)
+        clip_cfg.update(self.clip_cfg)
+        provenance = dict(kind='text-feat', model_name=clip_cfg['model_name'],
+                          pretrained=clip_cfg['pretrained'], class_names=names,
+                          templates=self.templates, projection=weights_digest(
+                              torch.nn.ParameterList([proj])))
+        if osp.isfile(path):
+            logger.info(f'CosineClsHead: text-feature initialisation from {path}')
+            return load_class_weights(
+                path, 'text-feat', self.num_classes, self.in_channels, provenance,
+                key='CosineClsHead.init_weights_file')['weight']
+        clip = create_open_clip(clip_cfg['model_name'], clip_cfg['pretrained'],
+                                clip_cfg['model_cfg'])
+        tokenizer = open_clip.get_tokenizer(clip_cfg['model_name'])
+        logger.info(f'CosineClsHead: encoding {len(names)} classes x '
+                    f'{len(self.templates)} prompts (LIFT text-feature initialisation)')
+        text = zero_shot_weights(clip, tokenizer, names, self.templates, proj.device)
+        weight = F.normalize(text @ proj.detach().float().t(), dim=-1).cpu()
+        if is_main_process():
+            save_class_weights(path, weight, float(self.scale), 'text-feat', provenance)
+        return weight

@@ -1,10 +1,15 @@
 """Nearest-class-mean head over a frozen teacher's features."""
-from typing import Iterable
+import os.path as osp
+from typing import Callable, Iterable, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
+from mmengine.dist import is_main_process
+from mmengine.logging import MMLogger
 from mmpretrain.registry import MODELS
 
+from ..utils import weights_digest
+from .class_weights_file import load_class_weights, save_class_weights
 from .prototype_cls_head import PrototypeClsHead
 
 
@@ -30,6 +35,44 @@ def class_means(features_and_labels: Iterable, num_classes: int,
     return F.normalize((sums / counts[:, None]).float(), dim=-1)
 
 
+def training_class_means(
+    classifier, data, inputs_of: Callable, kind: str, path: str, num_classes: int,
+    feature_dim: int, scale: float
+) -> Tuple[torch.Tensor, Optional[Tuple[torch.Tensor, torch.Tensor]]]:
+    """Normalised class means ``(C, D)`` of ``classifier``'s last features over
+    the training split of ``data`` (a ``PreparationData``): loaded from ``path``
+    if it was built from the same samples and backbone weights, else computed
+    in one ordered pass and saved there.
+
+    Returns:
+        the means, and the pass's features ``(N, D)`` and labels ``(N,)`` in
+        dataset order (``None`` when the means came from the file).
+    """
+    logger = MMLogger.get_current_instance()
+    provenance = dict(kind=kind, **data.fingerprint('train'),
+                      backbone=weights_digest(classifier.backbone))
+    if osp.isfile(path):
+        record = load_class_weights(path, kind, num_classes, feature_dim, provenance)
+        logger.info(f'{kind} class weights from {path}')
+        return record['weight'], None
+    logger.info(f'{kind}: class means over {provenance["num_samples"]} training images')
+    was_training = classifier.training
+    classifier.eval()
+
+    def features(batch):
+        inputs, data_samples = inputs_of(batch)
+        return (classifier.extract_feat(inputs)[-1].float(),
+                torch.cat([s.gt_label for s in data_samples]))
+
+    feats, labels = data.pass_over('train', features)
+    weight = class_means([(feats, labels)], num_classes, feature_dim)
+    classifier.train(was_training)
+    if is_main_process():
+        save_class_weights(path, weight, scale, kind, provenance)
+    logger.info(f'{kind}: class weights saved to {path}')
+    return weight, (feats, labels)
+
+
 @MODELS.register_module()
 class NCMClsHead(PrototypeClsHead):
     """Cosine classifier whose class weights are the normalised class means of
@@ -48,3 +91,14 @@ class NCMClsHead(PrototypeClsHead):
                  scale: float = 25.0,
                  **kwargs):
         super().__init__(num_classes, in_channels, scale=scale, **kwargs)
+
+    def prepare(self, classifier, data, inputs_of: Callable
+                ) -> Optional[Tuple[torch.Tensor, torch.Tensor]]:
+        """The class means of ``classifier``'s features (see
+        :func:`training_class_means`); returns the pass's training features and
+        labels when one ran."""
+        weight, features = training_class_means(
+            classifier, data, inputs_of, self.kind, self.resolve_weights_file(data),
+            self.num_classes, self.in_channels, self.scale.item())
+        self.set_weights(weight, self.scale.item())
+        return features

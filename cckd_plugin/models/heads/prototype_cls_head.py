@@ -13,8 +13,9 @@ class PrototypeClsHead(ClsHead):
     """Logits ``scale * cos(x, w_c)`` with frozen class weights ``w`` ``(C, D)``.
 
     The weights are built once and stored in ``weights_file``: by
-    ``tools/build_teacher_head.py CONFIG`` or, when the file is missing, by the
-    ``TeacherHeadHook`` on first use. They are buffers, so checkpoints carry them.
+    ``tools/build_teacher_head.py CONFIG`` or, when the file is missing, by
+    :meth:`prepare` on first use (``PrepareModelHook``). They are buffers, so
+    checkpoints carry them.
 
     Args:
         num_classes: ``C``.
@@ -40,6 +41,21 @@ class PrototypeClsHead(ClsHead):
         if weights_file is not None and osp.isfile(weights_file):
             self.load_weights(weights_file)
 
+    def resolve_weights_file(self, data) -> str:
+        """``weights_file``, by default ``<work_dir>/teacher_heads/<kind>.pth``."""
+        if self.weights_file is None:
+            self.weights_file = osp.join(data.work_dir, 'teacher_heads',
+                                         f'{self.kind}.pth')
+        return self.weights_file
+
+    def prepare(self, classifier, data, inputs_of
+                ) -> Optional[Tuple[torch.Tensor, torch.Tensor]]:
+        """Build or load the class weights for ``classifier`` (whose head this
+        is) from ``data`` (a ``PreparationData``); ``inputs_of(batch)`` gives the
+        classifier's ``(inputs, data_samples)``. Returns training features and
+        labels when a pass over the training set ran."""
+        raise NotImplementedError
+
     def load_weights(self, path: str, provenance: Optional[dict] = None) -> None:
         record = load_class_weights(
             path,
@@ -63,7 +79,7 @@ class PrototypeClsHead(ClsHead):
         if not bool(self.built):
             raise RuntimeError(
                 f'{type(self).__name__}: class weights are not built; run '
-                f'tools/build_teacher_head.py CONFIG or keep TeacherHeadHook '
-                f'in custom_hooks')
+                f'tools/build_teacher_head.py CONFIG or keep '
+                f"default_hooks.prepare_model=dict(type='PrepareModelHook')")
         x = F.normalize(self.pre_logits(feats), dim=-1)
         return self.scale * (x @ self.weight.to(x.dtype).t())

@@ -1,12 +1,17 @@
 """Zero-shot head: CLIP text features of prompted class names."""
+import os.path as osp
 from typing import List, Optional, Sequence, Union
 
+import open_clip
 import torch
 import torch.nn.functional as F
+from mmengine.logging import MMLogger
 from mmengine.utils import ProgressBar
 from mmpretrain.registry import MODELS
 
 from ...datasets.list_file_dataset import read_class_names
+from ..backbones.clip_vision import create_open_clip
+from .class_weights_file import save_class_weights
 from .prototype_cls_head import PrototypeClsHead
 
 SINGLE_TEMPLATE = ('a photo of a {}.', )
@@ -141,3 +146,32 @@ class ZeroShotClsHead(PrototypeClsHead):
     def check_class_names(self, class_names: Optional[Sequence[str]]) -> List[str]:
         names = self.class_names if self.class_names is not None else class_names
         return readable_class_names(names, self.num_classes, 'ZeroShotClsHead')
+
+    def prepare(self, classifier, data, inputs_of=None) -> None:
+        """Load ``weights_file`` if it was built from the same class names,
+        prompts and CLIP model, else encode them with CLIP's text tower and save
+        the weights there. Reads no images."""
+        logger = MMLogger.get_current_instance()
+        names = self.check_class_names(data.class_names)
+        provenance = self.provenance(names)
+        path = self.resolve_weights_file(data)
+        if osp.isfile(path):
+            self.load_weights(path, provenance)
+            logger.info(f'ZeroShotClsHead: class weights from {path}')
+            return
+        model_name = self.clip_cfg.get('model_name', 'ViT-B-16')
+        clip = create_open_clip(model_name, self.clip_cfg.get('pretrained'),
+                                self.clip_cfg.get('model_cfg'))
+        tokenizer = open_clip.get_tokenizer(model_name)
+        logger.info(f'ZeroShotClsHead: encoding {len(names)} classes x '
+                    f'{len(self.templates)} prompts')
+        device = next(classifier.parameters(), torch.empty(0)).device
+        weight = zero_shot_weights(clip, tokenizer, names, self.templates, device)
+        if weight.shape[1] != self.in_channels:
+            raise ValueError(
+                f'ZeroShotClsHead: in_channels={self.in_channels} but the text '
+                f'features have {weight.shape[1]} dimensions')
+        scale = float(clip.logit_scale.exp())
+        save_class_weights(path, weight, scale, self.kind, provenance)
+        self.set_weights(weight, scale)
+        logger.info(f'ZeroShotClsHead: class weights saved to {path}')

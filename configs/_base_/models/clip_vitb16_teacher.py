@@ -4,7 +4,7 @@
 # 2024). As in LIFT, the head starts from the class names' text features ("a photo
 # of a {}.") mapped into the class-token space by the transpose of the image
 # projection (init_from='text'; 'class_mean' is the option), built by
-# TeacherHeadHook before training. Swap the tuner with one key:
+# PrepareModelHook before training. Swap the tuner with one key:
 #   model = dict(backbone=dict(peft=dict(type='LoRA')))   # Adapter, VPTShallow, VPTDeep
 model = dict(
     type='ImageClassifier',

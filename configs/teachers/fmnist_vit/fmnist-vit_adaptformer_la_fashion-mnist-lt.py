@@ -37,4 +37,3 @@ param_scheduler = [
 ]
 train_cfg = dict(max_epochs=30, val_interval=5)
 default_hooks = dict(checkpoint=dict(interval=30, max_keep_ckpts=1))
-custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

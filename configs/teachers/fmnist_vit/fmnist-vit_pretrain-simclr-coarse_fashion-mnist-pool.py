@@ -13,7 +13,7 @@
 # Then export it as an open_clip checkpoint:
 #   CFG=configs/teachers/fmnist_vit/fmnist-vit_pretrain-simclr-coarse_fashion-mnist-pool.py
 #   python tools/train.py $CFG
-#   python tools/export_open_clip.py $CFG \
+#   python tools/model_converters/export_open_clip.py $CFG \
 #       work_dirs/fmnist-vit_pretrain-simclr-coarse_fashion-mnist-pool/epoch_12.pth \
 #       work_dirs/fmnist_vit/fmnist_vit_open_clip.pt
 _base_ = [

@@ -30,4 +30,3 @@ test_pipeline = [
 train_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-custom_hooks = [dict(type='ClassCountsHook'), dict(type='TeacherHeadHook')]

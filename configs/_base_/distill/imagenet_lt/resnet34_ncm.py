@@ -7,6 +7,6 @@ model = dict(
                         'la_resnet34_imagenet-lt.py'),
     teacher='{{fileDirname}}/../../../teachers/'
             'clip-vitb16_ncm_imagenet-lt.py',
-    # None: CLIP's pretrained tower; TeacherHeadHook builds the head
+    # None: CLIP's pretrained tower; PrepareModelHook builds the head
     teacher_ckpt=None,
 )

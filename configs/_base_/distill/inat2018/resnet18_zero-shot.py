@@ -6,6 +6,6 @@ model = dict(
     student=dict(config='{{fileDirname}}/../../../baselines/la_resnet18_inat2018.py'),
     teacher='{{fileDirname}}/../../../teachers/'
             'clip-vitb16_zero-shot_inat2018.py',
-    # None: CLIP's pretrained tower; TeacherHeadHook builds the head
+    # None: CLIP's pretrained tower; PrepareModelHook builds the head
     teacher_ckpt=None,
 )

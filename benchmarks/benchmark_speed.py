@@ -10,8 +10,8 @@ and the ratio c / (a + b): the distiller's own overhead (1.0 = none). It also
 times the config's training data loader at its own worker count and reports
 the loading time as a share of an iteration (data + step).
 
-    python tools/benchmark_speed.py                 # Fashion-MNIST-LT + tiny-CLIP CIFAR
-    python tools/benchmark_speed.py --cases fmnist --iters 30
+    python benchmarks/benchmark_speed.py            # Fashion-MNIST-LT + tiny-CLIP CIFAR
+    python benchmarks/benchmark_speed.py --cases fmnist --iters 30
 
 With CUDA it adds a ViT-B/16 teacher forward at 224 px in fp32, autocast,
 autocast + channels-last (and torch.compile), and the full step of
@@ -36,11 +36,11 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
-from tool_runs import run_tool, scalar_records
 
 from cckd_plugin.datasets.long_tail_profile import long_tail_counts
 from cckd_plugin.models.distillers.model_configs import read_model_config
 from cckd_plugin.testing import shrink_clip_teacher
+from cckd_plugin.tool_runs import run_tool, scalar_records
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CASES = {
@@ -166,7 +166,7 @@ def data_time(cfg: Config, iters: int) -> Optional[Tuple[float, int]]:
         return None
     dataset = loader.dataset
     if hasattr(dataset, 'with_partner'):
-        dataset.with_partner = True  # as TeacherPriorHook sets it for ACCKD
+        dataset.with_partner = True  # as EpochSeedHook sets it for ACCKD
     times, it = [], iter(loader)
     next(it)  # worker start-up is not per-iteration cost
     for _ in range(min(iters, len(loader) - 1)):

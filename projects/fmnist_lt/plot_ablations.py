@@ -1,7 +1,7 @@
 """Figures 7 and 8 from a benchmark's ``results.json`` (mean and sample
 standard deviation over its seeds, test split).
 
-    python tools/analysis/plot_ablations.py projects/fmnist_lt/results.json \\
+    python projects/fmnist_lt/plot_ablations.py projects/fmnist_lt/results.json \\
         --out-dir projects/fmnist_lt
 
 * ``fig7_sampling.png``: the two samplers of the mixed pairs: accuracy of

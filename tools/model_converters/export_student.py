@@ -1,6 +1,6 @@
 """Export the student of a distillation checkpoint as a plain MMPretrain model.
 
-    python tools/export_student.py CONFIG CHECKPOINT OUT.pth
+    python tools/model_converters/export_student.py CONFIG CHECKPOINT OUT.pth
 
 Writes ``OUT.pth`` (an ``ImageClassifier`` state dict: no teacher, no
 side-branch align layer; with ``distill.align='encoder'`` the align layer is
@@ -17,7 +17,7 @@ import io
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 import torch
 from mmengine.config import Config

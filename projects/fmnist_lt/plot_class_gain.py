@@ -2,7 +2,7 @@
 bars of ``method - base`` accuracy per class, classes sorted by training
 count, with the class counts as a line on a log axis.
 
-    python tools/analysis/plot_class_gain.py \\
+    python projects/fmnist_lt/plot_class_gain.py \\
         --method work_dirs/.../acckd*/seed*/per_class.json \\
         --base work_dirs/.../la/seed*/per_class.json --out class_gain.png
 

@@ -1,5 +1,5 @@
 """Running ``tools/train.py`` / ``tools/test.py`` as subprocesses, resumably:
-shared by ``tools/demo.py`` and the benchmark runners (not part of the plugin)."""
+shared by ``tools/demo.py``, the benchmark runners and the tests."""
 import json
 import os
 import os.path as osp

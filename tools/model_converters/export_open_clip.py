@@ -1,6 +1,6 @@
 """Save the tower of a trained ``CLIPVisionBackbone`` as an open_clip checkpoint.
 
-    python tools/export_open_clip.py CONFIG CHECKPOINT OUT.pt
+    python tools/model_converters/export_open_clip.py CONFIG CHECKPOINT OUT.pt
 
 CONFIG trained a classifier whose backbone is a ``CLIPVisionBackbone`` (for
 example a tower pre-trained from scratch, ``frozen=False``). OUT.pt is the
@@ -15,7 +15,7 @@ import os
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 import torch
 from mmengine.config import Config
