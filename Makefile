@@ -36,12 +36,17 @@ lint: install
 	$(BIN)/python -m flake8 .
 	$(BIN)/python -m isort --check-only --quiet .
 
-# the full suite (CI); `make test-fast` leaves out the end-to-end runs (`slow`)
+# the full suite (CI); `make test-fast` leaves out the end-to-end runs (`slow`).
+# Both run in $(JOBS) pytest-xdist workers, a test file per worker at a time (its
+# module fixtures are built once).
+JOBS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
+
 test: lint
-	$(BIN)/python -m pytest -q tests
+	$(PYTEST) tests
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not slow" tests
+	$(PYTEST) -m "not slow" tests
 
 clean:
 	rm -rf $(VENV) work_dirs *.egg-info
