@@ -36,7 +36,8 @@ lint: install
 	$(BIN)/python -m flake8 .
 	$(BIN)/python -m isort --check-only --quiet .
 
-# the full suite (CI); `make test-fast` leaves out the end-to-end runs (`slow`).
+# the full suite (CI); `make test-fast` leaves out the end-to-end runs (`e2e`) and
+# the per-config sweeps (`sweep`).
 # Both run in $(JOBS) pytest-xdist workers, a test file per worker at a time (its
 # module fixtures are built once).
 JOBS ?= 2
@@ -46,7 +47,7 @@ test: lint
 	$(PYTEST) tests
 
 test-fast: install
-	$(PYTEST) -m "not slow" tests
+	$(PYTEST) -m "not e2e and not sweep" tests
 
 clean:
 	rm -rf $(VENV) work_dirs *.egg-info

@@ -3,7 +3,13 @@ one JSON file, or compare two dumps: a config refactor must leave every leaf's
 dict as it was.
 
     python .dev_scripts/dump_configs.py dump OUT.json [ROOT ...]
-    python .dev_scripts/dump_configs.py compare BEFORE.json AFTER.json
+    python .dev_scripts/dump_configs.py compare BEFORE.json AFTER.json [--same-meaning]
+
+``--same-meaning`` reads two spellings of one thing as equal: a path through
+``..`` and its normalised form (``{{fileDirname}}/../x`` written from another
+folder), and the ``_scope_='mmpretrain'`` that mmengine adds to dicts inherited
+through an ``mmpretrain::`` base, in a config whose ``default_scope`` is
+``'mmpretrain'`` anyway (the registry lookups are the same).
 """
 import argparse
 import glob
@@ -46,8 +52,23 @@ def differences(a, b, where=''):
         yield f'{where}: {a!r} -> {b!r}'
 
 
-def compare(before: str, after: str) -> int:
+def same_meaning(value, scope: str):
+    """``value`` with path spellings normalised and redundant scopes dropped."""
+    if isinstance(value, dict):
+        return {k: same_meaning(v, scope) for k, v in value.items()
+                if not (k == '_scope_' and v == scope)}
+    if isinstance(value, list):
+        return [same_meaning(v, scope) for v in value]
+    if isinstance(value, str) and '/../' in value:
+        return osp.normpath(value)
+    return value
+
+
+def compare(before: str, after: str, meaning: bool = False) -> int:
     old, new = json.load(open(before)), json.load(open(after))
+    if meaning:
+        old = {p: same_meaning(c, c.get('default_scope')) for p, c in old.items()}
+        new = {p: same_meaning(c, c.get('default_scope')) for p, c in new.items()}
     changed = 0
     for path in sorted(set(old) | set(new)):
         if path not in old or path not in new:
@@ -71,11 +92,13 @@ def main() -> int:
     c = sub.add_parser('compare')
     c.add_argument('before')
     c.add_argument('after')
+    c.add_argument('--same-meaning', action='store_true',
+                   help='equal paths and redundant registry scopes are equal')
     args = parser.parse_args()
     if args.command == 'dump':
         dump(args.out, args.roots)
         return 0
-    return compare(args.before, args.after)
+    return compare(args.before, args.after, args.same_meaning)
 
 
 if __name__ == '__main__':

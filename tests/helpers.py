@@ -68,6 +68,19 @@ def data_options(root: str, splits=('train', 'val', 'test')) -> list:
     return opts
 
 
+def run_script(script: str, *args, cwd: str = ROOT,
+               timeout: int = 600) -> subprocess.CompletedProcess:
+    """``python SCRIPT ARGS`` in a subprocess from ``cwd`` (warnings off)."""
+    env = dict(os.environ, PYTHONWARNINGS='ignore')
+    return subprocess.run([sys.executable, script, *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def error_lines(result: subprocess.CompletedProcess) -> list:
+    """The non-empty lines a run wrote to stderr."""
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
 def run_tool(repo_root: str, tool: str, *args, env=None) -> subprocess.CompletedProcess:
     """Run ``tools/<tool>`` in a subprocess from the repository root."""
     env = dict(os.environ, PYTHONWARNINGS='ignore', **(env or {}))

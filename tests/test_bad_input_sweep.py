@@ -20,8 +20,8 @@ from mmpretrain.registry import HOOKS, MODELS
 
 from cckd_plugin.engine import build_runner, merge_options, prepare_cfg
 
-# a sweep over every config (or mistake): `make test-fast` leaves it out
-pytestmark = pytest.mark.slow
+# runs the tools on a sweep of mistakes: `make test-fast` leaves it out
+pytestmark = pytest.mark.e2e
 
 
 @HOOKS.register_module(force=True)

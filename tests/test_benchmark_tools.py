@@ -148,7 +148,7 @@ def test_end_to_end_refuses_runs_shorter_than_the_warm_up(capsys):
     assert '--end-to-end-epochs must be at least 2' in capsys.readouterr().err
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_speed_benchmark_runs(repo_root):
     result = subprocess.run([
         sys.executable, 'benchmarks/benchmark_speed.py', '--cases', 'fmnist', '--batch',
@@ -165,7 +165,7 @@ def test_speed_benchmark_runs(repo_root):
     assert 'No CUDA device' in result.stdout or 'share of peak' in result.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
     """tools/gpu_check.py --smoke: the speed part, 3 iterations of the headline job
     on a generated ImageNet-LT-shaped folder through tools/train.py and 2 through

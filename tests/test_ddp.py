@@ -16,7 +16,7 @@ from cckd_plugin.compat import safe_torch_load
 from cckd_plugin.datasets import ClassBalancedPairDataset
 
 # end-to-end runs of the tools: `make test-fast` leaves them out
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 def launch(repo_root, script, *args):

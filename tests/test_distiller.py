@@ -1,15 +1,13 @@
 """ClassConditionalDistiller end to end with a tiny CLIP teacher and a tiny student."""
-import glob
 import os
 import os.path as osp
 
 import pytest
 import torch
-from helpers import ACCKD_CONFIG, TINY_VIT, run_tool, scalars, shrink_clip_teacher
+from helpers import ACCKD_CONFIG, TINY_VIT, run_tool, scalars
 from mmpretrain.registry import MODELS
 
 from cckd_plugin.compat import safe_torch_load
-from cckd_plugin.models.distillers.model_configs import read_model_config
 
 TEACHER = dict(
     type='ImageClassifier',
@@ -65,7 +63,7 @@ default_hooks = dict(logger=dict(interval=1))
     return str(path)
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_acckd_through_train_tool(repo_root, fmnist_root, tiny_teacher_ckpt, tmp_path):
     config = write_config(tmp_path, repo_root, fmnist_root, tiny_teacher_ckpt)
     work = str(tmp_path / 'work')
@@ -173,61 +171,6 @@ def test_distill_family_is_complete():
     assert len([n for n in names if n.startswith('row') and 'fashion' in n]) == 4
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize('path', DISTILL_CONFIGS, ids=osp.basename)
-def test_distill_config_builds(path):
-    from mmengine.config import Config
-    cfg = Config.fromfile(path)
-    model_cfg = cfg.model.to_dict()
-    teacher = model_cfg['teacher']
-    if isinstance(teacher, str):  # a teacher config file: its model, CLIP made tiny
-        model_cfg['teacher'] = shrink_clip_teacher(
-            Config.fromfile(teacher).model.to_dict())
-    model_cfg[
-        'teacher_ckpt'] = None  # the real teacher checkpoints are trained, not shipped
-    model = MODELS.build(dict(model_cfg, data_preprocessor=cfg.data_preprocessor))
-    name = osp.basename(path)
-    assert model.method == cfg.model.distill.method
-    fi = model.terms['fi'] or model.terms['fi_mix']
-    neck = getattr(model.student, 'neck', None)
-    encoder_align = isinstance(neck, torch.nn.Sequential) \
-        and type(model.student.neck[-1]).__name__ == 'LinearNeck'
-    # a layer only where the (here shrunk) teacher's feature size differs from the
-    # student's; the real teachers' sizes: test_paper_recipes.py
-    from cckd_plugin.models.distillers.model_configs import (feature_dim,
-                                                             teacher_feature_dim)
-    differ = fi and feature_dim(read_model_config(cfg.model.student, 's')) != \
-        teacher_feature_dim(model_cfg['teacher'])
-    layer = differ or (fi and cfg.model.distill.get('always_align', False))
-    if cfg.model.distill.get('align') == 'branch':
-        assert not encoder_align and (model.align is not None) == layer
-    else:
-        assert encoder_align == layer and model.align is None
-    if 'cifar100' in name:
-        assert not fi  # Appendix C: no feature imitation on CIFAR-100
-    elif model.method == 'acckd' and not name.startswith(('row', 'fig9')):
-        assert fi and all(model.terms.values())
-    assert model.student.head.num_classes == cfg.data_preprocessor['num_classes']
-    assert cfg.train_dataloader.dataset.type == 'ClassBalancedPairDataset'
-    assert cfg.default_hooks.prepare_model == dict(type='PrepareModelHook')
-
-
-TOY_CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'toy', '*kd_*.py')))
-
-
-@pytest.mark.parametrize('path', TOY_CONFIGS, ids=osp.basename)
-def test_toy_distill_config_builds(path):
-    """Figure 1's students: the 2-D network of the LA toy config, three classes."""
-    from mmengine.config import Config
-    cfg = Config.fromfile(path)
-    model = MODELS.build(dict(cfg.model.to_dict(), teacher_ckpt=None,
-                              data_preprocessor=cfg.data_preprocessor))
-    assert model.method == osp.basename(path).split('_')[0]
-    assert model.student.head.num_classes == model.teacher.head.num_classes == 3
-    assert model.student.neck[-1].fc.out_features == 2  # the drawn feature plane
-    assert model.align is None
-
-
 def build(**kwargs):
     cfg = dict(
         type='ClassConditionalDistiller',
@@ -261,6 +204,40 @@ def test_distiller_bad_input(tmp_path):
     del other
 
 
+def test_teacher_ckpt_is_found_from_the_teacher_config(tmp_path, monkeypatch):
+    """teacher_ckpt='auto' (the default): a teacher config that trains loads the
+    last checkpoint tools/train.py writes for it; a zero-shot / NCM or inline
+    teacher loads none; dict(trained_by=CONFIG) names another config's run."""
+    from cckd_plugin.models.distillers.frozen_teacher import resolve_teacher_ckpt
+    monkeypatch.chdir(tmp_path)
+    trained = tmp_path / 'my_teacher.py'
+    trained.write_text(f'model = {STUDENT!r}\ntrain_cfg = dict(max_epochs=3)\n')
+    ncm = tmp_path / 'my_ncm_teacher.py'
+    head = dict(type='NCMClsHead', num_classes=10, in_channels=64)
+    ncm.write_text(f'model = {dict(STUDENT, head=head)!r}\n')
+    final = osp.join('work_dirs', 'my_teacher', 'epoch_3.pth')
+    assert resolve_teacher_ckpt(str(trained), 'auto') == final
+    assert resolve_teacher_ckpt(str(ncm), 'auto') is None
+    assert resolve_teacher_ckpt(STUDENT, 'auto') is None
+    assert resolve_teacher_ckpt(str(ncm), dict(trained_by=str(trained))) == final
+    assert resolve_teacher_ckpt(str(trained), None) is None
+    assert resolve_teacher_ckpt(str(trained), 'x.pth') == 'x.pth'
+    with pytest.raises(ValueError, match='a dict takes one key, trained_by=CONFIG'):
+        resolve_teacher_ckpt(str(trained), dict(config=str(trained)))
+    # not trained yet: one line naming the file and how to make it
+    with pytest.raises(FileNotFoundError, match=r'model.teacher_ckpt not found: '
+                       r'work_dirs/my_teacher/epoch_3.pth \(train the teacher config '
+                       r'with tools/train.py'):
+        build(teacher=str(trained))
+    # trained: the distiller loads it
+    torch.manual_seed(1)
+    weights = MODELS.build(STUDENT).state_dict()
+    os.makedirs(osp.dirname(final))
+    torch.save({'state_dict': weights}, final)
+    model = build(teacher=str(trained))
+    torch.testing.assert_close(model.teacher.head.fc.weight, weights['head.fc.weight'])
+
+
 def test_feature_imitation_needs_feature_sizes(monkeypatch):
     from cckd_plugin.models.distillers import class_conditional_distiller, model_configs
     for module in (class_conditional_distiller, model_configs):
@@ -279,7 +256,7 @@ def test_teacher_stays_in_eval_mode():
     assert not any(p.requires_grad for p in model.teacher.parameters())
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_ncm_teacher_built_inside_the_distiller(repo_root, fmnist_root,
                                                 pool_teacher_ckpt, tmp_path):
     """The offline NCM teacher: backbone from teacher_ckpt, class means built on
@@ -608,7 +585,7 @@ class _Stop(Exception):
     pass
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root,
                                                        pool_teacher_ckpt, tmp_path):
     """With an NCM teacher the class means and the training prior (Eq. 4) come

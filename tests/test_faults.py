@@ -17,7 +17,7 @@ from mmpretrain.registry import MODELS
 from cckd_plugin.compat import safe_torch_load
 
 # end-to-end runs of the tools: `make test-fast` leaves them out
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 NCM = 'configs/teachers/ncm_offline-resnet20_fashion-mnist-lt.py'
 KILLED = -9
@@ -86,7 +86,7 @@ def test_killed_in_the_teacher_prior_pass_then_resumed(repo_root, config, tmp_pa
     work = str(tmp_path / 'work')
     train_killed_in(repo_root, config, work,
                     'cckd_plugin.models.distillers.class_conditional_distiller:'
-                    'ClassConditionalDistiller.teacher_posteriors', at=2)
+                    'ClassConditionalDistiller._teacher_posteriors_of', at=2)
     assert not [f for f in os.listdir(work) if f.endswith('.pth')]
     result = train(repo_root, config, work, '--resume')
     assert result.returncode == 0, result.stderr[-3000:]

@@ -18,7 +18,7 @@ from cckd_plugin.models.distillers.model_configs import (read_model_config, spec
 RECIPE_TABLE = load_script('.dev_scripts/recipe_table.py')
 
 # a sweep over every config (or mistake): `make test-fast` leaves it out
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.sweep
 
 CONFIGS = RECIPE_TABLE.config_paths()
 FAMILIES = {  # folder or file-name marker -> family
@@ -208,6 +208,28 @@ def test_distillation_hyper_parameters(path):
     }  # DiVE's teacher flattening: DiVELoss's default power 0.5
     mix = cfg.model.get('mix', dict(alpha=0.5, mixup_prob=0.5))
     assert (mix['alpha'], mix['mixup_prob']) == (0.5, 0.5)
+
+
+@pytest.mark.parametrize('path', DISTILL_CONFIGS, ids=osp.basename)
+def test_the_teacher_checkpoint_is_the_teacher_runs_last(path):
+    """No config types a teacher checkpoint path: a trained teacher's is the last
+    checkpoint tools/train.py writes for the config that trains it; a zero-shot
+    or NCM teacher over CLIP's tower needs none."""
+    from cckd_plugin.models.distillers.frozen_teacher import resolve_teacher_ckpt
+    with open(path) as f:
+        assert 'work_dirs/' not in f.read()
+    cfg = load(path)
+    spec = cfg.model.get('teacher_ckpt', 'auto')
+    ckpt = resolve_teacher_ckpt(cfg.model.teacher, spec)
+    teacher = read_model_config(cfg.model.teacher, 'model.teacher')
+    trainer = spec['trained_by'] if isinstance(spec, dict) else cfg.model.teacher
+    if ckpt is None:
+        assert teacher['head']['type'] in ('ZeroShotClsHead', 'NCMClsHead')
+        assert teacher['backbone']['type'] == 'CLIPVisionBackbone'
+    else:
+        epochs = load(trainer).train_cfg.max_epochs
+        stem = osp.splitext(osp.basename(trainer))[0]
+        assert ckpt == osp.join('work_dirs', stem, f'epoch_{epochs}.pth')
 
 
 def test_dive_flattens_the_teacher_with_power_half():

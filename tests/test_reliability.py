@@ -13,7 +13,7 @@ from cckd_plugin.engine import (NonFiniteLossError, NonFiniteLossHook, build_run
                                 merge_options, prepare_cfg)
 
 # end-to-end runs of the tools: `make test-fast` leaves them out
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 def assert_same_state(a: dict, b: dict) -> None:

@@ -17,7 +17,7 @@ from cckd_plugin.engine import (CheckpointMismatchError, build_runner, merge_opt
                                 prepare_cfg)
 
 # trains small runs: `make test-fast` leaves it out
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 LA = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
 

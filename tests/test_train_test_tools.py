@@ -3,16 +3,17 @@ import json
 import os
 import os.path as osp
 import shutil
+import time
 
 import pytest
 import torch
-from helpers import data_options, run_tool, scalars
+from helpers import data_options, run_script, run_tool, scalars, small_acckd_config
 
 from cckd_plugin.compat import safe_torch_load
 from cckd_plugin.datasets import long_tail_counts
 
 # end-to-end runs of the tools: `make test-fast` leaves them out
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 CONFIG = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
 COUNTS = long_tail_counts(10, 60, 10)  # 60, 46, 35 | 27, 21, 16, 12 | 10, 7, 6
@@ -114,3 +115,38 @@ def test_planted_global_refused_by_test_resume_and_load_from(trained, repo_root,
         assert osp.isdir(
             work[how]), how  # the run started in this folder: the check can fail
         assert not any(f.endswith('.pth') for f in os.listdir(work[how])), how
+
+
+def test_test_tool_evaluates_the_student_without_the_teacher(
+        repo_root, fmnist_root, small_teacher_ckpt, tmp_path):
+    """tools/test.py on a distillation checkpoint builds the student alone: a
+    teacher whose weights would need a download is never built."""
+    config = small_acckd_config(tmp_path, repo_root, fmnist_root, small_teacher_ckpt,
+                                epochs=1)
+    work = str(tmp_path / 'work')
+    result = run_script('tools/train.py', config, '--work-dir', work)
+    assert result.returncode == 0, result.stderr[-3000:]
+    clip = dict(type='ImageClassifier', backbone=dict(
+        type='CLIPVisionBackbone', model_name='ViT-B-16', pretrained='openai'),
+        head=dict(type='CosineClsHead', num_classes=10, in_channels=64))
+    with_clip = tmp_path / 'with_clip_teacher.py'
+    with_clip.write_text(f'_base_ = [{config!r}]\n'
+                         f'model = dict(teacher=dict(_delete_=True, **{clip!r}), '
+                         f'teacher_ckpt=None)\n')
+    # ACCKD would imitate the tower's 768-d class token through a 64 -> 768 layer
+    # that this 64-d teacher's student lacks: refused, not evaluated half random
+    result = run_script('tools/test.py', str(with_clip), osp.join(work, 'epoch_1.pth'),
+                        '--work-dir', str(tmp_path / 'test'))
+    assert result.returncode == 1
+    assert "model.student.head.in_channels=64 (this config: 768)" in result.stderr
+    # CCKD imitates no feature, so its student is the trained network
+    with_clip.write_text(with_clip.read_text() +
+                         "model = dict(distill=dict(method='cckd'))\n")
+    start = time.time()
+    result = run_script('tools/test.py', str(with_clip), osp.join(work, 'epoch_1.pth'),
+                        '--work-dir', str(tmp_path / 'test'))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'shot/all' in result.stdout + result.stderr
+    # never built
+    assert 'CLIPVisionBackbone(ViT-B-16):' not in result.stdout + result.stderr
+    assert time.time() - start < 120

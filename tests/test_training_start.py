@@ -7,7 +7,7 @@ import pytest
 from helpers import run_tool, scalars, small_acckd_config, train
 
 # end-to-end runs of the tools: `make test-fast` leaves them out
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 TERMS = ('loss_sup', 'loss_cckd', 'loss_sup_mix', 'loss_cckd_mix', 'loss_fi',
          'loss_fi_mix')

@@ -29,6 +29,9 @@ import time
 from typing import Dict, List
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+# the speed benchmark's GPU cases (benchmarks/benchmark_speed.py)
+sys.path.insert(
+    1, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'benchmarks'))
 
 import numpy as np
 import torch

@@ -8,6 +8,7 @@ unexpected or mis-shaped weight is one error line that names the first keys
 and, from the config mmengine keeps in every checkpoint (``meta['cfg']``),
 what the checkpoint was trained with where the given config differs.
 """
+import os.path as osp
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
@@ -39,11 +40,14 @@ class CheckpointMismatchError(ValueError):
 
 def flatten(value: Any, prefix: str = '') -> Dict[str, Any]:
     """Nested dicts and lists as ``{'a.b.0.c': leaf}`` (tuples read as lists,
-    registry scopes dropped)."""
+    registry scopes dropped, paths through ``..`` normalised: a config moved to
+    another folder names the same files)."""
     if isinstance(value, dict):
         items = [(k, v) for k, v in value.items() if k != '_scope_']
     elif isinstance(value, (list, tuple)):
         items = [(str(i), v) for i, v in enumerate(value)]
+    elif isinstance(value, str) and '/../' in value:
+        return {prefix: osp.normpath(value)}
     else:
         return {prefix: value}
     out: Dict[str, Any] = {}

@@ -1,6 +1,6 @@
 """Features of a trained classifier, or of a distiller's student, on a split.
 
-Shared by the feature analyses (``ncm_accuracy.py``, ``feature_geometry.py``,
+Shared by the feature analyses (``feature_analysis.py ncm`` / ``geometry`` and
 ``plot_feature_regions.py``): any of the plugin's configs with one of its
 checkpoints. For a distillation config the student is built alone (as
 ``tools/model_converters/export_student.py`` exports it, the align layer

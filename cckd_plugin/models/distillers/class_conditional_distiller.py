@@ -15,7 +15,7 @@ from ..heads.head_preparation import prepare_classifier
 from ..losses.functional import check_prior, safe_log
 from ..utils import ClassBalancedMix
 from .distill_settings import resolve_distill
-from .frozen_teacher import build_frozen_teacher, prepare_teacher
+from .frozen_teacher import build_frozen_teacher, prepare_teacher, resolve_teacher_ckpt
 from .image_view import ImageView, teacher_view_of
 from .model_configs import (feature_dim, read_model_config, spec_key, student_config,
                             teacher_feature_dim)
@@ -66,8 +66,12 @@ class ClassConditionalDistiller(BaseModel):
             the path of a config file whose ``model`` is the student.
         teacher: a teacher classifier config, or the path of a teacher config
             file (``configs/teachers/...``) whose ``model`` is used.
-        teacher_ckpt: checkpoint of the teacher (``None``: the weights come
-            from the teacher config itself, e.g. CLIP's pretrained tag).
+        teacher_ckpt: checkpoint of the teacher: ``'auto'`` (a teacher config
+            that trains: the last checkpoint ``tools/train.py`` writes for it,
+            ``work_dirs/<its name>/epoch_<max_epochs>.pth``; a zero-shot / NCM
+            or inline teacher: none), ``dict(trained_by=CONFIG)`` (the last
+            checkpoint of another config's run), a path, or ``None`` (the
+            weights come from the teacher config itself, e.g. CLIP's tag).
         distill: ``method`` plus optional ``tau``, ``alpha1``, ``alpha2``,
             ``terms``, ``feature_imitation``, ``align``, ``always_align``,
             ``dive=dict(power, alpha)``.
@@ -98,7 +102,7 @@ class ClassConditionalDistiller(BaseModel):
                  student: Union[dict, str],
                  teacher: Union[dict, str],
                  distill: dict,
-                 teacher_ckpt: Optional[str] = None,
+                 teacher_ckpt: Union[str, dict, None] = 'auto',
                  priors: Optional[dict] = None,
                  teacher_view: Optional[dict] = None,
                  mix: dict = dict(type='ClassBalancedMix', alpha=0.5, mixup_prob=0.5),
@@ -121,8 +125,9 @@ class ClassConditionalDistiller(BaseModel):
         self.student_only = student_only
         self._student_spec = student
         # every check that needs no weights, before anything is built or downloaded
-        teacher_cfg, checkpoint = prepare_teacher(
-            teacher, None if student_only else teacher_ckpt)
+        teacher_ckpt = None if student_only else resolve_teacher_ckpt(teacher,
+                                                                      teacher_ckpt)
+        teacher_cfg, checkpoint = prepare_teacher(teacher, teacher_ckpt)
         student_cfg = student_config(dict(student=student, teacher=teacher_cfg,
                                           distill=distill))
         self.num_classes = check_class_counts(student, student_cfg, teacher,

@@ -120,6 +120,57 @@ def load_teacher_checkpoint(teacher: nn.Module, checkpoint: dict, path: str,
     load_state_dict(teacher, saved, strict=False, logger='silent')
 
 
+def final_checkpoint(config_path: str, key: str = 'model.teacher_ckpt') -> str:
+    """Where ``tools/train.py CONFIG`` leaves its last checkpoint: the config's
+    ``work_dir`` (default ``work_dirs/<config name>``, relative to the working
+    directory, as the tool makes it) and ``epoch_<max_epochs>.pth`` (or
+    ``iter_<max_iters>.pth``)."""
+    if not osp.isfile(config_path):
+        raise FileNotFoundError(f'{key}: the config {osp.normpath(config_path)} '
+                                f'that trains the teacher does not exist')
+    cfg = Config.fromfile(config_path)
+    work_dir = cfg.get('work_dir') or osp.join(
+        'work_dirs', osp.splitext(osp.basename(config_path))[0])
+    train_cfg = cfg.get('train_cfg') or {}
+    if train_cfg.get('max_epochs'):
+        name = f'epoch_{train_cfg["max_epochs"]}.pth'
+    elif train_cfg.get('max_iters'):
+        name = f'iter_{train_cfg["max_iters"]}.pth'
+    else:
+        raise ValueError(f'{key}: {osp.normpath(config_path)} has no '
+                         f'train_cfg.max_epochs or max_iters; give the checkpoint')
+    return osp.join(work_dir, name)
+
+
+def resolve_teacher_ckpt(teacher: Union[str, dict],
+                         teacher_ckpt: Union[str, dict, None],
+                         key: str = 'model.teacher_ckpt') -> Optional[str]:
+    """The teacher checkpoint a distiller loads.
+
+    * ``'auto'`` (the default): a teacher given as a config file that trains
+      (not a zero-shot or NCM head, whose weights come from the config) loads
+      the last checkpoint ``tools/train.py`` writes for that config
+      (:func:`final_checkpoint`); any other teacher loads none;
+    * ``dict(trained_by=CONFIG)``: the last checkpoint of another config's run
+      (an NCM teacher over the backbone that config trains);
+    * a path: that file; ``None``: no checkpoint.
+    """
+    if isinstance(teacher_ckpt, dict):
+        unknown = sorted(set(teacher_ckpt) - {'trained_by'})
+        if unknown or 'trained_by' not in teacher_ckpt:
+            raise ValueError(f"{key}: a dict takes one key, trained_by=CONFIG; got "
+                             f'{sorted(teacher_ckpt)}')
+        return final_checkpoint(teacher_ckpt['trained_by'], key)
+    if teacher_ckpt != 'auto':
+        return teacher_ckpt
+    if not isinstance(teacher, str):
+        return None
+    head = (read_model_config(teacher, 'model.teacher').get('head') or {}).get('type')
+    if head in PROTOTYPE_HEADS:
+        return None
+    return final_checkpoint(teacher, key)
+
+
 def prepare_teacher(teacher: Union[str, dict], teacher_ckpt: Optional[str],
                     key: str = 'model.teacher') -> Tuple[dict, Optional[dict]]:
     """The teacher config and its checkpoint, checked before anything is built
@@ -131,7 +182,9 @@ def prepare_teacher(teacher: Union[str, dict], teacher_ckpt: Optional[str],
     checkpoint = None
     if teacher_ckpt is not None:
         if not osp.isfile(teacher_ckpt):
-            raise FileNotFoundError(f'{key}_ckpt not found: {teacher_ckpt}')
+            raise FileNotFoundError(
+                f'{key}_ckpt not found: {teacher_ckpt} (train the teacher config '
+                f'with tools/train.py, or set {key}_ckpt to its checkpoint)')
         checkpoint = CheckpointLoader.load_checkpoint(teacher_ckpt, map_location='cpu',
                                                       logger='silent')
         check_teacher_checkpoint(

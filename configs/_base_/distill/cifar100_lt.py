@@ -8,6 +8,7 @@
 _base_ = [
     '../datasets/cifar100_lt.py',
     '../schedules/cifar_lt_200e.py',
+    '../default_runtime.py',
     './class_conditional.py',
 ]
 

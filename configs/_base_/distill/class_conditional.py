@@ -5,8 +5,6 @@
 # priors) before training. The data bases wrap their training set in
 # ClassBalancedPairDataset, so that every sample comes with a class-balanced
 # partner for the mixed data (Algorithm 1).
-_base_ = ['../default_runtime.py']
-
 model = dict(
     type='ClassConditionalDistiller',
     distill=dict(method='acckd'),

@@ -6,6 +6,7 @@
 _base_ = [
     '../datasets/inat2018.py',
     '../schedules/inat2018_90e.py',
+    '../default_runtime.py',
     './class_conditional.py',
 ]
 

@@ -14,8 +14,6 @@ model = dict(
     student=dict(config='{{fileDirname}}/../../toy/'
                         'la_resnet8-2d_fashion-mnist-3cls.py'),
     teacher='{{fileDirname}}/../../toy/teacher_resnet8-2d_fashion-mnist-3cls-pool.py',
-    # trained by tools/train.py on the teacher config
-    teacher_ckpt='work_dirs/teacher_resnet8-2d_fashion-mnist-3cls-pool/epoch_30.pth',
 )
 # WKD weighs a 5-image class's samples 140x (N / (C n_y)); on this 2-D network that
 # drives the weights to inf within two epochs, so every toy student clips its gradient

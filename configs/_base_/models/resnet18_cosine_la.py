@@ -9,11 +9,13 @@
 # normalisation while training. Appendix C: "In the fine-tuning of the teacher model
 # as well as in the student model, we use the cosine classifier." Why the
 # normalisation: docs/conventions.md, section 5.
-_base_ = ['mmpretrain::_base_/models/resnet18.py']
-
+# The backbone is MMPretrain's (mmpretrain::_base_/models/resnet18.py).
 model = dict(
-    neck=dict(_delete_=True, type='LinearNeck', in_channels=512, out_channels=768,
+    type='ImageClassifier',
+    backbone=dict(type='ResNet', depth=18, num_stages=4, out_indices=(3, ),
+                  style='pytorch'),
+    neck=dict(type='LinearNeck', in_channels=512, out_channels=768,
               gap_dim=2, norm_cfg=dict(type='BN1d'), act_cfg=None),
-    head=dict(_delete_=True, type='CosineClsHead', num_classes=1000, in_channels=768,
+    head=dict(type='CosineClsHead', num_classes=1000, in_channels=768,
               scale=25.0, loss=dict(type='LogitAdjustLoss')),
 )

@@ -1,6 +1,5 @@
 # Figure 7 (Appendix E): ACCKD with both images of a mixed pair drawn by
 # random samplers (ACCKD itself: one random, one class-balanced).
-_base_ = ['../../_base_/distill/imagenet_lt/resnet18_af-la.py']
+_base_ = ['../imagenet_lt/acckd_resnet18_clip-af-la_imagenet-lt.py']
 
 train_dataloader = dict(dataset=dict(mix_sampling='random+random'))
-model = dict(distill=dict(method='acckd'))

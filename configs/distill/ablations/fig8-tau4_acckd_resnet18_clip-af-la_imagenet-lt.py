@@ -1,5 +1,5 @@
 # Figure 8 (Appendix F): ACCKD at distillation temperature tau = 4 (the paper's
 # choice, tau = 2, is the ACCKD config itself).
-_base_ = ['../../_base_/distill/imagenet_lt/resnet18_af-la.py']
+_base_ = ['../imagenet_lt/acckd_resnet18_clip-af-la_imagenet-lt.py']
 
 model = dict(distill=dict(method='acckd', tau=4.0))

@@ -1,7 +1,7 @@
 # Figure 9 (Appendix G): training on the synthetic (mixed) data only,
 # L_sup_mix + L_cckd_mix; the real data only (L_sup + L_cckd) is the CCKD config and
 # both is the ACCKD config.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet18_af-la.py']
+_base_ = ['../imagenet_lt/acckd_resnet18_clip-af-la_imagenet-lt.py']
 
 model = dict(distill=dict(method='acckd', terms=dict(
     sup=False, cckd=False, fi=False, sup_mix=True, cckd_mix=True, fi_mix=False)))

@@ -1,4 +1,4 @@
 # CCKD: ResNet-32 student, CLIP ViT-B/16 zero-shot teacher, CIFAR-100-LT.
-_base_ = ['../../_base_/distill/cifar100_lt/resnet32_zero-shot.py']
+_base_ = ['./acckd_resnet32_clip-zero-shot_cifar100-lt.py']
 
 model = dict(distill=dict(method='cckd'))

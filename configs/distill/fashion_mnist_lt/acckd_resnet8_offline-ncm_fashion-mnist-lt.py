@@ -1,4 +1,15 @@
 # ACCKD: ResNet-8 student, offline ResNet-20 teacher's NCM form, Fashion-MNIST-LT.
-_base_ = ['../../_base_/distill/fashion_mnist_lt/resnet8_offline-ncm.py']
+# The student is its LA baseline's network (declared once in configs/baselines/);
+# the row's other methods inherit this config and set distill.method.
+_base_ = ['../../_base_/distill/fashion_mnist_lt.py']
 
-model = dict(distill=dict(method='acckd'))
+model = dict(
+    student=dict(config='{{fileDirname}}/../../baselines/'
+                        'la_resnet8_fashion-mnist-lt.py'),
+    teacher='{{fileDirname}}/../../teachers/'
+            'ncm_offline-resnet20_fashion-mnist-lt.py',
+    # the NCM head's backbone: the last checkpoint of tools/train.py on the
+    # fine-tuned teacher's config (make demo trains it)
+    teacher_ckpt=dict(trained_by='{{fileDirname}}/../../teachers/'
+                                 'offline_resnet20_fashion-mnist-pool.py'),
+)

@@ -1,4 +1,13 @@
 # ACCKD: ResNet-34 student, CLIP ViT-B/16 NCM teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet34_ncm.py']
+# The student is its LA baseline's network (declared once in configs/baselines/);
+# the row's other methods inherit this config and set distill.method.
+_base_ = ['../../_base_/distill/imagenet_lt.py']
 
-model = dict(distill=dict(method='acckd'))
+model = dict(
+    student=dict(config='{{fileDirname}}/../../baselines/'
+                        'la_resnet34_imagenet-lt.py'),
+    teacher='{{fileDirname}}/../../teachers/'
+            'clip-vitb16_ncm_imagenet-lt.py',
+    # None: CLIP's pretrained tower; PrepareModelHook builds the head
+    teacher_ckpt=None,
+)

@@ -1,4 +1,11 @@
 # ACCKD: ResNet-50 student, CLIP ViT-B/16 AdaptFormer + LA teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet50_af-la.py']
+# The student is its LA baseline's network (declared once in configs/baselines/);
+# the row's other methods inherit this config and set distill.method.
+_base_ = ['../../_base_/distill/imagenet_lt.py']
 
-model = dict(distill=dict(method='acckd'))
+model = dict(
+    student=dict(config='{{fileDirname}}/../../baselines/'
+                        'la_resnet50_imagenet-lt.py'),
+    teacher='{{fileDirname}}/../../teachers/'
+            'clip-vitb16_adaptformer_la_imagenet-lt.py',
+)

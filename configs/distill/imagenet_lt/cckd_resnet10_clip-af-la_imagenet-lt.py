@@ -1,4 +1,4 @@
 # CCKD: ResNet-10 student, CLIP ViT-B/16 AdaptFormer + LA teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet10_af-la.py']
+_base_ = ['./acckd_resnet10_clip-af-la_imagenet-lt.py']
 
 model = dict(distill=dict(method='cckd'))

@@ -1,4 +1,4 @@
 # CCKD: ResNet-18 student, CLIP ViT-B/16 zero-shot teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet18_zero-shot.py']
+_base_ = ['./acckd_resnet18_clip-zero-shot_imagenet-lt.py']
 
 model = dict(distill=dict(method='cckd'))

@@ -1,4 +1,4 @@
 # DiVE: ResNet-10 student, CLIP ViT-B/16 NCM teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet10_ncm.py']
+_base_ = ['./acckd_resnet10_clip-ncm_imagenet-lt.py']
 
 model = dict(distill=dict(method='dive'))

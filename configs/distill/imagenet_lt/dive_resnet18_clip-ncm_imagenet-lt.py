@@ -1,4 +1,4 @@
 # DiVE: ResNet-18 student, CLIP ViT-B/16 NCM teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet18_ncm.py']
+_base_ = ['./acckd_resnet18_clip-ncm_imagenet-lt.py']
 
 model = dict(distill=dict(method='dive'))

@@ -1,4 +1,4 @@
 # DiVE: ResNet-34 student, CLIP ViT-B/16 NCM teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet34_ncm.py']
+_base_ = ['./acckd_resnet34_clip-ncm_imagenet-lt.py']
 
 model = dict(distill=dict(method='dive'))

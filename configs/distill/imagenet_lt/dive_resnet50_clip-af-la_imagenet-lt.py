@@ -1,4 +1,4 @@
 # DiVE: ResNet-50 student, CLIP ViT-B/16 AdaptFormer + LA teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet50_af-la.py']
+_base_ = ['./acckd_resnet50_clip-af-la_imagenet-lt.py']
 
 model = dict(distill=dict(method='dive'))

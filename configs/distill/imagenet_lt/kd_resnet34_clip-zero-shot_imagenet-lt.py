@@ -1,4 +1,4 @@
 # KD: ResNet-34 student, CLIP ViT-B/16 zero-shot teacher, ImageNet-LT.
-_base_ = ['../../_base_/distill/imagenet_lt/resnet34_zero-shot.py']
+_base_ = ['./acckd_resnet34_clip-zero-shot_imagenet-lt.py']
 
 model = dict(distill=dict(method='kd'))

@@ -1,4 +1,12 @@
 # ACCKD: ResNet-18 student, CLIP ViT-B/16 NCM teacher, iNaturalist 2018.
-_base_ = ['../../_base_/distill/inat2018/resnet18_ncm.py']
+# The student is its LA baseline's network (declared once in configs/baselines/);
+# the row's other methods inherit this config and set distill.method.
+_base_ = ['../../_base_/distill/inat2018.py']
 
-model = dict(distill=dict(method='acckd'))
+model = dict(
+    student=dict(config='{{fileDirname}}/../../baselines/la_resnet18_inat2018.py'),
+    teacher='{{fileDirname}}/../../teachers/'
+            'clip-vitb16_ncm_inat2018.py',
+    # None: CLIP's pretrained tower; PrepareModelHook builds the head
+    teacher_ckpt=None,
+)

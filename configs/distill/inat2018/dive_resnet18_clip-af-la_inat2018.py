@@ -1,4 +1,4 @@
 # DiVE: ResNet-18 student, CLIP ViT-B/16 AdaptFormer + LA teacher, iNaturalist 2018.
-_base_ = ['../../_base_/distill/inat2018/resnet18_af-la.py']
+_base_ = ['./acckd_resnet18_clip-af-la_inat2018.py']
 
 model = dict(distill=dict(method='dive'))

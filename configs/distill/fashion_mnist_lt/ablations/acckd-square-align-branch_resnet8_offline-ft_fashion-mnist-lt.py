@@ -2,6 +2,6 @@
 # imitation uses (always_align; the student's head reads its own feature), against
 # the default, which has no layer where the feature sizes are equal
 # (docs/conventions.md, section 5).
-_base_ = ['../../../_base_/distill/fashion_mnist_lt/resnet8_offline-ft.py']
+_base_ = ['../acckd_resnet8_offline-ft_fashion-mnist-lt.py']
 
 model = dict(distill=dict(method='acckd', align='branch', always_align=True))

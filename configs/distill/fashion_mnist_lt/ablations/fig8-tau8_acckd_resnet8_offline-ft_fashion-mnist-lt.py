@@ -1,5 +1,5 @@
 # Figure 8 (Appendix F): ACCKD at distillation temperature tau = 8 (the paper's
 # choice, tau = 2, is the ACCKD config itself).
-_base_ = ['../../../_base_/distill/fashion_mnist_lt/resnet8_offline-ft.py']
+_base_ = ['../acckd_resnet8_offline-ft_fashion-mnist-lt.py']
 
 model = dict(distill=dict(method='acckd', tau=8.0))

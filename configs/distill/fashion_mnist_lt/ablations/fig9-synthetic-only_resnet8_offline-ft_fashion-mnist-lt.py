@@ -1,7 +1,7 @@
 # Figure 9 (Appendix G): training on the synthetic (mixed) data only,
 # L_sup_mix + L_cckd_mix; the real data only (L_sup + L_cckd) is the CCKD config and
 # both is the ACCKD config.
-_base_ = ['../../../_base_/distill/fashion_mnist_lt/resnet8_offline-ft.py']
+_base_ = ['../acckd_resnet8_offline-ft_fashion-mnist-lt.py']
 
 model = dict(distill=dict(method='acckd', terms=dict(
     sup=False, cckd=False, fi=False, sup_mix=True, cckd_mix=True, fi_mix=False)))

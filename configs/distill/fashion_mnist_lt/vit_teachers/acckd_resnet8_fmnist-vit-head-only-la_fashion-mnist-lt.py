@@ -1,10 +1,8 @@
 # Table 5 on Fashion-MNIST-LT: ACCKD, ResNet-8 student, the offline tower's
 # head-only + LA teacher.
-_base_ = ['../../../_base_/distill/fashion_mnist_lt/resnet8_fmnist-vit.py']
+_base_ = ['./acckd_resnet8_fmnist-vit-adaptformer-la_fashion-mnist-lt.py']
 
 model = dict(
     teacher='{{fileDirname}}/../../../teachers/fmnist_vit/'
             'fmnist-vit_head-only_la_fashion-mnist-lt.py',
-    teacher_ckpt='work_dirs/fmnist-vit_head-only_la_fashion-mnist-lt/epoch_30.pth',
-    distill=dict(method='acckd'),
 )

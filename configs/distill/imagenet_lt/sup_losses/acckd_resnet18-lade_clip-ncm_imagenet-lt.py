@@ -1,9 +1,8 @@
 # Table 6: ACCKD with LADE (Hong et al. 2021) as L_sup: ResNet-18 student of the
 # LADE baseline, CLIP ViT-B/16 NCM teacher, ImageNet-LT.
-_base_ = ['../../../_base_/distill/imagenet_lt/resnet18_ncm.py']
+_base_ = ['../acckd_resnet18_clip-ncm_imagenet-lt.py']
 
 model = dict(
     student=dict(config='{{fileDirname}}/../../../baselines/'
                         'lade_resnet18_imagenet-lt.py'),
-    distill=dict(method='acckd'),
 )

@@ -1,6 +1,6 @@
 # Table 6: KD with CDT (Ye et al. 2020) as L_sup: ResNet-18 student of the
 # CDT baseline, CLIP ViT-B/16 zero-shot teacher, ImageNet-LT.
-_base_ = ['../../../_base_/distill/imagenet_lt/resnet18_zero-shot.py']
+_base_ = ['../acckd_resnet18_clip-zero-shot_imagenet-lt.py']
 
 model = dict(
     student=dict(config='{{fileDirname}}/../../../baselines/'

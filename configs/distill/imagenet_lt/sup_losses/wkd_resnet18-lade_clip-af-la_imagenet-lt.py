@@ -1,6 +1,6 @@
 # Table 6: WKD with LADE (Hong et al. 2021) as L_sup: ResNet-18 student of the
 # LADE baseline, CLIP ViT-B/16 AdaptFormer + LA teacher, ImageNet-LT.
-_base_ = ['../../../_base_/distill/imagenet_lt/resnet18_af-la.py']
+_base_ = ['../acckd_resnet18_clip-af-la_imagenet-lt.py']
 
 model = dict(
     student=dict(config='{{fileDirname}}/../../../baselines/'
