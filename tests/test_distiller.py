@@ -585,12 +585,9 @@ class _Stop(Exception):
     pass
 
 
-@pytest.mark.e2e
-def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root,
-                                                       pool_teacher_ckpt, tmp_path):
-    """With an NCM teacher the class means and the training prior (Eq. 4) come
-    from one teacher pass over the training set; the validation pass for the
-    teacher prior (Eq. 9) is the only other one."""
+def start_up(repo_root, fmnist_root, ckpt, work, priority='NORMAL'):
+    """The NCM CCKD config up to its first iteration, ``PrepareModelHook`` at
+    ``priority``: the runner and the batch sizes of every teacher forward."""
     from mmengine.config import Config
     from mmengine.hooks import Hook
 
@@ -599,12 +596,13 @@ def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root,
     cfg = Config.fromfile(osp.join(repo_root, 'configs', 'distill', 'fashion_mnist_lt',
                                    'cckd_resnet8_offline-ncm_fashion-mnist-lt.py'))
     cfg.merge_from_dict({
-        'model.teacher_ckpt': pool_teacher_ckpt,
+        'model.teacher_ckpt': ckpt,
         'train_dataloader.dataset.dataset': profile,
         'val_dataloader.dataset': profile,
-        'test_dataloader.dataset': profile
+        'test_dataloader.dataset': profile,
+        'default_hooks.prepare_model.priority': priority,
     })
-    cfg.work_dir = str(tmp_path / 'work')
+    cfg.work_dir = work
 
     class StopAtFirstIteration(Hook):
         def before_train_iter(self, runner, batch_idx, data_batch=None):
@@ -617,7 +615,29 @@ def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root,
     runner.model.teacher.extract_feat = lambda x: seen.append(len(x)) or extract(x)
     with pytest.raises(_Stop):
         runner.train()
+    return runner, seen
+
+
+@pytest.mark.e2e
+def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root,
+                                                       pool_teacher_ckpt, tmp_path):
+    """With an NCM teacher the class means and the training prior (Eq. 4) come
+    from one teacher pass over the training set; the validation pass for the
+    teacher prior (Eq. 9) is the only other one. The distiller orders them
+    itself: with its trigger hook first or last among the hooks, the same."""
+    runner, seen = start_up(repo_root, fmnist_root, pool_teacher_ckpt,
+                            str(tmp_path / 'work'))
     n_train = len(runner.train_dataloader.dataset)
     n_val = len(runner.val_dataloader.dataset)
     assert bool(runner.model.priors_ready)
     assert sum(seen) == n_train + n_val, (sum(seen), n_train, n_val)
+    for priority in ('VERY_HIGH', 'VERY_LOW'):
+        other, passes = start_up(repo_root, fmnist_root, pool_teacher_ckpt,
+                                 str(tmp_path / priority), priority)
+        from mmengine.runner import get_priority
+        assert [get_priority(h.priority) for h in other.hooks if type(h).__name__ ==
+                'PrepareModelHook'] == [get_priority(priority)]
+        assert sum(passes) == sum(seen)
+        for name in ('teacher_prior', 'train_prior', 'teacher.head.weight'):
+            torch.testing.assert_close(other.model.get_buffer(name),
+                                       runner.model.get_buffer(name))
