@@ -2,9 +2,11 @@
 import io
 import json
 import os.path as osp
-from typing import Optional
+from typing import Callable, Optional, Tuple
 
 import torch
+from mmengine.dist import is_main_process
+from mmengine.logging import MMLogger
 
 from ...compat import safe_torch_load
 from ...fileio import atomic_write
@@ -57,3 +59,25 @@ def load_class_weights(path: str,
                 f'{key} {path} was built from other data ({", ".join(diff)} '
                 f'differ); delete it to rebuild or point {key} elsewhere')
     return record
+
+
+def cached_class_weights(path: str, kind: str, num_classes: int, feature_dim: int,
+                         provenance: dict,
+                         build: Callable[[], Tuple[torch.Tensor, float]],
+                         key: str = 'weights_file') -> Tuple[torch.Tensor, float]:
+    """The class weights ``(C, D)`` and logit scale in ``path`` when it was built
+    from ``provenance`` (checked by :func:`load_class_weights`: a file built
+    from other data is an error, never silently rebuilt); without the file,
+    ``build()``'s, saved there by the main process. Every head that builds its
+    weights once (zero-shot, NCM, LIFT's text initialisation) goes through here."""
+    logger = MMLogger.get_current_instance()
+    if osp.isfile(path):
+        record = load_class_weights(path, kind, num_classes, feature_dim, provenance,
+                                    key=key)
+        logger.info(f'{kind} class weights from {path}')
+        return record['weight'], record['scale']
+    weight, scale = build()
+    if is_main_process():
+        save_class_weights(path, weight, scale, kind, provenance)
+    logger.info(f'{kind} class weights saved to {path}')
+    return weight, scale

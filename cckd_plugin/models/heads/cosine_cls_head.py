@@ -3,21 +3,17 @@ import math
 import os.path as osp
 from typing import Callable, Optional, Sequence, Tuple, Union
 
-import open_clip
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.dist import is_main_process
 from mmengine.logging import MMLogger
 from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 
-from ..backbones.clip_vision import create_open_clip
 from ..utils import weights_digest
-from .class_weights_file import load_class_weights, save_class_weights
+from .class_weights_file import cached_class_weights, load_class_weights
 from .ncm_cls_head import training_class_means
-from .zero_shot_cls_head import (readable_class_names, resolve_templates,
-                                 zero_shot_weights)
+from .zero_shot_cls_head import encode_prompts, readable_class_names, resolve_templates
 
 
 @MODELS.register_module()
@@ -158,7 +154,6 @@ class CosineClsHead(ClsHead):
         ``normalize(normalize(text) @ proj^T)`` ``(C, D)``, the prompted class
         names' text features mapped into the class-token space by the transpose
         of the backbone's image projection. Cached in ``path``."""
-        logger = MMLogger.get_current_instance()
         proj = getattr(getattr(backbone, 'visual', None), 'proj', None)
         if proj is None or getattr(backbone, 'out_type', None) != 'cls_token':
             raise ValueError(
@@ -174,18 +169,13 @@ class CosineClsHead(ClsHead):
                           pretrained=clip_cfg['pretrained'], class_names=names,
                           templates=self.templates, projection=weights_digest(
                               torch.nn.ParameterList([proj])))
-        if osp.isfile(path):
-            logger.info(f'CosineClsHead: text-feature initialisation from {path}')
-            return load_class_weights(
-                path, 'text-feat', self.num_classes, self.in_channels, provenance,
-                key='CosineClsHead.init_weights_file')['weight']
-        clip = create_open_clip(clip_cfg['model_name'], clip_cfg['pretrained'],
-                                clip_cfg['model_cfg'])
-        tokenizer = open_clip.get_tokenizer(clip_cfg['model_name'])
-        logger.info(f'CosineClsHead: encoding {len(names)} classes x '
-                    f'{len(self.templates)} prompts (LIFT text-feature initialisation)')
-        text = zero_shot_weights(clip, tokenizer, names, self.templates, proj.device)
-        weight = F.normalize(text @ proj.detach().float().t(), dim=-1).cpu()
-        if is_main_process():
-            save_class_weights(path, weight, float(self.scale), 'text-feat', provenance)
+
+        def build():  # LIFT's text features, mapped into the class-token space
+            text, _ = encode_prompts(clip_cfg, names, self.templates, proj.device)
+            weight = F.normalize(text @ proj.detach().float().t(), dim=-1).cpu()
+            return weight, float(self.scale)
+
+        weight, _ = cached_class_weights(path, 'text-feat', self.num_classes,
+                                         self.in_channels, provenance, build,
+                                         key='CosineClsHead.init_weights_file')
         return weight

@@ -1,15 +1,13 @@
 """Nearest-class-mean head over a frozen teacher's features."""
-import os.path as osp
 from typing import Callable, Iterable, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
-from mmengine.dist import is_main_process
 from mmengine.logging import MMLogger
 from mmpretrain.registry import MODELS
 
 from ..utils import weights_digest
-from .class_weights_file import load_class_weights, save_class_weights
+from .class_weights_file import cached_class_weights
 from .prototype_cls_head import PrototypeClsHead
 
 
@@ -40,37 +38,36 @@ def training_class_means(
     feature_dim: int, scale: float
 ) -> Tuple[torch.Tensor, Optional[Tuple[torch.Tensor, torch.Tensor]]]:
     """Normalised class means ``(C, D)`` of ``classifier``'s last features over
-    the training split of ``data`` (a ``PreparationData``): loaded from ``path``
+    the training split of ``data`` (a ``PreparationData``): read from ``path``
     if it was built from the same samples and backbone weights, else computed
-    in one ordered pass and saved there.
+    in one ordered pass and saved there (:func:`cached_class_weights`).
 
     Returns:
         the means, and the pass's features ``(N, D)`` and labels ``(N,)`` in
         dataset order (``None`` when the means came from the file).
     """
-    logger = MMLogger.get_current_instance()
     provenance = dict(kind=kind, **data.fingerprint('train'),
                       backbone=weights_digest(classifier.backbone))
-    if osp.isfile(path):
-        record = load_class_weights(path, kind, num_classes, feature_dim, provenance)
-        logger.info(f'{kind} class weights from {path}')
-        return record['weight'], None
-    logger.info(f'{kind}: class means over {provenance["num_samples"]} training images')
-    was_training = classifier.training
-    classifier.eval()
+    ran = []
 
-    def features(batch):
-        inputs, data_samples = inputs_of(batch)
-        return (classifier.extract_feat(inputs)[-1].float(),
-                torch.cat([s.gt_label for s in data_samples]))
+    def build():
+        MMLogger.get_current_instance().info(
+            f'{kind}: class means over {provenance["num_samples"]} training images')
+        was_training = classifier.training
+        classifier.eval()
 
-    feats, labels = data.pass_over('train', features)
-    weight = class_means([(feats, labels)], num_classes, feature_dim)
-    classifier.train(was_training)
-    if is_main_process():
-        save_class_weights(path, weight, scale, kind, provenance)
-    logger.info(f'{kind}: class weights saved to {path}')
-    return weight, (feats, labels)
+        def features(batch):
+            inputs, data_samples = inputs_of(batch)
+            return (classifier.extract_feat(inputs)[-1].float(),
+                    torch.cat([s.gt_label for s in data_samples]))
+
+        ran.append(data.pass_over('train', features))
+        classifier.train(was_training)
+        return class_means([ran[0]], num_classes, feature_dim), scale
+
+    weight, _ = cached_class_weights(path, kind, num_classes, feature_dim, provenance,
+                                     build)
+    return weight, (ran[0] if ran else None)
 
 
 @MODELS.register_module()

@@ -1,6 +1,5 @@
 """Zero-shot head: CLIP text features of prompted class names."""
-import os.path as osp
-from typing import List, Optional, Sequence, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import open_clip
 import torch
@@ -11,7 +10,7 @@ from mmpretrain.registry import MODELS
 
 from ...datasets.list_file_dataset import read_class_names
 from ..backbones.clip_vision import create_open_clip
-from .class_weights_file import save_class_weights
+from .class_weights_file import cached_class_weights
 from .prototype_cls_head import PrototypeClsHead
 
 SINGLE_TEMPLATE = ('a photo of a {}.', )
@@ -102,6 +101,21 @@ def zero_shot_weights(clip_model, tokenizer, class_names: Sequence[str],
     return torch.stack(weights)
 
 
+def encode_prompts(clip_cfg: dict, class_names: Sequence[str], templates: Sequence[str],
+                   device='cpu') -> Tuple[torch.Tensor, float]:
+    """The class names through the text tower of the CLIP model ``clip_cfg``
+    (``model_name``, ``pretrained``, ``model_cfg``): :func:`zero_shot_weights`
+    ``(C, D_proj)`` and the model's logit scale."""
+    model_name = clip_cfg.get('model_name', 'ViT-B-16')
+    clip = create_open_clip(model_name, clip_cfg.get('pretrained'),
+                            clip_cfg.get('model_cfg'))
+    MMLogger.get_current_instance().info(
+        f'{model_name}: encoding {len(class_names)} classes x {len(templates)} prompts')
+    weight = zero_shot_weights(clip, open_clip.get_tokenizer(model_name), class_names,
+                               templates, device)
+    return weight, float(clip.logit_scale.exp())
+
+
 @MODELS.register_module()
 class ZeroShotClsHead(PrototypeClsHead):
     """CLIP zero-shot classifier over projected image features.
@@ -151,27 +165,18 @@ class ZeroShotClsHead(PrototypeClsHead):
         """Load ``weights_file`` if it was built from the same class names,
         prompts and CLIP model, else encode them with CLIP's text tower and save
         the weights there. Reads no images."""
-        logger = MMLogger.get_current_instance()
         names = self.check_class_names(data.class_names)
-        provenance = self.provenance(names)
-        path = self.resolve_weights_file(data)
-        if osp.isfile(path):
-            self.load_weights(path, provenance)
-            logger.info(f'ZeroShotClsHead: class weights from {path}')
-            return
-        model_name = self.clip_cfg.get('model_name', 'ViT-B-16')
-        clip = create_open_clip(model_name, self.clip_cfg.get('pretrained'),
-                                self.clip_cfg.get('model_cfg'))
-        tokenizer = open_clip.get_tokenizer(model_name)
-        logger.info(f'ZeroShotClsHead: encoding {len(names)} classes x '
-                    f'{len(self.templates)} prompts')
         device = next(classifier.parameters(), torch.empty(0)).device
-        weight = zero_shot_weights(clip, tokenizer, names, self.templates, device)
-        if weight.shape[1] != self.in_channels:
-            raise ValueError(
-                f'ZeroShotClsHead: in_channels={self.in_channels} but the text '
-                f'features have {weight.shape[1]} dimensions')
-        scale = float(clip.logit_scale.exp())
-        save_class_weights(path, weight, scale, self.kind, provenance)
-        self.set_weights(weight, scale)
-        logger.info(f'ZeroShotClsHead: class weights saved to {path}')
+
+        def build():
+            weight, scale = encode_prompts(self.clip_cfg, names, self.templates, device)
+            if weight.shape[1] != self.in_channels:
+                raise ValueError(
+                    f'ZeroShotClsHead: in_channels={self.in_channels} but the text '
+                    f'features have {weight.shape[1]} dimensions')
+            return weight, scale
+
+        self.set_weights(*cached_class_weights(
+            self.resolve_weights_file(data), self.kind, self.num_classes,
+            self.in_channels, self.provenance(names), build,
+            key='ZeroShotClsHead.weights_file'))
