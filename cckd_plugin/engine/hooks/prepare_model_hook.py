@@ -26,8 +26,9 @@ class PreparationData:
         work_dir: where built class-weight files go by default.
         class_names: the dataset's ``metainfo['classes']`` (``None`` if unknown).
         stage: ``'train'``, ``'val'`` or ``'test'``: the loop about to start.
-        fresh_training: a training run from scratch (not resumed, no
-            ``load_from``): only then do trained heads get their initial weights.
+        fresh_training: the loop about to start is a training run from
+            scratch (not resumed, no ``load_from``): only then do trained heads
+            get their initial weights.
         has_val: the run has a validation loop.
     """
 
@@ -43,14 +44,18 @@ class PreparationData:
         self.has_val = has_val
         self._loaders: Dict[str, object] = {}
 
-    def loader(self, split: str):
-        """The split's ordered loader (``ordered_loader``), built once."""
+    def loader_cfg(self, split: str) -> dict:
+        """The split's loader config: the training set through the evaluation
+        pipeline (``train_eval_loader_cfg``), or ``val_dataloader``."""
         if split not in self.SPLITS:
             raise ValueError(f'PreparationData: split must be one of {self.SPLITS}')
+        return train_eval_loader_cfg(self.cfg) if split == 'train' else \
+            self.cfg.val_dataloader
+
+    def loader(self, split: str):
+        """The split's ordered loader (``ordered_loader``), built once."""
         if split not in self._loaders:
-            cfg = train_eval_loader_cfg(self.cfg) if split == 'train' else \
-                self.cfg.val_dataloader
-            self._loaders[split] = ordered_loader(cfg)
+            self._loaders[split] = ordered_loader(self.loader_cfg(split))
         return self._loaders[split]
 
     def fingerprint(self, split: str) -> dict:
@@ -60,8 +65,7 @@ class PreparationData:
         dataset = loader.dataset
         labels = np.asarray(dataset.get_gt_labels(), dtype=np.int64) \
             if hasattr(dataset, 'get_gt_labels') else None
-        dataset_cfg = train_eval_loader_cfg(self.cfg)['dataset'] if split == 'train' \
-            else self.cfg.val_dataloader['dataset']
+        dataset_cfg = self.loader_cfg(split)['dataset']
         return dict(
             dataset=json.loads(json.dumps(
                 {k: v for k, v in dataset_cfg.items() if k != 'pipeline'},

@@ -146,7 +146,6 @@ class ClassConditionalDistiller(BaseModel):
                 '(LinearClsHead, CosineClsHead, ...)')
         # a head whose training logits need the labels (student_settings.py)
         self._sup_takes_targets = head_takes_targets(self.student.head)
-        self.teacher_ckpt = teacher_ckpt
         self.teacher = None
         #: weights a strict checkpoint check leaves out (KeepConfigRunner)
         self.checkpoint_ignored_prefixes = ('teacher.', ) if student_only else ()
@@ -405,10 +404,11 @@ class ClassConditionalDistiller(BaseModel):
 
         1. the teacher's zero-shot / NCM head (built or loaded; the NCM head
            sees the teacher's view of the pixels), then any of the student's;
-        2. before training, unless a checkpoint restored them, the priors
-           (Eq. 9 and Eq. 4): from the NCM head's pass over the training set
-           when it just ran, else from a teacher pass of their own, and from
-           a pass over the validation split (``priors.teacher='val'``).
+        2. before training, when the objective uses them (CCKD's terms) and no
+           checkpoint restored them, the priors (Eq. 9 and Eq. 4): from the NCM
+           head's pass over the training set when it just ran, else from a
+           teacher pass of their own, and from a pass over the validation
+           split (``priors.teacher='val'``). KD, WKD and DiVE run no pass.
 
         Args:
             data: a ``PreparationData`` (``engine/hooks/prepare_model_hook.py``):
@@ -418,7 +418,8 @@ class ClassConditionalDistiller(BaseModel):
         if self.teacher is not None:
             teacher_pass = prepare_classifier(self.teacher, data, self._teacher_inputs)
         prepare_classifier(self.student, data)
-        if data.stage != 'train' or self.teacher is None:
+        if data.stage != 'train' or self.teacher is None or \
+                not self.settings.needs_priors:
             return
         logger = MMLogger.get_current_instance()
         if bool(self.priors_ready):

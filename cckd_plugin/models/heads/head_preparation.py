@@ -42,6 +42,6 @@ def prepare_classifier(classifier: ImageClassifier, data, inputs_of: Optional[In
     if isinstance(head, PrototypeClsHead):
         return head.prepare(classifier, data, inputs_of)
     if trained and isinstance(head, CosineClsHead) and head.init_from is not None \
-            and data.stage == 'train' and data.fresh_training:
+            and data.fresh_training:
         head.prepare(classifier, data, inputs_of)
     return None
