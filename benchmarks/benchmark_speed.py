@@ -38,7 +38,7 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 from cckd_plugin.datasets.long_tail_profile import long_tail_counts
-from cckd_plugin.models.distillers.frozen_teacher import resolve_teacher_ckpt
+from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
 from cckd_plugin.models.distillers.model_configs import read_model_config
 from cckd_plugin.testing import shrink_clip_teacher
 from cckd_plugin.tool_runs import run_tool, scalar_records
@@ -299,8 +299,7 @@ def end_to_end(work_dir: str, epochs: Optional[int] = None) -> List[str]:
     la = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'
     acckd = CASES['fmnist'][1]
     acckd_cfg = Config.fromfile(osp.join(ROOT, acckd))
-    teacher_ckpt = osp.join(ROOT, resolve_teacher_ckpt(
-        acckd_cfg.model.teacher, acckd_cfg.model.get('teacher_ckpt', 'auto')))
+    teacher_ckpt = osp.join(ROOT, teacher_ckpt_of(acckd_cfg.model))
     if not osp.isfile(teacher_ckpt):
         raise SystemExit(
             f'--end-to-end needs the offline teacher {teacher_ckpt}: run make '

@@ -215,12 +215,12 @@ def test_the_teacher_checkpoint_is_the_teacher_runs_last(path):
     """No config types a teacher checkpoint path: a trained teacher's is the last
     checkpoint tools/train.py writes for the config that trains it; a zero-shot
     or NCM teacher over CLIP's tower needs none."""
-    from cckd_plugin.models.distillers.frozen_teacher import resolve_teacher_ckpt
+    from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
     with open(path) as f:
         assert 'work_dirs/' not in f.read()
     cfg = load(path)
     spec = cfg.model.get('teacher_ckpt', 'auto')
-    ckpt = resolve_teacher_ckpt(cfg.model.teacher, spec)
+    ckpt = teacher_ckpt_of(cfg.model)
     teacher = read_model_config(cfg.model.teacher, 'model.teacher')
     trainer = spec['trained_by'] if isinstance(spec, dict) else cfg.model.teacher
     if ckpt is None:

@@ -18,7 +18,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.config import Config
 
-from cckd_plugin.models.distillers.frozen_teacher import resolve_teacher_ckpt
+from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
 from cckd_plugin.tool_runs import REPO_ROOT, SHOT_KEYS, test, train
 
 TEACHER = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
@@ -38,8 +38,7 @@ def main() -> int:
     start = time.time()
     # the checkpoint the distillation config expects; training the teacher writes it
     distill_cfg = Config.fromfile(osp.join(REPO_ROOT, ACCKD))
-    teacher_ckpt = osp.join(REPO_ROOT, resolve_teacher_ckpt(
-        distill_cfg.model.teacher, distill_cfg.model.get('teacher_ckpt', 'auto')))
+    teacher_ckpt = osp.join(REPO_ROOT, teacher_ckpt_of(distill_cfg.model))
     teacher_dir = osp.dirname(teacher_ckpt)
     rows = []
 

@@ -149,10 +149,10 @@ def check_inputs(cfg: Config,
     model = model.to_dict() if hasattr(model, 'to_dict') else dict(model)
     if model.get('type') == 'ClassConditionalDistiller':
         if mode == 'train':
-            from ..models.distillers.frozen_teacher import resolve_teacher_ckpt
+            from ..models.distillers.frozen_teacher import teacher_ckpt_of
             teacher = model.get('teacher')
             ckpt = None if isinstance(teacher, str) and not osp.isfile(teacher) else \
-                resolve_teacher_ckpt(teacher, model.get('teacher_ckpt', 'auto'))
+                teacher_ckpt_of(model)
             if ckpt is not None and not osp.isfile(ckpt):
                 missing.append(
                     f'the teacher checkpoint {ckpt} (model.teacher_ckpt: train the '

@@ -26,7 +26,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from mmengine.config import Config
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
-from cckd_plugin.models.distillers.frozen_teacher import resolve_teacher_ckpt
+from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
 from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
                                    last_val_metrics, log, run_tool, test, train)
 
@@ -299,8 +299,7 @@ def main():
         osp.join(ROOT, DISTILL.format(method='acckd', teacher='ft')))
     args.teacher_ckpt = osp.abspath(
         args.teacher_ckpt or osp.join(  # the configs' own
-            ROOT, resolve_teacher_ckpt(acckd.model.teacher,
-                                       acckd.model.get('teacher_ckpt', 'auto'))))
+            ROOT, teacher_ckpt_of(acckd.model)))
     cores = os.cpu_count() or 1
     args.threads = max(1, cores // args.jobs) if args.jobs > 1 else None
     runs = [r for r in student_runs() if not args.only or r.tag in args.only]

@@ -120,15 +120,17 @@ def load_teacher_checkpoint(teacher: nn.Module, checkpoint: dict, path: str,
     load_state_dict(teacher, saved, strict=False, logger='silent')
 
 
-def final_checkpoint(config_path: str, key: str = 'model.teacher_ckpt') -> str:
+def final_checkpoint(config_path: str, key: str = 'model.teacher_ckpt',
+                     cfg: Optional[Config] = None) -> str:
     """Where ``tools/train.py CONFIG`` leaves its last checkpoint: the config's
     ``work_dir`` (default ``work_dirs/<config name>``, relative to the working
     directory, as the tool makes it) and ``epoch_<max_epochs>.pth`` (or
-    ``iter_<max_iters>.pth``)."""
-    if not osp.isfile(config_path):
-        raise FileNotFoundError(f'{key}: the config {osp.normpath(config_path)} '
-                                f'that trains the teacher does not exist')
-    cfg = Config.fromfile(config_path)
+    ``iter_<max_iters>.pth``). ``cfg``: the config when already read."""
+    if cfg is None:
+        if not osp.isfile(config_path):
+            raise FileNotFoundError(f'{key}: the config {osp.normpath(config_path)} '
+                                    f'that trains the teacher does not exist')
+        cfg = Config.fromfile(config_path)
     work_dir = cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(config_path))[0])
     train_cfg = cfg.get('train_cfg') or {}
@@ -165,10 +167,19 @@ def resolve_teacher_ckpt(teacher: Union[str, dict],
         return teacher_ckpt
     if not isinstance(teacher, str):
         return None
-    head = (read_model_config(teacher, 'model.teacher').get('head') or {}).get('type')
-    if head in PROTOTYPE_HEADS:
+    if not osp.isfile(teacher):
+        read_model_config(teacher, 'model.teacher')  # its one-line error
+    cfg = Config.fromfile(teacher)  # read once: its head, then its schedule
+    if ((cfg.get('model') or {}).get('head') or {}).get('type') in PROTOTYPE_HEADS:
         return None
-    return final_checkpoint(teacher, key)
+    return final_checkpoint(teacher, key, cfg)
+
+
+def teacher_ckpt_of(model_cfg: dict) -> Optional[str]:
+    """The teacher checkpoint a distiller config's ``model`` loads
+    (:func:`resolve_teacher_ckpt` of its ``teacher`` and ``teacher_ckpt``)."""
+    return resolve_teacher_ckpt(model_cfg.get('teacher'),
+                                model_cfg.get('teacher_ckpt', 'auto'))
 
 
 def prepare_teacher(teacher: Union[str, dict], teacher_ckpt: Optional[str],
