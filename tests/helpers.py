@@ -68,10 +68,11 @@ def data_options(root: str, splits=('train', 'val', 'test')) -> list:
     return opts
 
 
-def run_script(script: str, *args, cwd: str = ROOT,
+def run_script(script: str, *args, cwd: str = ROOT, env=None,
                timeout: int = 600) -> subprocess.CompletedProcess:
-    """``python SCRIPT ARGS`` in a subprocess from ``cwd`` (warnings off)."""
-    env = dict(os.environ, PYTHONWARNINGS='ignore')
+    """``python SCRIPT ARGS`` in a subprocess from ``cwd``, warnings off, with
+    ``env`` added to the environment."""
+    env = dict(os.environ, PYTHONWARNINGS='ignore', **(env or {}))
     return subprocess.run([sys.executable, script, *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -82,12 +83,12 @@ def error_lines(result: subprocess.CompletedProcess) -> list:
 
 
 def run_tool(repo_root: str, tool: str, *args, env=None) -> subprocess.CompletedProcess:
-    """Run ``tools/<tool>`` in a subprocess from the repository root."""
-    env = dict(os.environ, PYTHONWARNINGS='ignore', **(env or {}))
-    env['PYTHONPATH'] = os.pathsep.join([TESTS, env.get('PYTHONPATH', '')])
-    return subprocess.run([sys.executable, osp.join('tools', tool), *args],
-                          cwd=repo_root, env=env, capture_output=True, text=True,
-                          timeout=600)
+    """Run ``tools/<tool>`` in a subprocess from the repository root (this
+    folder on ``PYTHONPATH``)."""
+    env = dict(env or {})
+    env['PYTHONPATH'] = os.pathsep.join(
+        [TESTS, env.get('PYTHONPATH', os.environ.get('PYTHONPATH', ''))])
+    return run_script(osp.join('tools', tool), *args, cwd=repo_root, env=env)
 
 
 def train(repo_root: str, config: str, work_dir: str, *args, env=None):
