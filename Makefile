@@ -39,9 +39,13 @@ lint: install
 # the full suite (CI); `make test-fast` leaves out the end-to-end runs (`e2e`) and
 # the per-config sweeps (`sweep`).
 # Both run in $(JOBS) pytest-xdist workers, a test file per worker at a time (its
-# module fixtures are built once).
+# module fixtures are built once), each worker and the tools it runs with
+# $(THREADS) CPU threads: OpenMP threads of several processes on the same cores
+# spin against each other (a test took 3.5x as long beside a busy neighbour).
 JOBS ?= 2
-PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
+THREADS ?= $(shell n=$$(( $$(nproc) / $(JOBS) )); [ $$n -gt 0 ] && echo $$n || echo 1)
+PYTEST := OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) \
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
 
 test: lint
 	$(PYTEST) tests

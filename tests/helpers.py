@@ -11,6 +11,8 @@ import subprocess
 import sys
 from types import ModuleType
 
+import preloaded_python
+
 from cckd_plugin.testing import TINY_RESNET, TINY_VIT, shrink_clip_teacher  # noqa: F401
 from cckd_plugin.tool_runs import scalar_records as scalars  # noqa: F401
 
@@ -68,11 +70,14 @@ def data_options(root: str, splits=('train', 'val', 'test')) -> list:
     return opts
 
 
-def run_script(script: str, *args, cwd: str = ROOT, env=None,
-               timeout: int = 600) -> subprocess.CompletedProcess:
-    """``python SCRIPT ARGS`` in a subprocess from ``cwd``, warnings off, with
-    ``env`` added to the environment."""
+def run_script(script: str, *args, cwd: str = ROOT, env=None, timeout: int = 600,
+               fresh: bool = False) -> subprocess.CompletedProcess:
+    """``python SCRIPT ARGS`` from ``cwd``, warnings off, with ``env`` added to the
+    environment: in a child of the preloaded server (``preloaded_python``), or in
+    a new interpreter with ``fresh=True`` (for what only a new process shows)."""
     env = dict(os.environ, PYTHONWARNINGS='ignore', **(env or {}))
+    if not fresh:
+        return preloaded_python.run(script, list(args), cwd, env, timeout)
     return subprocess.run([sys.executable, script, *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -82,19 +87,22 @@ def error_lines(result: subprocess.CompletedProcess) -> list:
     return [line for line in result.stderr.splitlines() if line.strip()]
 
 
-def run_tool(repo_root: str, tool: str, *args, env=None) -> subprocess.CompletedProcess:
-    """Run ``tools/<tool>`` in a subprocess from the repository root (this
+def run_tool(repo_root: str, tool: str, *args, env=None,
+             fresh: bool = False) -> subprocess.CompletedProcess:
+    """Run ``tools/<tool>`` as ``run_script`` does, from the repository root (this
     folder on ``PYTHONPATH``)."""
     env = dict(env or {})
     env['PYTHONPATH'] = os.pathsep.join(
         [TESTS, env.get('PYTHONPATH', os.environ.get('PYTHONPATH', ''))])
-    return run_script(osp.join('tools', tool), *args, cwd=repo_root, env=env)
+    return run_script(osp.join('tools', tool), *args, cwd=repo_root, env=env,
+                      fresh=fresh)
 
 
-def train(repo_root: str, config: str, work_dir: str, *args, env=None):
-    """``tools/train.py CONFIG --work-dir WORK_DIR ARGS`` in a subprocess."""
+def train(repo_root: str, config: str, work_dir: str, *args, env=None,
+          fresh: bool = False):
+    """``tools/train.py CONFIG --work-dir WORK_DIR ARGS`` as ``run_tool`` runs it."""
     return run_tool(repo_root, 'train.py', config, '--work-dir', work_dir, *args,
-                    env=env)
+                    env=env, fresh=fresh)
 
 
 def small_acckd_config(tmp_path, repo_root: str, fmnist_root: str, teacher_ckpt: str,

@@ -5,14 +5,12 @@ import hashlib
 import os
 import os.path as osp
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import torch
-from helpers import EXPORT, SMALL_TEACHER, TINY_VIT, small_acckd_config
+from helpers import EXPORT, SMALL_TEACHER, TINY_VIT, run_tool, small_acckd_config
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
@@ -525,10 +523,8 @@ def test_bad_input_fails_early_in_one_line(case, earlier_run, bad_files, fmnist_
 def test_export_refuses_a_planted_checkpoint(earlier_run, bad_files, repo_root,
                                              tmp_path):
     out = str(tmp_path / 'student.pth')
-    result = subprocess.run(
-        [sys.executable, osp.join('tools', EXPORT), earlier_run['config'],
-         str(bad_files / 'planted.pth'), out], cwd=repo_root, capture_output=True,
-        text=True, timeout=600)
+    result = run_tool(repo_root, EXPORT, earlier_run['config'],
+                      str(bad_files / 'planted.pth'), out)
     assert result.returncode != 0
     assert 'UnsafeCheckpointError: refusing to load checkpoint' in result.stderr
     assert "'posix.getcwd'" in result.stderr

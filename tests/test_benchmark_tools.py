@@ -1,10 +1,8 @@
 """The per-class gain plot, the benchmark tables and the speed benchmark."""
 import json
-import subprocess
-import sys
 
 import pytest
-from helpers import load_script
+from helpers import load_script, run_script
 
 from cckd_plugin import tool_runs
 
@@ -150,15 +148,8 @@ def test_end_to_end_refuses_runs_shorter_than_the_warm_up(capsys):
 
 @pytest.mark.e2e
 def test_speed_benchmark_runs(repo_root):
-    result = subprocess.run([
-        sys.executable, 'benchmarks/benchmark_speed.py', '--cases', 'fmnist', '--batch',
-        '4',
-        '--iters', '1', '--warmup', '0'
-    ],
-                            cwd=repo_root,
-                            capture_output=True,
-                            text=True,
-                            timeout=600)
+    result = run_script('benchmarks/benchmark_speed.py', '--cases', 'fmnist',
+                        '--batch', '4', '--iters', '1', '--warmup', '0', cwd=repo_root)
     assert result.returncode == 0, result.stderr[-3000:]
     row = [line for line in result.stdout.splitlines() if line.startswith('| fmnist |')]
     assert len(row) == 1 and row[0].count(' ms') == 4
@@ -168,16 +159,10 @@ def test_speed_benchmark_runs(repo_root):
 @pytest.mark.e2e
 def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
     """tools/gpu_check.py --smoke: the speed part, 3 iterations of the headline job
-    on a generated ImageNet-LT-shaped folder through tools/train.py and 2 through
-    tools/dist_train.sh, one table."""
-    result = subprocess.run([
-        sys.executable, 'tools/gpu_check.py', '--smoke', '--work-dir',
-        str(tmp_path / 'gc')
-    ],
-                            cwd=repo_root,
-                            capture_output=True,
-                            text=True,
-                            timeout=1200)
+    (its teacher's tower tiny) on a generated ImageNet-LT-shaped folder through
+    tools/train.py and 2 through tools/dist_train.sh, one table."""
+    result = run_script('tools/gpu_check.py', '--smoke', '--work-dir',
+                        str(tmp_path / 'gc'), cwd=repo_root, timeout=1200)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     out = result.stdout
     assert '| tiny teacher forward, 32 px | fp32 |' in out
@@ -190,6 +175,8 @@ def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
     assert train[0].split('|')[2].strip() == '3' and dist[0].split(
         '|')[2].strip() == '2'
     assert '(gloo)' in dist[0]
+    for log in ('train.log', 'dist_train.log'):  # the smoke runs' tower is the tiny one
+        assert 'CLIPVisionBackbone(tiny-vit)' in (tmp_path / 'gc' / log).read_text()
 
 
 def test_table5_holds_every_teacher_its_student_and_the_la_student(tmp_path):

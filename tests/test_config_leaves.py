@@ -3,8 +3,10 @@
 config): each loads, registers the plugin and its hooks, and builds its model
 with the class count its data has (CLIP towers shrunk, no teacher checkpoint
 read). The paper's recipes over the same leaves: ``test_paper_recipes.py``."""
+import copy
 import glob
 import os.path as osp
+from functools import lru_cache
 
 import pytest
 import torch
@@ -30,21 +32,26 @@ def test_there_are_leaves():
     assert len(LEAVES) >= 220
 
 
-def build_distiller(cfg):
-    """The distiller of ``cfg``: its teacher config read and its CLIP tower made
-    tiny; the real teacher checkpoints are trained, not shipped."""
-    model_cfg = cfg.model.to_dict()
-    teacher = model_cfg['teacher']
+@lru_cache(maxsize=None)
+def _shrunk_teacher(path: str) -> dict:
+    return shrink_clip_teacher(Config.fromfile(path).model.to_dict())
+
+
+def shrunk_teacher(cfg) -> dict:
+    """``cfg``'s teacher model (read from its file once per sweep) with its CLIP
+    tower made tiny; the real teacher checkpoints are trained, not shipped."""
+    teacher = cfg.model.teacher
     if isinstance(teacher, str):
-        model_cfg['teacher'] = shrink_clip_teacher(
-            Config.fromfile(teacher).model.to_dict())
-    model_cfg['teacher_ckpt'] = None
-    return MODELS.build(dict(model_cfg, data_preprocessor=cfg.data_preprocessor))
+        return copy.deepcopy(_shrunk_teacher(teacher))
+    return teacher.to_dict()
 
 
 def check_distiller(cfg, path: str) -> None:
     name = osp.basename(path)
-    model = build_distiller(cfg)
+    teacher = shrunk_teacher(cfg)
+    model = MODELS.build(dict(cfg.model.to_dict(), teacher=copy.deepcopy(teacher),
+                              teacher_ckpt=None,
+                              data_preprocessor=cfg.data_preprocessor))
     assert model.method == cfg.model.distill.get('method', 'acckd')
     fi = model.terms['fi'] or model.terms['fi_mix']
     neck = getattr(model.student, 'neck', None)
@@ -52,9 +59,6 @@ def check_distiller(cfg, path: str) -> None:
         and type(model.student.neck[-1]).__name__ == 'LinearNeck'
     # a layer only where the (here shrunk) teacher's feature size differs from the
     # student's; the real teachers' sizes: test_paper_recipes.py
-    teacher = cfg.model.teacher
-    teacher = shrink_clip_teacher(Config.fromfile(teacher).model.to_dict()) \
-        if isinstance(teacher, str) else teacher
     differ = fi and feature_dim(read_model_config(cfg.model.student, 's')) != \
         teacher_feature_dim(teacher)
     layer = differ or (fi and cfg.model.distill.get('always_align', False))

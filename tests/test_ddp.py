@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from helpers import free_port, small_acckd_config, train
+from helpers import free_port, run_tool, small_acckd_config, train
 from mmengine.dataset import DefaultSampler
 
 from cckd_plugin.compat import safe_torch_load
@@ -57,14 +57,8 @@ def test_two_processes_train_validate_save_resume_like_one(
     # the shot-group metric of 2 processes equals that of 1
     outs = [str(tmp_path / 'one.json'), str(tmp_path / 'two.json')]
     ckpt = osp.join(two, 'epoch_2.pth')
-    result = subprocess.run([
-        sys.executable, 'tools/test.py', config, ckpt, '--work-dir',
-        str(tmp_path / 't1'), '--out', outs[0], '--out-item', 'metrics'
-    ],
-                            cwd=repo_root,
-                            capture_output=True,
-                            text=True,
-                            timeout=600)
+    result = run_tool(repo_root, 'test.py', config, ckpt, '--work-dir',
+                      str(tmp_path / 't1'), '--out', outs[0], '--out-item', 'metrics')
     assert result.returncode == 0, result.stderr[-3000:]
     result = launch(repo_root, 'dist_test.sh', config, ckpt, '2', '--work-dir',
                     str(tmp_path / 't2'), '--out', outs[1], '--out-item', 'metrics')

@@ -5,12 +5,10 @@ import hashlib
 import os
 import os.path as osp
 import shutil
-import subprocess
-import sys
 
 import pytest
 import torch
-from helpers import EXPORT, TESTS, data_options, small_acckd_config, train
+from helpers import EXPORT, TESTS, data_options, run_script, small_acckd_config, train
 from mmengine.config import Config
 from mmpretrain.registry import MODELS
 
@@ -25,11 +23,8 @@ KILLED = -9
 
 def with_fault(repo_root, tool, *args, **fault):
     """``tools/<tool> ARGS`` with the fault of ``inject_fault`` set by ``fault``."""
-    env = dict(os.environ, PYTHONWARNINGS='ignore', **fault)
-    env['PYTHONPATH'] = os.pathsep.join([TESTS, env.get('PYTHONPATH', '')])
-    return subprocess.run(
-        [sys.executable, osp.join(TESTS, 'run_with_fault.py'), osp.join('tools', tool),
-         *args], cwd=repo_root, env=env, capture_output=True, text=True, timeout=900)
+    return run_script(osp.join(TESTS, 'run_with_fault.py'), osp.join('tools', tool),
+                      *args, cwd=repo_root, env=fault, timeout=900)
 
 
 def last_line(result) -> str:

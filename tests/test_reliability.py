@@ -22,16 +22,31 @@ def assert_same_state(a: dict, b: dict) -> None:
         assert torch.equal(a[key], b[key]), key
 
 
+KILLABLE = ("custom_imports = dict(imports=['cckd_plugin', 'kill_while_saving'], "
+            "allow_failed_imports=False)")
+
+
+@pytest.fixture(scope='module')
+def straight(repo_root, fmnist_root, small_teacher_ckpt, tmp_path_factory):
+    """epoch_3.pth of an uninterrupted 3-epoch run without data-loader workers, in
+    a new interpreter (its own hash seed)."""
+    tmp = tmp_path_factory.mktemp('straight')
+    config = small_acckd_config(tmp, repo_root, fmnist_root, small_teacher_ckpt,
+                                extra=KILLABLE)
+    result = train(repo_root, config, str(tmp / 'work'), fresh=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return safe_torch_load(str(tmp / 'work' / 'epoch_3.pth'))
+
+
 @pytest.mark.parametrize('workers', [0, 2], ids=lambda w: f'{w}workers')
 def test_killed_while_saving_then_resumed_is_bit_identical(
-        repo_root, fmnist_root, small_teacher_ckpt, tmp_path, workers):
+        repo_root, fmnist_root, small_teacher_ckpt, tmp_path, workers, straight):
+    """Killed in mid-checkpoint and resumed, with or without data-loader workers:
+    the same weights and momenta as the straight run without workers."""
     config = small_acckd_config(
         tmp_path, repo_root, fmnist_root, small_teacher_ckpt, workers=workers,
-        extra="custom_imports = dict(imports=['cckd_plugin', 'kill_while_saving'], "
-              "allow_failed_imports=False)")
-    straight, crashed = str(tmp_path / 'straight'), str(tmp_path / 'crashed')
-    result = train(repo_root, config, straight)
-    assert result.returncode == 0, result.stderr[-3000:]
+        extra=KILLABLE)
+    crashed = str(tmp_path / 'crashed')
 
     # killed while epoch 2's checkpoint is half written
     result = train(
@@ -48,8 +63,7 @@ def test_killed_while_saving_then_resumed_is_bit_identical(
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'resumed epoch: 1' in result.stdout + result.stderr
     assert 'priors restored from the checkpoint' in result.stdout + result.stderr
-    a = safe_torch_load(osp.join(straight, 'epoch_3.pth'))
-    b = safe_torch_load(osp.join(crashed, 'epoch_3.pth'))
+    a, b = straight, safe_torch_load(osp.join(crashed, 'epoch_3.pth'))
     assert_same_state(a['state_dict'], b['state_dict'])
     for sa, sb in zip(a['optimizer']['state'].values(),
                       b['optimizer']['state'].values()):
@@ -62,8 +76,7 @@ def test_killed_while_writing_last_checkpoint_keeps_the_previous(
     epoch 2, it still names epoch 1's checkpoint, whole, and --resume works."""
     config = small_acckd_config(
         tmp_path, repo_root, fmnist_root, small_teacher_ckpt, epochs=2,
-        extra="custom_imports = dict(imports=['cckd_plugin', 'kill_while_saving'], "
-              "allow_failed_imports=False)")
+        extra=KILLABLE)
     work = str(tmp_path / 'work')
     result = train(
         repo_root,

@@ -73,8 +73,9 @@ def test_pairs_over_a_wrapped_training_set(repo_root, fmnist_root, small_teacher
 
 
 def test_stock_backbone_and_randaugment_on_cifar(tmp_path):
-    """A stock MMPretrain backbone (ResNet_CIFAR) as the student of CIFAR-10-LT with
-    RandAugment in the pipeline (which runs per sample) trains and lowers its loss."""
+    """A stock MMPretrain backbone (ResNet_CIFAR, at a quarter of its width) as the
+    student of CIFAR-10-LT with RandAugment in the pipeline (which runs per sample,
+    in two workers) trains and lowers its loss."""
     from synthetic_data import write_cifar
     root = write_cifar(str(tmp_path / 'cifar'), 10, 40, 4)
     cfg = Config.fromfile(
@@ -93,9 +94,10 @@ def test_stock_backbone_and_randaugment_on_cifar(tmp_path):
     ]
     cfg.merge_from_dict({
         'model.backbone':
-        dict(_delete_=True, type='ResNet_CIFAR', depth=18),
+        dict(_delete_=True, type='ResNet_CIFAR', depth=18, stem_channels=16,
+             base_channels=16),
         'model.head.in_channels':
-        512,
+        128,
         'model.head.num_classes':
         10,
         'data_preprocessor.num_classes':
@@ -104,6 +106,10 @@ def test_stock_backbone_and_randaugment_on_cifar(tmp_path):
         dict(_delete_=True, pipeline=pipeline, split='train', **data),
         'train_dataloader.batch_size':
         16,
+        'train_dataloader.num_workers':
+        2,
+        'val_dataloader.num_workers':
+        2,
         'val_dataloader.dataset':
         dict(_delete_=True, pipeline=[dict(type='PackInputs')], split='test', **data),
         'train_cfg.max_epochs':

@@ -1,7 +1,8 @@
 """The one-GPU check: speed, the headline job's real data path, and NCCL.
 
     python tools/gpu_check.py           # on a machine with one GPU, offline, < 8 min
-    python tools/gpu_check.py --smoke         # the same steps on the CPU at tiny sizes
+    python tools/gpu_check.py --smoke   # the same steps on the CPU at tiny sizes
+                                        # (batch 2, the teacher's tower tiny)
 
 Prints one table:
 
@@ -107,6 +108,27 @@ def data_options(root: str, split: Dict[str, str], batch: int,
     ]
 
 
+def smoke_config(config: str, work_dir: str) -> str:
+    """A config file in ``work_dir`` that is ``config`` with its CLIP teacher's
+    tower swapped for the tiny random one (``shrink_clip_teacher``, as the speed
+    part's smoke run does): the same training steps at CPU cost."""
+    from mmengine.config import Config
+
+    from cckd_plugin.models.distillers.model_configs import read_model_config
+    from cckd_plugin.testing import shrink_clip_teacher
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    teacher = cfg.model.teacher
+    teacher = read_model_config(
+        osp.join(ROOT, teacher) if isinstance(teacher, str) else teacher.to_dict(),
+        'model.teacher')
+    path = osp.join(work_dir, 'smoke_' + osp.basename(config))
+    with open(path, 'w') as f:
+        f.write(f'_base_ = [{osp.join(ROOT, config)!r}]\n'
+                f'model = dict(teacher=dict(_delete_=True, '
+                f'**{shrink_clip_teacher(teacher)!r}))\n')
+    return path
+
+
 def run(cmd: List[str], log: str, env: Dict[str, str]) -> float:
     """Run ``cmd`` in the repository root, output to ``log``; wall seconds. A
     failure exits with the log's tail (the device run may return nothing else)."""
@@ -172,8 +194,9 @@ def main() -> int:
         size=size)
     options = data_options(data_root, split, batch, workers)
     env = dict(PYTHONWARNINGS='ignore')
+    config = smoke_config(CONFIG, args.work_dir) if args.smoke else CONFIG
     train_dir = osp.join(args.work_dir, 'train')
-    wall = run([sys.executable, 'tools/train.py', CONFIG, '--work-dir', train_dir,
+    wall = run([sys.executable, 'tools/train.py', config, '--work-dir', train_dir,
                 '--cfg-options', *options], osp.join(args.work_dir, 'train.log'), env)
     train = iteration_stats(train_dir)
 
@@ -187,7 +210,7 @@ def main() -> int:
                                                                       batch])
     dist_dir = osp.join(args.work_dir, 'dist_train')
     dist_wall = run([
-        'bash', 'tools/dist_train.sh', CONFIG, '1', '--work-dir', dist_dir,
+        'bash', 'tools/dist_train.sh', config, '1', '--work-dir', dist_dir,
         '--cfg-options', *data_options(data_root, dist_split, batch, workers)
     ], osp.join(args.work_dir, 'dist_train.log'),
                     dict(
