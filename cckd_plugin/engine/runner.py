@@ -3,6 +3,7 @@ import os.path as osp
 import re
 from typing import Callable, Union
 
+from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
@@ -10,6 +11,7 @@ from mmpretrain.registry import RUNNERS
 
 from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
                              check_resume_config)
+from .formatted_once_config import FormattedOnceConfig
 
 
 @RUNNERS.register_module()
@@ -24,6 +26,8 @@ class KeepConfigRunner(Runner):
       ``load_from_skip`` (key prefixes, e.g. ``['head.']``) names weights that
       a training run started with ``load_from`` re-initialises on purpose;
       testing and resuming load every weight.
+    * Its config formats its text once per content, not at every checkpoint
+      (:class:`FormattedOnceConfig`).
     * mmengine writes ``<work_dir>/<config name>.py`` at every start, so a run
       that stops on bad input would replace the dump of the run before it in
       the same work directory. Here the work-directory copy is written only
@@ -35,6 +39,11 @@ class KeepConfigRunner(Runner):
     """
     _resuming = False
     _training = False
+
+    def __init__(self, *args, cfg=None, **kwargs):
+        if isinstance(cfg, Config) and not isinstance(cfg, FormattedOnceConfig):
+            cfg = FormattedOnceConfig.of(cfg)  # formatted once, not per checkpoint
+        super().__init__(*args, cfg=cfg, **kwargs)
 
     def dump_config(self) -> None:
         if self.cfg.filename is not None and osp.isfile(
