@@ -42,10 +42,12 @@ lint: install
 # module fixtures are built once), each worker and the tools it runs with
 # $(THREADS) CPU threads: OpenMP threads of several processes on the same cores
 # spin against each other (a test took 3.5x as long beside a busy neighbour).
+# Files go out in the order tests/conftest.py sorts them (slowest first), not by
+# their number of tests (xdist's default).
 JOBS ?= 2
 THREADS ?= $(shell n=$$(( $$(nproc) / $(JOBS) )); [ $$n -gt 0 ] && echo $$n || echo 1)
 PYTEST := OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) \
-	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 test: lint
 	$(PYTEST) tests

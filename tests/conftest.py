@@ -8,6 +8,22 @@ import cckd_plugin  # noqa: F401  (registers the components)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def pytest_collection_modifyitems(items):
+    """Test files in the order the workers should take them: those with
+    end-to-end tool runs (``e2e``, the slowest) first, then the per-config sweeps,
+    then the quick unit tests, which fill the gaps at the end (the Makefile turns
+    off xdist's own reordering by test count, which put the slowest files last)."""
+    group = {}
+    for item in items:
+        rank = 0 if item.get_closest_marker('e2e') else \
+            1 if item.get_closest_marker('sweep') else 2
+        group[item.fspath] = min(rank, group.get(item.fspath, 2))
+    first_seen = {}
+    for item in items:
+        first_seen.setdefault(item.fspath, len(first_seen))
+    items.sort(key=lambda item: (group[item.fspath], first_seen[item.fspath]))
+
+
 @pytest.fixture(scope='session')
 def repo_root():
     return ROOT
