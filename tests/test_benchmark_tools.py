@@ -176,7 +176,12 @@ def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
         '|')[2].strip() == '2'
     assert '(gloo)' in dist[0]
     for log in ('train.log', 'dist_train.log'):  # the smoke runs' tower is the tiny one
-        assert 'CLIPVisionBackbone(tiny-vit)' in (tmp_path / 'gc' / log).read_text()
+        text = (tmp_path / 'gc' / log).read_text()
+        assert 'CLIPVisionBackbone(tiny-vit)' in text
+        priors = [line for line in text.splitlines() if 'priors: teacher' in line]
+        # 1000 classes: each prior summarised, all three on the one log line
+        assert len(priors) == 1 and priors[0].count('...') == 3, priors
+        assert '; train [' in priors[0] and '; test [' in priors[0]
 
 
 def test_table5_holds_every_teacher_its_student_and_the_la_student(tmp_path):

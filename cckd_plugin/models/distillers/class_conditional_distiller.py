@@ -517,6 +517,9 @@ class ClassConditionalDistiller(BaseModel):
                                            'train_prior'))
         self.priors_ready.fill_(True)
         logger = MMLogger.get_current_instance()
-        fmt = lambda p: np.array2string(p.cpu().numpy(), precision=4, max_line_width=200)  # noqa
+        # beyond 20 classes the first and last five (a 1000-class prior in full is
+        # 3,000 numbers in the log)
+        fmt = lambda p: np.array2string(p.cpu().numpy(), precision=4,  # noqa: E731
+                                        max_line_width=200, threshold=20, edgeitems=5)
         logger.info(f'priors: teacher {fmt(self.teacher_prior)}; train '
                     f'{fmt(self.train_prior)}; test {fmt(self.test_prior)}')
