@@ -33,6 +33,68 @@ def test_cifar_resnet_bad_depth():
         MODELS.build(dict(type='CifarResNet', depth=18))
 
 
+def two_sgd_steps(net):
+    """Two SGD steps (with weight decay) on random 1-channel images in train mode;
+    the parameters and BatchNorm buffers before and after."""
+    torch.manual_seed(0)
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    trainable = [p for p in net.parameters() if p.requires_grad]
+    optimizer = torch.optim.SGD(trainable or [torch.zeros(1, requires_grad=True)],
+                                lr=0.1, momentum=0.9, weight_decay=5e-4)
+    net.train()
+    for _ in range(2):
+        loss = net(torch.randn(8, 1, 28, 28))[-1].square().mean()
+        optimizer.zero_grad()
+        if trainable:
+            loss.backward()
+        optimizer.step()
+    return before, net.state_dict()
+
+
+def changed(before, after, prefix):
+    return {k for k in before if k.startswith(prefix)
+            and not k.endswith('num_batches_tracked')
+            and not torch.equal(before[k], after[k])}
+
+
+@pytest.mark.parametrize('frozen', [-1, 0, 1, 2, 3])
+def test_cifar_resnet_frozen_stages_keep_weights_and_statistics(frozen):
+    """frozen_stages=k: the stem and stages 0..k-1 keep every weight and BatchNorm
+    statistic through training steps; the later stages move."""
+    net = MODELS.build(dict(type='CifarResNet', depth=8, in_channels=1,
+                            frozen_stages=frozen))
+    before, after = two_sgd_steps(net)
+    parts = ['stem.'] + [f'stages.{i}.' for i in range(3)]
+    for i, prefix in enumerate(parts):
+        if i <= frozen:  # part i is the stem (0) or stage i - 1
+            assert not changed(before, after, prefix), prefix
+            assert not any(p.requires_grad for n, p in net.named_parameters()
+                           if n.startswith(prefix))
+        else:  # weights and running statistics both move
+            moved = changed(before, after, prefix)
+            assert any('running_mean' in k for k in moved), prefix
+            assert any(k.endswith('conv1.weight') or k.endswith('0.weight')
+                       for k in moved), prefix
+
+
+def test_cifar_resnet_norm_eval_fixes_every_batchnorm_statistic():
+    net = MODELS.build(dict(type='CifarResNet', depth=8, in_channels=1,
+                            norm_eval=True))
+    before, after = two_sgd_steps(net)
+    stats = [k for k in before if 'running_' in k]
+    assert stats and not changed(before, after, '') & set(stats)
+    assert 'stages.2.0.bn2.weight' in changed(before, after, '')  # affine still trains
+    net.train()
+    assert not any(m.training for m in net.modules()
+                   if isinstance(m, torch.nn.BatchNorm2d))
+
+
+def test_cifar_resnet_frozen_stages_outside_the_network_is_one_line():
+    for bad in (-2, 4, 1.5):
+        with pytest.raises(ValueError, match=r'frozen_stages must be -1 \(none\), 0 '):
+            MODELS.build(dict(type='CifarResNet', depth=8, frozen_stages=bad))
+
+
 def test_resnet10_is_one_basic_block_per_stage():
     net = MODELS.build(dict(type='ResNet10'))
     assert [len(net.get_submodule(f'layer{i}')) for i in range(1, 5)] == [1, 1, 1, 1]

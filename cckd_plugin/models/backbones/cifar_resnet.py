@@ -1,11 +1,12 @@
 """ResNet for 32-px images (He et al. 2016, section 4.2): ResNet-20/32/44/56/110."""
-from typing import Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
+from torch.nn.modules.batchnorm import _BatchNorm
 
 
 class CifarBasicBlock(nn.Module):
@@ -48,11 +49,20 @@ class CifarResNet(BaseBackbone):
         stem_stride: stride of the first 3x3 convolution (1 in the paper; 2
             quarters the cost of every stage, e.g. for 28-px images on a CPU).
         out_indices: stages whose feature maps ``(B, C_i, H_i, W_i)`` are returned.
+        frozen_stages: as in MMPretrain's ResNet: ``-1`` trains everything, ``0``
+            freezes the stem, ``k`` the stem and the first ``k`` of the three
+            stages (weights without gradients, BatchNorm statistics fixed: those
+            modules stay in eval mode); ``3`` freezes the whole backbone, as
+            classifier re-training on a stage-1 network needs.
+        norm_eval: keep every BatchNorm layer of the backbone in eval mode while
+            training (running statistics fixed; its affine weights still train
+            unless frozen).
         init_cfg: weight initialisation (Kaiming conv, constant BN by default).
     """
 
     def __init__(self, depth: int = 32, in_channels: int = 3, base_channels: int = 16,
                  stem_stride: int = 1, out_indices: Sequence[int] = (2, ),
+                 frozen_stages: int = -1, norm_eval: bool = False,
                  init_cfg=(dict(type='Kaiming', layer='Conv2d'),
                            dict(type='Constant', val=1, layer='BatchNorm2d'))):
         super().__init__(init_cfg=list(init_cfg) if init_cfg else None)
@@ -63,9 +73,15 @@ class CifarResNet(BaseBackbone):
         if any(not 0 <= i < 3 for i in out_indices):
             raise ValueError(
                 f'CifarResNet: out_indices must lie in [0, 3), got {out_indices}')
+        if not isinstance(frozen_stages, int) or not -1 <= frozen_stages <= 3:
+            raise ValueError(f'CifarResNet: frozen_stages must be -1 (none), 0 (the '
+                             f'stem) or 1-3 (the stem and that many stages), got '
+                             f'{frozen_stages!r}')
         blocks = (depth - 2) // 6
         self.depth = depth
         self.out_indices = tuple(out_indices)
+        self.frozen_stages = frozen_stages
+        self.norm_eval = bool(norm_eval)
         self.stem = nn.Sequential(
             nn.Conv2d(in_channels, base_channels, 3, stem_stride, 1, bias=False),
             nn.BatchNorm2d(base_channels), nn.ReLU(inplace=True))
@@ -80,6 +96,29 @@ class CifarResNet(BaseBackbone):
                 channels = out_channels
             self.stages.append(nn.Sequential(*layers))
         self.out_channels = channels
+        self._freeze()
+
+    def _frozen_modules(self) -> List[nn.Module]:
+        if self.frozen_stages < 0:
+            return []
+        return [self.stem, *self.stages[:self.frozen_stages]]
+
+    def _freeze(self) -> None:
+        for module in self._frozen_modules():
+            module.eval()
+            for param in module.parameters():
+                param.requires_grad = False
+
+    def train(self, mode: bool = True) -> 'CifarResNet':
+        """``nn.Module.train``, then the frozen modules (and with ``norm_eval``
+        every BatchNorm layer) back in eval mode."""
+        super().train(mode)
+        self._freeze()
+        if mode and self.norm_eval:
+            for module in self.modules():
+                if isinstance(module, _BatchNorm):
+                    module.eval()
+        return self
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         x = self.stem(x)
