@@ -80,10 +80,7 @@ def build_distiller(config: str, tiny_teacher: bool, device: torch.device):
     when ``tiny_teacher``), priors and class counts in place."""
     cfg = Config.fromfile(osp.join(ROOT, config))
     model_cfg = cfg.model.to_dict()
-    teacher = model_cfg['teacher']
-    teacher = read_model_config(
-        osp.join(ROOT, teacher) if isinstance(teacher, str) else teacher,
-        'model.teacher')
+    teacher = read_model_config(model_cfg['teacher'], 'model.teacher')
     backbone = teacher['backbone']
     if tiny_teacher:
         shrink_clip_teacher(teacher)

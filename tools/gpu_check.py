@@ -117,10 +117,7 @@ def smoke_config(config: str, work_dir: str) -> str:
     from cckd_plugin.models.distillers.model_configs import read_model_config
     from cckd_plugin.testing import shrink_clip_teacher
     cfg = Config.fromfile(osp.join(ROOT, config))
-    teacher = cfg.model.teacher
-    teacher = read_model_config(
-        osp.join(ROOT, teacher) if isinstance(teacher, str) else teacher.to_dict(),
-        'model.teacher')
+    teacher = read_model_config(cfg.model.teacher, 'model.teacher')
     path = osp.join(work_dir, 'smoke_' + osp.basename(config))
     with open(path, 'w') as f:
         f.write(f'_base_ = [{osp.join(ROOT, config)!r}]\n'
