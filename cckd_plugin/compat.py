@@ -9,15 +9,24 @@
   refused with :class:`UnsafeCheckpointError`, naming the file and the global.
 * ``persistent_workers=True`` with ``num_workers=0`` is an error in torch's
   ``DataLoader``; :func:`fix_dataloader_workers` turns it off for such loaders.
+* mmpretrain 1.2 imports its multimodal models (BLIP, ...) whenever
+  ``pycocotools`` and ``transformers>=4.28`` are installed, and their code
+  needs names that transformers 5 (which ``peft`` brings) removed, so
+  ``import mmpretrain.models`` fails (``TypeError: NoneType takes no
+  arguments``). :func:`skip_unimportable_multimodal_models` imports
+  ``mmpretrain.models`` with those models left as mmpretrain's own
+  placeholders (they raise "requires extra multi-modal dependencies" if built).
 
 Importing :mod:`cckd_plugin` registers the safe loader once. Atomic checkpoint
 writes, the kept config dump and CPU distributed runs go through mmengine's
 extension points instead (``cckd_plugin.engine``: a file backend and a
 checkpoint hook, a ``runner_type``, an explicit call in the tools).
 """
+import importlib.metadata
 import os.path as osp
 import pickle
 import re
+import sys
 import zipfile
 from typing import Callable, List, Optional, Union
 
@@ -140,10 +149,31 @@ def fix_dataloader_workers(dataloader_cfg: Optional[dict]) -> None:
             dataloader_cfg['persistent_workers'] = False
 
 
+def skip_unimportable_multimodal_models() -> None:
+    """Import ``mmpretrain.models`` without its multimodal models where
+    transformers >= 5 would make that import fail (module docstring); a no-op
+    when ``mmpretrain.models`` is already imported or would import as it is."""
+    from mmpretrain.utils import dependency
+    if 'mmpretrain.models' in sys.modules or not dependency.WITH_MULTIMODAL:
+        return
+    try:
+        major = int(importlib.metadata.version('transformers').split('.')[0])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return
+    if major < 5:
+        return
+    dependency.WITH_MULTIMODAL = False
+    try:
+        import mmpretrain.models  # noqa: F401
+    finally:
+        dependency.WITH_MULTIMODAL = True
+
+
 def apply_patches() -> None:
     """Register the safe checkpoint loader for local files with mmengine's
-    ``CheckpointLoader`` (idempotent)."""
+    ``CheckpointLoader`` (idempotent) and make ``mmpretrain.models`` importable."""
     CheckpointLoader.register_scheme(prefixes='', loader=_load_from_local, force=True)
+    skip_unimportable_multimodal_models()
 
 
 apply_patches()

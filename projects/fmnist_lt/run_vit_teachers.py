@@ -55,8 +55,17 @@ TEACHERS = (('ncm', 'NCM', 'ncm', 'ncm'),
             ('vpt-deep', 'VPT-deep + LA', 'vpt-deep_la', 'vpt-deep-la'),
             ('lora', 'LoRA + LA', 'lora_la', 'lora-la'),
             ('adapter', 'Adapter + LA', 'adapter_la', 'adapter-la'),
-            ('adaptformer', 'AdaptFormer + LA', 'adaptformer_la', 'adaptformer-la'))
-TRAINS = re.compile(r'CLIPVisionBackbone\(fmnist-vit\): (\w[\w ]*) trains ([\d,]+) of')
+            ('adaptformer', 'AdaptFormer + LA', 'adaptformer_la', 'adaptformer-la'),
+            # LIFT's other simple tuners, and tuners of the peft library
+            ('bias', 'BitFit + LA', 'bias_la', 'bias-la'),
+            ('last-block', 'last block + LA', 'last-block_la', 'last-block-la'),
+            ('peft-lora', 'peft LoRA + LA', 'peft-lora_la', 'peft-lora-la'),
+            ('ia3', 'peft IA3 + LA', 'ia3_la', 'ia3-la'),
+            ('loha', 'peft LoHa + LA', 'loha_la', 'loha-la'),
+            ('lokr', 'peft LoKr + LA', 'lokr_la', 'lokr-la'),
+            ('ln-tuning', 'peft LN tuning + LA', 'ln-tuning_la', 'ln-tuning-la'),
+            ('boft', 'peft BOFT + LA', 'boft_la', 'boft-la'))
+TRAINS = re.compile(r'CLIPVisionBackbone\(fmnist-vit\): (\S.*?) trains ([\d,]+) of')
 
 
 def tower(args) -> str:

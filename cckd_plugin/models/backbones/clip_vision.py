@@ -130,8 +130,10 @@ class CLIPVisionBackbone(BaseModule):
         model_name: open_clip architecture (default ``'ViT-B-16'``).
         pretrained: open_clip tag, local checkpoint file or ``None``.
         out_type: ``'cls_token'`` or ``'projected'``.
-        peft: config of a tuner: ``AdaptFormer``, ``Adapter``, ``VPTShallow``,
-            ``VPTDeep`` or ``LoRA``; ``None`` keeps the tower fully frozen.
+        peft: config of a tuner: LIFT's ``AdaptFormer``, ``Adapter``,
+            ``VPTShallow``, ``VPTDeep``, ``LoRA``, ``BiasTuning`` or
+            ``BlockTuning``, or ``PeftTuner`` (any tuner of the ``peft``
+            library); ``None`` keeps the tower fully frozen.
         num_classes: number of classes, for the tuners' default bottleneck.
         model_cfg: custom architecture in open_clip's JSON layout.
         frozen: keep the tower's own weights fixed (a teacher); ``False``
@@ -185,7 +187,7 @@ class CLIPVisionBackbone(BaseModule):
         total = sum(p.numel() for p in self.parameters())
         MMLogger.get_current_instance().info(
             f'CLIPVisionBackbone({model_name}): '
-            f'{type(self.tuner).__name__ if self.tuner else "no tuner"} '
+            f'{self.tuner.description if self.tuner else "no tuner"} '
             f'trains {trainable:,} of {total:,} parameters')
 
     def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor]:

@@ -1,10 +1,13 @@
 from .adapter import Adapter
 from .adaptformer import AdaptFormer
 from .lora import LoRA
+from .partial_tuning import BiasTuning, BlockTuning
+from .peft_tuner import PeftTuner, peft_methods
 from .vision_tuner import Bottleneck, BottleneckTuner, VisionTuner, default_bottleneck
 from .vpt import VPTDeep, VPTShallow
 
 __all__ = [
-    'AdaptFormer', 'Adapter', 'Bottleneck', 'BottleneckTuner', 'LoRA', 'VPTDeep',
-    'VPTShallow', 'VisionTuner', 'default_bottleneck'
+    'AdaptFormer', 'Adapter', 'BiasTuning', 'BlockTuning', 'Bottleneck',
+    'BottleneckTuner', 'LoRA', 'PeftTuner', 'VPTDeep', 'VPTShallow', 'VisionTuner',
+    'default_bottleneck', 'peft_methods'
 ]

@@ -98,6 +98,11 @@ class VisionTuner(nn.Module):
                              f"backbone's num_classes for the default")
         return default_bottleneck(num_classes, num_layers)
 
+    @property
+    def description(self) -> str:
+        """The tuner as the start-up log names it."""
+        return type(self).__name__
+
     def attach(self, visual: nn.Module, num_classes: Optional[int]) -> None:
         """Build the tuner's parameters for ``visual``."""
         raise NotImplementedError
