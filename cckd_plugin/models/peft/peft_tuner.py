@@ -15,12 +15,12 @@ from .vision_tuner import VisionTuner
 #: ``config`` names no ``target_modules``. open_clip's attention hands its
 #: weights to ``F.multi_head_attention_forward``, so a tuner that wraps
 #: ``nn.Linear`` layers reaches only the MLP (``c_fc``, ``c_proj``); peft's LoRA
-#: wraps the whole ``nn.MultiheadAttention`` (``attn``: fused q/k/v and output
-#: projection). LN tuning trains copies of the blocks' LayerNorms (LIFT's
-#: ``ln_tuning``); IA3 scales the MLP's hidden activations (the input of
-#: ``c_proj``) and the output of ``c_fc``.
+#: adapts the fused q/k/v weight itself (``target_parameters``: q, k and v
+#: together, peft cannot split it). LN tuning trains copies of the blocks'
+#: LayerNorms (LIFT's ``ln_tuning``); IA3 scales the MLP's hidden activations
+#: (the input of ``c_proj``) and the output of ``c_fc``.
 DEFAULT_TARGETS: Dict[str, dict] = {
-    'LORA': dict(target_modules=['attn']),
+    'LORA': dict(target_modules=[], target_parameters=['attn.in_proj_weight']),
     'IA3': dict(target_modules=['c_fc', 'c_proj'], feedforward_modules=['c_proj']),
     'LN_TUNING': dict(target_modules=['ln_1', 'ln_2']),
 }
@@ -106,6 +106,14 @@ class PeftTuner(VisionTuner):
             message = ' '.join(str(error).split())
             raise ValueError(f'backbone.peft: peft cannot put {self.method} on this '
                              f'tower: {message}') from None
+        if any(type(m).__name__ == 'MultiheadAttention'
+               and type(m).__module__.startswith('peft.') for m in visual.modules()):
+            raise ValueError(
+                f"backbone.peft: peft's {self.method} on nn.MultiheadAttention adds its "
+                f'update to the frozen in_proj_weight before every forward and '
+                f'subtracts it after, which changes frozen weights by rounding; '
+                f"adapt the fused weight with config=dict(target_modules=[], "
+                f"target_parameters=['attn.in_proj_weight']) instead")
         if not any(p.requires_grad for p in visual.parameters()):
             raise ValueError(f'backbone.peft: {self.method} with {self.config} adds '
                              f'no trainable parameter to the tower')
