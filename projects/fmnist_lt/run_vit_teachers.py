@@ -64,8 +64,35 @@ TEACHERS = (('ncm', 'NCM', 'ncm', 'ncm'),
             ('loha', 'peft LoHa + LA', 'loha_la', 'loha-la'),
             ('lokr', 'peft LoKr + LA', 'lokr_la', 'lokr-la'),
             ('ln-tuning', 'peft LN tuning + LA', 'ln-tuning_la', 'ln-tuning-la'),
-            ('boft', 'peft BOFT + LA', 'boft_la', 'boft-la'))
+            ('boft', 'peft BOFT + LA', 'boft_la', 'boft-la'),
+            # MMPretrain's own ViT (the same tower, converted) under its LoRAModel
+            ('mmpretrain-lora', 'MMPretrain LoRAModel + LA', 'mmpretrain-lora_la',
+             'mmpretrain-lora-la'))
+#: where each teacher reads the tower: open_clip's file, or MMPretrain's
+TOWER_KEY = {'mmpretrain-lora': 'backbone.module.init_cfg.checkpoint'}
 TRAINS = re.compile(r'CLIPVisionBackbone\(fmnist-vit\): (\S.*?) trains ([\d,]+) of')
+
+
+def mmpretrain_tower(tower_file: str) -> str:
+    """The tower converted to MMPretrain's VisionTransformer (once)."""
+    out = osp.join(osp.dirname(tower_file), 'fmnist_vit_mmpretrain.pth')
+    if not osp.isfile(out):
+        converter = 'tools/model_converters/open_clip_to_mmpretrain_vit.py'
+        run_tool([sys.executable, converter, tower_file, out, '--num-heads', '3'])
+    return out
+
+
+def tower_option(tag: str, files: Dict[str, str], prefix: str = 'model.') -> str:
+    """The option that points teacher ``tag`` (under ``prefix``) at its tower file."""
+    key = TOWER_KEY.get(tag, 'backbone.pretrained')
+    return f'{prefix}{key}={files["mmpretrain" if tag in TOWER_KEY else "open_clip"]}'
+
+
+def lora_count(checkpoint: str) -> int:
+    """Trainable tower parameters of a LoRAModel teacher: the LoRA weights it saves."""
+    import torch
+    state = torch.load(checkpoint, map_location='cpu', weights_only=False)['state_dict']
+    return sum(v.numel() for k, v in state.items() if '.lora_' in k)
 
 
 def tower(args) -> str:
@@ -108,7 +135,7 @@ def tune(key: str, work_dir: str, options: List[str], threads: Optional[int]) ->
         seconds = json.load(f)['seconds']
     with open(log_file) as f:
         found = TRAINS.findall(f.read())
-    params = int(found[-1][1].replace(',', '')) if found else None
+    params = int(found[-1][1].replace(',', '')) if found else lora_count(ckpt)
     return dict(checkpoint=ckpt, seconds=seconds, tower_params=params)
 
 
@@ -153,9 +180,10 @@ def main() -> int:
     log(f'tuners train at lr {selection["lr"]:g}')
     if args.select_only:
         return 0
-    base = [f'model.backbone.pretrained={tower_file}']
+    files = dict(open_clip=tower_file, mmpretrain=mmpretrain_tower(tower_file))
     teachers: Dict[str, dict] = {}
     for tag, label, key, _ in TEACHERS:
+        base = [tower_option(tag, files)]
         wd = osp.join(args.work_dir, 'teachers', tag)
         entry = dict(label=label, config=TEACHER.format(key))
         if tag != 'ncm':
@@ -193,7 +221,7 @@ def main() -> int:
     def student(job):
         (tag, _, _, skey), seed = job
         options = [f'model.seed={seed}', f'train_dataloader.dataset.seed={seed}',
-                   f'model.teacher.backbone.pretrained={tower_file}']
+                   tower_option(tag, files, 'model.teacher.')]
         if teachers[tag].get('checkpoint'):
             options.append(f'model.teacher_ckpt={teachers[tag]["checkpoint"]}')
         return run_student(tag, STUDENT.format(skey), seed, options)

@@ -13,10 +13,12 @@ from ..utils import shape_note, weight_differences
 from .model_configs import read_model_config, spec_label
 
 #: backbone keys that decide which network a teacher is (``pretrained`` does not:
-#: a checkpoint carries every weight of the tower)
+#: a checkpoint carries every weight of the tower). MMPretrain's ``LoRAModel``
+#: saves only its LoRA weights, so its ``module`` (the frozen network and the
+#: ``init_cfg`` it loads) and LoRA settings count.
 BACKBONE_KEYS = ('type', 'depth', 'model_name', 'model_cfg', 'out_type', 'peft',
                  'in_channels', 'base_channels', 'stem_stride', 'num_stages',
-                 'num_classes')
+                 'num_classes', 'module', 'rank', 'alpha', 'targets')
 PROTOTYPE_HEADS = ('NCMClsHead', 'ZeroShotClsHead')
 
 

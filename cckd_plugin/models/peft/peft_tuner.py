@@ -109,8 +109,8 @@ class PeftTuner(VisionTuner):
         if any(type(m).__name__ == 'MultiheadAttention'
                and type(m).__module__.startswith('peft.') for m in visual.modules()):
             raise ValueError(
-                f"backbone.peft: peft's {self.method} on nn.MultiheadAttention adds its "
-                f'update to the frozen in_proj_weight before every forward and '
+                f"backbone.peft: peft's {self.method} on nn.MultiheadAttention adds "
+                f'its update to the frozen in_proj_weight before every forward and '
                 f'subtracts it after, which changes frozen weights by rounding; '
                 f"adapt the fused weight with config=dict(target_modules=[], "
                 f"target_parameters=['attn.in_proj_weight']) instead")
