@@ -329,6 +329,19 @@ def test_parameter_counts_follow_lift():
     assert counts['VPTDeep']['tuner'] == blocks * 10 * d
     assert counts['LoRA']['tuner'] == blocks * 2 * (d * r + r * d)
     assert all(c['head'] == 8 * d for c in counts.values())
+    # the others (MLP hidden width 4 d = 256; peft's rank 8)
+    hidden, rank = 4 * d, 8
+    block = (2 * d + 3 * d * d + 3 * d + d * d + d + 2 * d + hidden * d + hidden +
+             d * hidden + d)  # ln_1, in_proj, out_proj, ln_2, c_fc, c_proj
+    assert counts['BlockTuning (last block)']['tuner'] == block
+    assert counts['BiasTuning']['tuner'] == blocks * (3 * d + d + d + d + hidden + d)
+    fused_lora = blocks * (rank * d + 3 * d * rank)
+    assert counts['peft LoRA']['tuner'] == counts['MMPretrain LoRAModel']['tuner'] \
+        == fused_lora
+    assert counts['peft IA3']['tuner'] == blocks * (hidden + hidden)
+    assert counts['peft LN tuning']['tuner'] == blocks * 2 * 2 * d
+    # LoHa: two rank-r pairs per layer, (out x r) and (r x in) each
+    assert counts['peft LoHa']['tuner'] == blocks * 2 * 2 * rank * (hidden + d)
 
 
 def test_teacher_view_resizes_bicubic_like_clip():
