@@ -47,6 +47,8 @@ def comment_of(code: str) -> str:
 LOSS_SWAP = "model = dict(head=dict(loss=dict(type='CDTLoss', gamma=0.2)))"
 PEFT_BASE = "_base_ = ['./clip-vitb16_adaptformer_la_cifar100-lt.py']"
 PEFT_SWAP = "model = dict(backbone=dict(peft=dict(type='LoRA')))"
+PEFT_LIBRARY_SWAP = ("model = dict(backbone=dict(peft=dict(_delete_=True, "
+                     "type='PeftTuner', method='LOHA', config=dict(r=8))))")
 IMPORTS = "custom_imports = dict(imports=['cckd_plugin'], allow_failed_imports=False)"
 TEACHER_SWAP = ("model = dict(teacher='configs/teachers/"
                 "clip-vitb16_zero-shot_imagenet-lt.py', teacher_ckpt=None)")
@@ -60,8 +62,8 @@ DISTILL_SWAPS = {
     "model = dict(distill=dict(always_align=True))": dict(always_align=True),
 }
 #: every line above: the README shows these and no other config lines
-TESTED = {IMPORTS, LOSS_SWAP, PEFT_BASE, PEFT_SWAP, TEACHER_SWAP, STUDENT_LOSS_SWAP,
-          *DISTILL_SWAPS}
+TESTED = {IMPORTS, LOSS_SWAP, PEFT_BASE, PEFT_SWAP, PEFT_LIBRARY_SWAP, TEACHER_SWAP,
+          STUDENT_LOSS_SWAP, *DISTILL_SWAPS}
 DISTILL = 'configs/distill/imagenet_lt/acckd_resnet50_clip-af-la_imagenet-lt.py'
 
 
@@ -120,6 +122,24 @@ def test_the_peft_swap_builds_each_tuner_without_the_old_ones_settings(tmp_path)
         backbone = MODELS.build(tiny_backbone(peft=cfg.model.backbone.peft.to_dict(),
                                               num_classes=10))
         assert type(backbone.tuner).__name__ == tuner
+
+
+def test_the_peft_library_swap_builds_lohas_of_rank_8(tmp_path):
+    base, code = line(PEFT_BASE), line(PEFT_LIBRARY_SWAP)
+    path = osp.join(ROOT, 'configs', 'teachers',
+                    f'_readme_peft_library_{uuid.uuid4().hex[:8]}.py')
+    try:
+        with open(path, 'w') as f:
+            f.write(base + '\n' + code + '\n')
+        cfg = Config.fromfile(path)
+    finally:
+        os.remove(path)
+    peft = cfg.model.backbone.peft.to_dict()
+    assert peft == dict(type='PeftTuner', method='LOHA', config=dict(r=8))
+    backbone = MODELS.build(tiny_backbone(peft=peft))
+    assert backbone.tuner.description == 'PeftTuner(LOHA)'
+    fc = backbone.visual.transformer.resblocks[0].mlp.c_fc
+    assert fc.hada_w1_a['default'].shape == (fc.out_features, 8)
 
 
 @pytest.mark.parametrize('tuner', ['VPTShallow', 'VPTDeep', 'LoRA', 'Adapter'])
