@@ -55,7 +55,8 @@ def _network(model: dict) -> str:
     if backbone.get('model_name'):
         name += f' {backbone["model_name"]}'
     if backbone.get('peft'):
-        name += f' + {backbone["peft"]["type"]}'
+        peft = backbone['peft']
+        name += f' + {peft["type"]}' + (f'({peft["method"]})' if 'method' in peft else '')
     neck = model.get('neck')
     for part in (neck if isinstance(neck, (list, tuple)) else [neck]):
         if part and part.get('type') == 'LinearNeck':
