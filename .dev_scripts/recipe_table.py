@@ -56,7 +56,8 @@ def _network(model: dict) -> str:
         name += f' {backbone["model_name"]}'
     if backbone.get('peft'):
         peft = backbone['peft']
-        name += f' + {peft["type"]}' + (f'({peft["method"]})' if 'method' in peft else '')
+        method = f'({peft["method"]})' if 'method' in peft else ''
+        name += f' + {peft["type"]}{method}'
     neck = model.get('neck')
     for part in (neck if isinstance(neck, (list, tuple)) else [neck]):
         if part and part.get('type') == 'LinearNeck':
