@@ -18,8 +18,9 @@ def epoch_seed(seed: int, epoch: int, rank: int) -> int:
 class EpochSeedHook(Hook):
     """Before every training epoch, seeds Python's ``random``, NumPy's global
     generator and torch (CPU and CUDA) from ``(runner.seed, epoch, rank)``,
-    and hands the epoch to everything that draws per epoch: the model's
-    ``set_epoch(epoch)`` (the distiller's mixing generator) and the training
+    and hands the epoch to everything that draws or changes per epoch: every
+    module of the model with ``set_epoch(epoch)`` (the distiller's mixing
+    generator, the losses' deferred re-weighting) and the training
     dataset's ``set_epoch(epoch, seed)`` (class-balanced partners, batched
     augmentation draws). This is the one place where the epoch is handed out;
     before training it also tells the pair dataset whether the model mixes.
@@ -53,8 +54,9 @@ class EpochSeedHook(Hook):
         rank, _ = get_dist_info()
         set_random_seed(epoch_seed(int(runner.seed), runner.epoch, rank))
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        if isinstance(model, EpochAware):
-            model.set_epoch(runner.epoch)
+        for module in model.modules():  # the model, and its epoch-aware losses
+            if isinstance(module, EpochAware):
+                module.set_epoch(runner.epoch)
         dataset = runner.train_dataloader.dataset
         if isinstance(dataset, EpochAware):
             dataset.set_epoch(runner.epoch, int(runner.seed))

@@ -29,9 +29,10 @@ class ClassifierWithHead(Protocol):
 
 @runtime_checkable
 class EpochAware(Protocol):
-    """A model or dataset whose random draws are a function of the epoch
-    (``EpochSeedHook``: the distiller's mixing generator, the pair dataset's
-    partners, the batched augmentation)."""
+    """A model, one of its modules or a dataset whose draws or settings are a
+    function of the epoch (``EpochSeedHook``: the distiller's mixing generator,
+    a loss's deferred re-weighting, the pair dataset's partners, the batched
+    augmentation)."""
 
     def set_epoch(self, epoch: int) -> None:
         ...
