@@ -3,6 +3,7 @@ import json
 from typing import List, Optional, Sequence
 
 import numpy as np
+import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpretrain.registry import METRICS
@@ -12,6 +13,23 @@ from ..fileio import atomic_write
 #: the shot groups (Liu et al. 2019) and, with ``all``, the keys of every result
 GROUPS = ('many', 'medium', 'few')
 SHOT_KEYS = GROUPS + ('all', )
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray,
+                               bins: int = 15) -> float:
+    """ECE (%) of top-1 confidences ``(N,)`` in ``[0, 1]``: ``sum_b |B_b| / N *
+    |acc(B_b) - conf(B_b)|`` over ``bins`` equal-width bins ``(k/bins, (k+1)/bins]``
+    (Guo et al. 2017); NaN for no samples."""
+    if not len(confidence):
+        return float('nan')
+    which = np.clip(np.ceil(confidence * bins).astype(np.int64) - 1, 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        members = which == b
+        if members.any():
+            total += members.sum() * abs(correct[members].mean() -
+                                         confidence[members].mean())
+    return float(100.0 * total / len(confidence))
 
 
 def shot_groups(class_counts: Sequence[int], many_thr: int = 100,
@@ -40,6 +58,16 @@ class ShotGroupAccuracy(BaseMetric):
         few_thr: classes with fewer training images are ``few``.
         per_class_file: JSON file to write per-class accuracy, counts, groups
             and class names to (for plots).
+        ece_bins: also report the expected calibration error (%) of the top-1
+            softmax confidence with this many bins (15 is Guo et al.'s), over
+            all samples (``shot/ece``) and per group (``shot/ece_many``, ...,
+            a sample's group being its true class's); ``None`` reports none.
+        logit_adjust_tau: post-hoc logit adjustment (Menon et al. 2021) at test
+            time, no retraining: the prediction becomes
+            ``argmax(log score - tau * log p_tr)`` over the model's softmax scores
+            (``p_tr`` from the class counts), the ECE is of the renormalised
+            adjusted scores; ``0`` keeps the model's prediction. For example
+            ``--cfg-options test_evaluator.logit_adjust_tau=1`` on ``tools/test.py``.
         collect_device: ``'cpu'`` or ``'gpu'`` for collecting results.
         prefix: key prefix, default ``'shot'``.
     """
@@ -51,9 +79,16 @@ class ShotGroupAccuracy(BaseMetric):
                  many_thr: int = 100,
                  few_thr: int = 20,
                  per_class_file: Optional[str] = None,
+                 ece_bins: Optional[int] = None,
+                 logit_adjust_tau: float = 0.0,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
+        self.logit_adjust_tau = float(logit_adjust_tau)
+        if ece_bins is not None and ece_bins < 1:
+            raise ValueError(
+                f'ShotGroupAccuracy: ece_bins must be >= 1, got {ece_bins}')
+        self.ece_bins = ece_bins
         if few_thr > many_thr + 1:
             raise ValueError(f'ShotGroupAccuracy: few_thr={few_thr} must not exceed '
                              f'many_thr + 1 = {many_thr + 1}')
@@ -66,11 +101,26 @@ class ShotGroupAccuracy(BaseMetric):
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
-            self.results.append((int(sample['pred_label'].view(-1)[0]),
-                                 int(sample['gt_label'].view(-1)[0])))
+            pred, confidence = int(sample['pred_label'].view(-1)[0]), float('nan')
+            score = sample.get('pred_score')
+            if self.logit_adjust_tau:
+                if self.class_counts is None:
+                    raise ValueError('ShotGroupAccuracy: logit_adjust_tau needs the '
+                                     'class counts (none in the config or checkpoint)')
+                counts = torch.as_tensor(self.class_counts, dtype=torch.float64)
+                log_prior = torch.log((counts / counts.sum()).clamp(min=1e-12))
+                adjusted = torch.log(score.double().clamp(min=1e-30)) - \
+                    self.logit_adjust_tau * log_prior.to(score.device)
+                score = torch.softmax(adjusted, dim=-1)
+                pred = int(score.argmax())
+            if self.ece_bins is not None:
+                confidence = float(score.max())
+            self.results.append((pred, int(sample['gt_label'].view(-1)[0]),
+                                 confidence))
 
     def compute_metrics(self, results: List[tuple]) -> dict:
-        pred, gt = (np.asarray(x, dtype=np.int64) for x in zip(*results))
+        pred, gt = (np.asarray(x, dtype=np.int64) for x in list(zip(*results))[:2])
+        confidence = np.asarray([r[2] for r in results], dtype=np.float64)
         classes = (self.dataset_meta or {}).get('classes')
         num_classes = (
             len(self.class_counts) if self.class_counts is not None else
@@ -95,6 +145,14 @@ class ShotGroupAccuracy(BaseMetric):
                 members = per_class[(groups == name) & (total > 0)]
                 metrics[name] = float(members.mean()) if members.size else float('nan')
         metrics['all'] = float(100.0 * np.mean(pred == gt))
+        if self.ece_bins is not None:
+            correct = (pred == gt).astype(np.float64)
+            metrics['ece'] = expected_calibration_error(confidence, correct,
+                                                        self.ece_bins)
+            for name in GROUPS if groups is not None else ():
+                members = groups[gt] == name
+                metrics[f'ece_{name}'] = expected_calibration_error(
+                    confidence[members], correct[members], self.ece_bins)
         if self.per_class_file:
             self._write_per_class(per_class, total, groups, classes, metrics)
         return metrics
