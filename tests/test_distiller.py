@@ -641,3 +641,18 @@ def test_ncm_teacher_start_up_is_one_training_set_pass(repo_root, fmnist_root,
         for name in ('teacher_prior', 'train_prior', 'teacher.head.weight'):
             torch.testing.assert_close(other.model.get_buffer(name),
                                        runner.model.get_buffer(name))
+
+
+def test_the_start_up_log_says_which_loss_the_mixed_samples_take(tmp_path):
+    """L_sup_mix stays Eq. 14's teacher-weighted cross-entropy when L_sup is
+    swapped; the distiller says so once at start-up (and only where it mixes)."""
+    from mmengine.logging import MMLogger
+    log = tmp_path / 'start.log'
+    MMLogger.get_instance('sup_mix_line', log_file=str(log))
+    student = dict(STUDENT, head=dict(STUDENT['head'], loss=dict(type='CDTLoss')))
+    build(student=student, distill=dict(method='acckd'), teacher_ckpt=None)
+    build(distill=dict(method='cckd'), teacher_ckpt=None)
+    lines = [line for line in log.read_text().splitlines() if 'L_sup_mix' in line]
+    assert len(lines) == 1
+    assert "L_sup is the student head's CDTLoss; L_sup_mix is the paper's " \
+        'teacher-weighted cross-entropy on the mixed samples (Eq. 14)' in lines[0]

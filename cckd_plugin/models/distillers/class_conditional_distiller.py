@@ -204,6 +204,12 @@ class ClassConditionalDistiller(BaseModel):
         self.cckd = MODELS.build(dict(type='CCKDLoss', tau=tau))
         self.cckd_mix = MODELS.build(dict(type='CCKDMixLoss', tau=tau))
         self.sup_mix = MODELS.build(dict(type='SupMixLoss'))
+        if settings.needs_mix and self.terms.get('sup_mix'):
+            sup = type(self.student.head.loss_module).__name__
+            MMLogger.get_current_instance().info(
+                f'L_sup is the student head\'s {sup}; L_sup_mix is the paper\'s '
+                f'teacher-weighted cross-entropy on the mixed samples (Eq. 14) '
+                f'whatever L_sup is')
         self.fi = MODELS.build(dict(type='FeatureImitationLoss'))
         self.align = None
         if settings.align == 'branch':
