@@ -1,0 +1,35 @@
+"""cRT (Kang et al. 2020) through configs: stage 2 re-trains the classifier of a
+stage-1 checkpoint on class-balanced batches, the backbone frozen whole."""
+import os.path as osp
+
+import pytest
+import torch
+from helpers import data_options, train
+
+pytestmark = pytest.mark.e2e
+
+STAGE1 = 'configs/baselines/ce_resnet8_fashion-mnist-lt.py'
+CRT = 'configs/baselines/crt_resnet8_fashion-mnist-lt.py'
+
+
+def test_crt_moves_the_head_only(repo_root, fmnist_root, tmp_path):
+    data = data_options(fmnist_root)
+    stage1 = str(tmp_path / 'stage1')
+    done = train(repo_root, STAGE1, stage1, '--cfg-options', *data,
+                 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                 'param_scheduler.1.begin=0', 'param_scheduler.1.end=1',
+                 'default_hooks.checkpoint.interval=1')
+    assert done.returncode == 0, done.stderr[-3000:]
+    ckpt = osp.join(stage1, 'epoch_1.pth')
+    stage2 = str(tmp_path / 'crt')
+    done = train(repo_root, CRT, stage2, '--cfg-options', *data, f'load_from={ckpt}',
+                 'train_cfg.max_epochs=2', 'train_cfg.val_interval=2',
+                 'param_scheduler.1.end=2', 'default_hooks.checkpoint.interval=2')
+    assert done.returncode == 0, done.stderr[-3000:]
+    before = torch.load(ckpt, weights_only=False)['state_dict']
+    after = torch.load(osp.join(stage2, 'epoch_2.pth'),
+                       weights_only=False)['state_dict']
+    backbone = [k for k in before if k.startswith('backbone.')]
+    assert any(k.endswith('running_mean') for k in backbone)
+    assert all(torch.equal(before[k], after[k]) for k in backbone)  # BN stats too
+    assert not torch.equal(before['head.fc.weight'], after['head.fc.weight'])
