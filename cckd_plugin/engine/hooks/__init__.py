@@ -2,8 +2,9 @@ from .class_counts_hook import ClassCountsHook
 from .epoch_seed_hook import EpochSeedHook
 from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .prepare_model_hook import PreparationData, PrepareModelHook
+from .tau_norm_hook import TauNormHook
 
 __all__ = [
     'ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossError', 'NonFiniteLossHook',
-    'PreparationData', 'PrepareModelHook'
+    'PreparationData', 'PrepareModelHook', 'TauNormHook'
 ]
