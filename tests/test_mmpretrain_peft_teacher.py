@@ -7,8 +7,8 @@ import re
 
 import pytest
 import torch
-from helpers import (TINY_VIT, data_options, load_script, run_script, tiny_backbone,
-                     train)
+from helpers import (TINY_VIT, data_options, load_script, run_script, run_tool,
+                     tiny_backbone, train)
 from mmengine.config import Config
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
@@ -117,6 +117,30 @@ def test_a_checkpoint_over_another_frozen_vit_is_refused():
         check_teacher_checkpoint(meta, rank, 'lora.pth', 'model.teacher')
 
 
+def test_lora_model_keeps_its_state_dict_to_itself(tiny_tower):
+    """mmpretrain 1.2's LoRAModel drops every weight without ``.lora_`` from the
+    whole model's state dict (the student, the priors, inside a distiller) and
+    hides every such missing key on loading; the plugin's patch limits both to
+    its own frozen weights."""
+    _, path = tiny_tower
+    lora = dict(type='LoRAModel', rank=2, alpha=2, targets=[dict(type='qkv')],
+                module=tiny_vit_cfg(path))
+    holder = torch.nn.Module()
+    holder.before = torch.nn.Linear(2, 2)
+    holder.lora = MODELS.build(lora)
+    holder.after = torch.nn.Linear(2, 2)
+    keys = set(holder.state_dict())
+    assert {'before.weight', 'before.bias', 'after.weight', 'after.bias'} <= keys
+    assert {k for k in keys if k.startswith('lora.')} == {
+        f'lora.module.layers.{i}.attn.qkv.lora_{s}.weight'
+        for i in range(2) for s in ('down', 'up')}
+    state = holder.state_dict()
+    holder.load_state_dict(state)  # its own frozen weights are not asked for
+    del state['before.weight']
+    with pytest.raises(RuntimeError, match='Missing key.*before.weight'):
+        holder.load_state_dict(state)
+
+
 @pytest.mark.e2e
 def test_the_configs_train_the_teacher_and_distil_from_it(repo_root, fmnist_root,
                                                           tmp_path):
@@ -154,3 +178,10 @@ def test_the_configs_train_the_teacher_and_distil_from_it(repo_root, fmnist_root
                        done.stdout)
     assert found and float(found[-1]) == pytest.approx(teacher_val, abs=0.01)
     assert 'loss_cckd_mix' in done.stdout
+    # the student's checkpoint holds the student (LoRAModel inside the distiller
+    # took it out of checkpoints before the plugin's patch)
+    done = run_tool(repo_root, 'test.py', STUDENT, osp.join(student_dir, 'epoch_2.pth'),
+                    '--work-dir', student_dir, '--cfg-options', *pair_data,
+                    f'model.teacher.backbone.module.init_cfg.checkpoint={tower}')
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert 'shot/all' in done.stdout
