@@ -255,7 +255,8 @@ def cases(d, fmnist_root):
         'peft-type':
         (clip_teacher(peft=dict(type='AdaptFromer')),
          "backbone.peft.type 'AdaptFromer' is not a PEFT tuner; did you mean "
-         "'AdaptFormer'? valid types: AdaptFormer, Adapter, LoRA"),
+         "'AdaptFormer'? valid types: AdaptFormer, Adapter, BiasTuning, BlockTuning, "
+         "LoRA, PeftTuner, VPTDeep, VPTShallow"),
         'dataset-type': ({
             f'{data}.type': 'FashionMNISTLt'
         }, "train_dataloader.dataset.dataset.type 'FashionMNISTLt' is not a "

@@ -24,8 +24,10 @@ LEAVES = sorted(
     for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'), recursive=True) +
     glob.glob(osp.join(ROOT, 'projects', '*', 'configs', '*.py'))
     if '_base_' not in p.split(osp.sep))
-LOSSES = dict(ce='CrossEntropyLoss', la='LogitAdjustLoss', cdt='CDTLoss',
-              lade='LADELoss', teacher='CrossEntropyLoss')
+LOSSES = {'ce': 'CrossEntropyLoss', 'la': 'LogitAdjustLoss', 'cdt': 'CDTLoss',
+          'lade': 'LADELoss', 'teacher': 'CrossEntropyLoss', 'ldam-drw': 'LDAMLoss',
+          # stage 2 of CE (re-trained head) and its tau-normalised test
+          'crt': 'CrossEntropyLoss', 'tau-norm': 'CrossEntropyLoss'}
 
 
 def test_there_are_leaves():
