@@ -20,8 +20,12 @@ TINY_RESNET = {
 def shrink_clip_teacher(model_cfg: dict) -> dict:
     """Swap a CLIP teacher config's tower for the random ``TINY_VIT`` (in
     place): tuners, head type and everything else stay; files the head would
-    load are dropped. Other teachers are returned unchanged."""
+    load are dropped. An MMPretrain ``LoRAModel`` keeps its ViT at random
+    weights (its ``init_cfg`` file dropped). Other teachers are returned
+    unchanged."""
     backbone = model_cfg['backbone']
+    if backbone['type'] == 'LoRAModel':
+        backbone['module'].pop('init_cfg', None)
     if backbone['type'] == 'CLIPVisionBackbone':
         backbone.update(model_name='tiny-vit', model_cfg=TINY_VIT, pretrained=None)
         head = model_cfg['head']
