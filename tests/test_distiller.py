@@ -656,3 +656,38 @@ def test_the_start_up_log_says_which_loss_the_mixed_samples_take(tmp_path):
     assert len(lines) == 1
     assert "L_sup is the student head's CDTLoss; L_sup_mix is the paper's " \
         'teacher-weighted cross-entropy on the mixed samples (Eq. 14)' in lines[0]
+
+
+def test_sup_mix_loss_student_puts_the_heads_loss_on_the_teacher_weighted_target():
+    """distill.sup_mix_loss='student': L_sup_mix is the head's LA loss on Eq. 13's
+    soft target. With uniform class counts LA is plain cross-entropy, so it equals
+    Eq. 14 to the bit; with long-tailed counts it differs; a head loss that takes
+    no soft target is refused at start-up."""
+    only_sup_mix = dict(sup=False, cckd=False, fi=False, sup_mix=True, cckd_mix=False,
+                        fi_mix=False)
+    x, samples = batch_of()
+    p, partners = batch_of(seed=1)
+    values = {}
+    for counts in ('uniform', 'long-tailed'):
+        for mode in ('eq14', 'student'):
+            torch.manual_seed(0)
+            model = ready(build(distill=dict(method='acckd', terms=only_sup_mix,
+                                             sup_mix_loss=mode)))
+            if counts == 'uniform':
+                for module in model.modules():
+                    if hasattr(module, 'set_class_counts'):
+                        module.set_class_counts([5] * 10)
+            values[counts, mode] = float(model.loss(x, samples, p, partners)
+                                         ['loss_sup_mix'])
+    assert values['uniform', 'student'] == pytest.approx(values['uniform', 'eq14'],
+                                                         rel=1e-6)
+    assert values['long-tailed', 'student'] != pytest.approx(
+        values['long-tailed', 'eq14'], rel=1e-3)
+    ce_head = dict(STUDENT, head=dict(STUDENT['head'],
+                                      loss=dict(type='CrossEntropyLoss')))
+    with pytest.raises(ValueError, match="model.distill.sup_mix_loss='student': the "
+                       "student head's CrossEntropyLoss takes no soft targets"):
+        build(student=ce_head, distill=dict(method='acckd', sup_mix_loss='student'))
+    with pytest.raises(ValueError, match=r"model.distill.sup_mix_loss must be one of "
+                       r"\['eq14', 'student'\], got 'head'"):
+        build(distill=dict(method='acckd', sup_mix_loss='head'))

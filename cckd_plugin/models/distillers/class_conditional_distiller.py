@@ -12,6 +12,7 @@ from mmpretrain.registry import BATCH_AUGMENTS, MODELS
 
 from ...registry_check import check_type
 from ..heads.head_preparation import prepare_classifier
+from ..losses import ClassCountsLoss
 from ..losses.functional import check_prior, safe_log
 from ..utils import ClassBalancedMix
 from .distill_settings import resolve_distill
@@ -205,11 +206,24 @@ class ClassConditionalDistiller(BaseModel):
         self.cckd_mix = MODELS.build(dict(type='CCKDMixLoss', tau=tau))
         self.sup_mix = MODELS.build(dict(type='SupMixLoss'))
         if settings.needs_mix and self.terms.get('sup_mix'):
-            sup = type(self.student.head.loss_module).__name__
-            MMLogger.get_current_instance().info(
-                f'L_sup is the student head\'s {sup}; L_sup_mix is the paper\'s '
-                f'teacher-weighted cross-entropy on the mixed samples (Eq. 14) '
-                f'whatever L_sup is')
+            loss = self.student.head.loss_module
+            sup = type(loss).__name__
+            if settings.sup_mix_loss == 'student':
+                if not (isinstance(loss, ClassCountsLoss) or getattr(
+                        loss, 'use_soft', False)):
+                    raise ValueError(
+                        f"model.distill.sup_mix_loss='student': the student head's "
+                        f'{sup} takes no soft targets (the plugin\'s count-based '
+                        f'losses and CrossEntropyLoss(use_soft=True) do)')
+                MMLogger.get_current_instance().info(
+                    f"L_sup and L_sup_mix are the student head's {sup}, on the mixed "
+                    f"samples with Eq. 13's teacher-weighted soft target "
+                    f"(distill.sup_mix_loss='student')")
+            else:
+                MMLogger.get_current_instance().info(
+                    f'L_sup is the student head\'s {sup}; L_sup_mix is the paper\'s '
+                    f'teacher-weighted cross-entropy on the mixed samples (Eq. 14) '
+                    f"whatever L_sup is (distill.sup_mix_loss='student' swaps it)")
         self.fi = MODELS.build(dict(type='FeatureImitationLoss'))
         self.align = None
         if settings.align == 'branch':
@@ -367,7 +381,12 @@ class ClassConditionalDistiller(BaseModel):
             z_mix, t_mix = s_logits[n:], t_logits[n:]
             partner_labels = torch.cat([s.gt_label for s in partner_data_samples]).to(
                 z.device)
-            if terms['sup_mix']:
+            if terms['sup_mix'] and self.settings.sup_mix_loss == 'student':
+                target = self.sup_mix.teacher_weighted_target(t_mix, base_labels,
+                                                              partner_labels)
+                losses['loss_sup_mix'] = self.student.head.loss_module(
+                    z_mix, target, avg_factor=z_mix.size(0))
+            elif terms['sup_mix']:
                 losses['loss_sup_mix'] = self.sup_mix(z_mix, t_mix, base_labels,
                                                       partner_labels)
             if terms['cckd_mix']:

@@ -14,7 +14,10 @@ TERMS = ('sup', 'cckd', 'fi', 'sup_mix', 'cckd_mix', 'fi_mix')
 #: where the align layer sits: in the student's encoder (Section 3.4) or on a branch
 ALIGN_MODES = ('encoder', 'branch')
 KEYS = ('method', 'tau', 'alpha1', 'alpha2', 'terms', 'feature_imitation', 'align',
-        'always_align', 'dive')
+        'always_align', 'dive', 'sup_mix_loss')
+#: the loss of the mixed samples: Eq. 14's teacher-weighted cross-entropy, or the
+#: student head's own loss on the same teacher-weighted soft target
+SUP_MIX_LOSSES = ('eq14', 'student')
 DIVE_KEYS = ('power', 'alpha')
 
 # Appendix C: "The temperature parameter for distillation, tau, is set to 2."
@@ -43,6 +46,7 @@ class DistillSettings:
         always_align: add the layer even when the sizes are equal (Section 3.4
             adds it only "due to the different feature dimensions").
         dive: extra arguments of ``DiVELoss`` (``power``, ``alpha``).
+        sup_mix_loss: :data:`SUP_MIX_LOSSES` entry (``'eq14'``, the paper's).
     """
 
     method: str
@@ -53,6 +57,7 @@ class DistillSettings:
     align: Optional[str]
     always_align: bool = False
     dive: Dict[str, float] = field(default_factory=dict)
+    sup_mix_loss: str = 'eq14'
 
     def needs_align_layer(self, student_dim: Optional[int],
                           teacher_dim: Optional[int]) -> bool:
@@ -132,10 +137,14 @@ def resolve_distill(distill: dict) -> DistillSettings:
     if not isinstance(always_align, bool):
         raise ValueError(f'model.distill.always_align must be True or False, got '
                          f'{always_align!r}')
+    sup_mix_loss = distill.get('sup_mix_loss', 'eq14')
+    if sup_mix_loss not in SUP_MIX_LOSSES:
+        raise ValueError(f'model.distill.sup_mix_loss must be one of '
+                         f'{list(SUP_MIX_LOSSES)}, got {sup_mix_loss!r}')
     settings = DistillSettings(
         method=method, tau=tau, alpha1=float(distill.get('alpha1', ALPHA1)),
         alpha2=float(distill.get('alpha2', ALPHA2)), terms=terms, align=None,
-        always_align=always_align, dive=dive)
+        always_align=always_align, dive=dive, sup_mix_loss=sup_mix_loss)
     if not any(terms.values()) and method == 'acckd':
         raise ValueError('model.distill.terms switches every ACCKD term off')
     if settings.feature_imitation:

@@ -19,17 +19,23 @@ class SupMixLoss(nn.Module):
         super().__init__()
         self.loss_weight = loss_weight
 
-    def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
-                labels: torch.Tensor, partner_labels: torch.Tensor) -> torch.Tensor:
-        """Logits ``(B, C)``; each mixed sample's two labels ``(B,)``, its own
-        and its partner's. Cross-entropy with the soft target
-        ``w_a onehot(y_a) + w_b onehot(y_b)``."""
+    @staticmethod
+    def teacher_weighted_target(teacher_logits: torch.Tensor, labels: torch.Tensor,
+                                partner_labels: torch.Tensor) -> torch.Tensor:
+        """The soft target ``w_a onehot(y_a) + w_b onehot(y_b)`` ``(B, C)``,
+        ``(w_a, w_b) = softmax(t_{y_a}, t_{y_b})`` (Eq. 13)."""
         t = teacher_logits.detach().float()
         labels, partner_labels = labels.long(), partner_labels.long()
         pair = torch.stack([t.gather(1, labels[:, None])[:, 0],
                             t.gather(1, partner_labels[:, None])[:, 0]], dim=1)
         w = F.softmax(pair, dim=1)
-        num_classes = student_logits.shape[-1]
-        target = (w[:, :1] * F.one_hot(labels, num_classes) +
-                  w[:, 1:] * F.one_hot(partner_labels, num_classes))
+        num_classes = t.shape[-1]
+        return (w[:, :1] * F.one_hot(labels, num_classes) +
+                w[:, 1:] * F.one_hot(partner_labels, num_classes))
+
+    def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
+                labels: torch.Tensor, partner_labels: torch.Tensor) -> torch.Tensor:
+        """Logits ``(B, C)``; each mixed sample's two labels ``(B,)``, its own
+        and its partner's. Cross-entropy with :meth:`teacher_weighted_target`."""
+        target = self.teacher_weighted_target(teacher_logits, labels, partner_labels)
         return self.loss_weight * F.cross_entropy(student_logits.float(), target)
