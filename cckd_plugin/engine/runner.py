@@ -4,10 +4,10 @@ import re
 from typing import Callable, Union
 
 from mmengine.config import Config
-from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 from mmpretrain.registry import RUNNERS
+from mmpretrain.utils import get_ori_model
 
 from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
                              check_resume_config)
@@ -91,7 +91,7 @@ class KeepConfigRunner(Runner):
         if self._resuming:
             check_resume_config(checkpoint, filename, self.cfg)
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
-        model = self.model.module if is_model_wrapper(self.model) else self.model
+        model = get_ori_model(self.model)
         check_checkpoint_fits(model, checkpoint, filename, self.cfg, skip, revise_keys)
         if skip:
             state = checkpoint.get('state_dict', checkpoint)

@@ -2,9 +2,9 @@
 from typing import List, Optional
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
 from mmpretrain.registry import HOOKS
+from mmpretrain.utils import get_ori_model
 
 from ...datasets.class_counts import class_counts_with_source
 from .model_interface import ClassifierWithHead, TakesClassCounts
@@ -84,7 +84,7 @@ class ClassCountsHook(Hook):
         runner.logger.info(
             f'class counts ({len(counts)} classes, {sum(counts)} '
             f'images, from {source}): max {max(counts)}, min {min(counts)}')
-        for name, module in self._model(runner).named_modules():
+        for name, module in get_ori_model(runner.model).named_modules():
             if isinstance(module, TakesClassCounts) and \
                     not getattr(module, 'counts_from_config', False):
                 module.set_class_counts(counts)
@@ -103,13 +103,9 @@ class ClassCountsHook(Hook):
                     and counts is not None:
                 metric.class_counts = list(counts)
 
-    @staticmethod
-    def _model(runner):
-        return runner.model.module if is_model_wrapper(runner.model) else runner.model
-
     def _check_model(self, runner) -> None:
         """Every set of counts must match the head's ``num_classes``."""
-        model = self._model(runner)
+        model = get_ori_model(runner.model)
         num_classes = getattr(getattr(model, 'head', None), 'num_classes', None)
         if num_classes is None:
             return
@@ -128,7 +124,7 @@ class ClassCountsHook(Hook):
                 f'{head_key}.loss.num_classes is {loss_classes} but '
                 f'{head_key}.num_classes is {num_classes}: give the loss the '
                 f"head's class count")
-        for name, module in self._model(runner).named_modules():
+        for name, module in get_ori_model(runner.model).named_modules():
             counts = getattr(module, 'class_counts', None)
             if isinstance(module, TakesClassCounts) and counts is not None \
                     and len(counts) != num_classes:

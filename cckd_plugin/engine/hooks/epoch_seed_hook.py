@@ -2,9 +2,9 @@
 import numpy as np
 from mmengine.dist import get_dist_info
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.runner import set_random_seed
 from mmpretrain.registry import HOOKS
+from mmpretrain.utils import get_ori_model
 
 from .model_interface import EpochAware, MixingModel
 
@@ -39,7 +39,7 @@ class EpochSeedHook(Hook):
     def before_train(self, runner) -> None:
         """The pair dataset decodes partners only for a model that mixes; a
         model that mixes needs a pair dataset (said now, not at the first step)."""
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = get_ori_model(runner.model)
         if not isinstance(model, MixingModel):
             return
         dataset = runner.train_dataloader.dataset
@@ -53,7 +53,7 @@ class EpochSeedHook(Hook):
     def before_train_epoch(self, runner) -> None:
         rank, _ = get_dist_info()
         set_random_seed(epoch_seed(int(runner.seed), runner.epoch, rank))
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = get_ori_model(runner.model)
         for module in model.modules():  # the model, and its epoch-aware losses
             if isinstance(module, EpochAware):
                 module.set_epoch(runner.epoch)

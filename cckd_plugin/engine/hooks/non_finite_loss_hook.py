@@ -3,8 +3,8 @@ from typing import Dict, List, Optional
 
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
+from mmpretrain.utils import get_ori_model
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -39,7 +39,7 @@ class NonFiniteLossHook(Hook):
         self._where = ''
 
     def before_train(self, runner) -> None:
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = get_ori_model(runner.model)
         if getattr(model.parse_losses, '_non_finite_guard', False):
             return
         parse_losses = model.parse_losses

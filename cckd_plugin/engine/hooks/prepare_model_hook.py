@@ -6,10 +6,10 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 import numpy as np
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.utils import ProgressBar
 from mmpretrain.models import ImageClassifier
 from mmpretrain.registry import HOOKS
+from mmpretrain.utils import get_ori_model
 
 from ...models.heads.head_preparation import prepare_classifier
 from ..dataset_pass import gather_ordered, ordered_loader, train_eval_loader_cfg
@@ -108,7 +108,7 @@ class PrepareModelHook(Hook):
     def _prepare(self, runner, stage: str, dataloader) -> None:
         if self._done:
             return
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = get_ori_model(runner.model)
         data = PreparationData(
             runner.cfg, runner.work_dir,
             (getattr(dataloader.dataset, 'metainfo', None) or {}).get('classes'),

@@ -3,8 +3,8 @@ from typing import Optional
 
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
+from mmpretrain.utils import get_ori_model
 
 
 @HOOKS.register_module()
@@ -31,7 +31,7 @@ class TauNormHook(Hook):
         self._trained: Optional[torch.Tensor] = None
 
     def _parameter(self, runner) -> torch.Tensor:
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = get_ori_model(runner.model)
         try:
             return model.head.get_parameter(self.weight)
         except AttributeError:
