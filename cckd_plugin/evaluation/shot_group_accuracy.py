@@ -9,6 +9,7 @@ from mmengine.logging import MMLogger
 from mmpretrain.registry import METRICS
 
 from ..fileio import atomic_write
+from ..models.losses.functional import safe_log
 
 #: the shot groups (Liu et al. 2019) and, with ``all``, the keys of every result
 GROUPS = ('many', 'medium', 'few')
@@ -100,23 +101,28 @@ class ShotGroupAccuracy(BaseMetric):
         self.per_class_file = per_class_file
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        for sample in data_samples:
-            pred, confidence = int(sample['pred_label'].view(-1)[0]), float('nan')
-            score = sample.get('pred_score')
+        preds = [int(s['pred_label'].view(-1)[0]) for s in data_samples]
+        confidence = [float('nan')] * len(data_samples)
+        if self.logit_adjust_tau or self.ece_bins is not None:
+            scores = torch.stack([s['pred_score'] for s in data_samples]).double()
             if self.logit_adjust_tau:
-                if self.class_counts is None:
-                    raise ValueError('ShotGroupAccuracy: logit_adjust_tau needs the '
-                                     'class counts (none in the config or checkpoint)')
-                counts = torch.as_tensor(self.class_counts, dtype=torch.float64)
-                log_prior = torch.log((counts / counts.sum()).clamp(min=1e-12))
-                adjusted = torch.log(score.double().clamp(min=1e-30)) - \
-                    self.logit_adjust_tau * log_prior.to(score.device)
-                score = torch.softmax(adjusted, dim=-1)
-                pred = int(score.argmax())
+                scores = torch.softmax(
+                    safe_log(scores) - self.logit_adjust_tau * self._log_prior(scores),
+                    dim=-1)
+                preds = scores.argmax(dim=-1).tolist()
             if self.ece_bins is not None:
-                confidence = float(score.max())
-            self.results.append((pred, int(sample['gt_label'].view(-1)[0]),
-                                 confidence))
+                confidence = scores.max(dim=-1).values.tolist()
+        for sample, pred, conf in zip(data_samples, preds, confidence):
+            self.results.append((pred, int(sample['gt_label'].view(-1)[0]), conf))
+
+    def _log_prior(self, scores: torch.Tensor) -> torch.Tensor:
+        """``log p_tr`` ``(C,)`` from the class counts, for post-hoc adjustment."""
+        if self.class_counts is None:
+            raise ValueError('ShotGroupAccuracy: logit_adjust_tau needs the class '
+                             'counts (none in the config or checkpoint)')
+        counts = torch.as_tensor(self.class_counts, dtype=scores.dtype,
+                                 device=scores.device)
+        return safe_log(counts / counts.sum())
 
     def compute_metrics(self, results: List[tuple]) -> dict:
         pred, gt = (np.asarray(x, dtype=np.int64) for x in list(zip(*results))[:2])
