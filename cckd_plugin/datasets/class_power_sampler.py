@@ -67,10 +67,10 @@ class ClassPowerSampler(Sampler):
         self.max_epochs = max_epochs
         self.num_samples = len(labels) if num_samples is None else int(num_samples)
         self.per_rank = math.ceil(self.num_samples / self.world_size)
-        order = np.argsort(labels, kind='stable')
-        self.classes, starts, counts = np.unique(labels[order], return_index=True,
-                                                 return_counts=True)
-        self.members = [order[s:s + c] for s, c in zip(starts, counts)]
+        # the dataset's indices grouped by class: class j's are order[starts[j]:][:n_j]
+        self.order = np.argsort(labels, kind='stable')
+        _, self.starts, counts = np.unique(labels[self.order], return_index=True,
+                                           return_counts=True)
         self.counts = counts.astype(np.float64)
         self.epoch = 0
 
@@ -88,10 +88,8 @@ class ClassPowerSampler(Sampler):
         rng = np.random.default_rng([self.seed, epoch])
         classes = rng.choice(len(self.counts), size=self.num_samples,
                              p=self.class_probabilities(epoch))
-        picks = rng.random(self.num_samples)
-        members = self.members
-        return np.array([members[c][int(u * len(members[c]))]
-                         for c, u in zip(classes, picks)], dtype=np.int64)
+        within = (rng.random(self.num_samples) * self.counts[classes]).astype(np.int64)
+        return self.order[self.starts[classes] + within].astype(np.int64)
 
     def __iter__(self) -> Iterator[int]:
         indices = self.epoch_indices(self.epoch)
