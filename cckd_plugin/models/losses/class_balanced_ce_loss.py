@@ -1,17 +1,16 @@
 """Cross-entropy re-weighted by the effective number of samples (Cui et al. 2019)."""
 from typing import Optional, Sequence
 
-import torch
-import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .class_counts_loss import ClassCountsLoss
+from .logit_adjust_loss import LogitAdjustLoss
 
 
 @MODELS.register_module()
-class ClassBalancedCELoss(ClassCountsLoss):
-    """``w_y * CE(z, y)``, ``w`` the effective-number weights of
-    :class:`ClassCountsLoss` (``beta`` 0.9999 by default, from epoch
+class ClassBalancedCELoss(LogitAdjustLoss):
+    """``w_y * CE(z, y)``: the logit-adjusted loss at ``tau = 0`` (plain
+    cross-entropy) with the effective-number weights ``w`` of
+    :class:`ClassCountsLoss` switched on (``beta`` 0.9999 by default, from epoch
     ``reweight_from_epoch``: 0 re-weights throughout, a later epoch is DRW on
     plain cross-entropy). Any other loss of the family takes the same
     ``reweight='effective_number'`` option.
@@ -28,11 +27,8 @@ class ClassBalancedCELoss(ClassCountsLoss):
                  beta: float = 0.9999, reweight_from_epoch: int = 0,
                  loss_weight: float = 1.0, **kwargs):
         kwargs.setdefault('reweight', 'effective_number')
-        super().__init__(class_counts=class_counts, loss_weight=loss_weight, beta=beta,
-                         reweight_from_epoch=reweight_from_epoch, **kwargs)
-
-    def sample_loss(self, cls_score: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
-        return F.cross_entropy(cls_score, label, reduction='none')
+        super().__init__(tau=0.0, class_counts=class_counts, loss_weight=loss_weight,
+                         beta=beta, reweight_from_epoch=reweight_from_epoch, **kwargs)
 
     def extra_repr(self) -> str:
         return (f'beta={self.beta}, from_epoch={self.reweight_from_epoch}, '

@@ -5,7 +5,7 @@ import torch
 import torch.nn as nn
 from mmpretrain.models.losses.utils import weight_reduce_loss
 
-from .functional import safe_log
+from .functional import label_scores, safe_log
 
 
 class ClassCountsLoss(nn.Module):
@@ -116,8 +116,8 @@ class ClassCountsLoss(nn.Module):
         per_class = self.class_weights()
         if per_class is not None:
             per_class = per_class.to(loss.device)
-            scale = label.float() @ per_class if label.dim() == 2 else per_class[label]
-            loss = loss * scale
+            loss = loss * (label_scores(label, per_class.numel(), per_class.dtype)
+                           @ per_class)
         if weight is not None:
             weight = weight.float()
         reduction = reduction_override or self.reduction

@@ -14,6 +14,15 @@ def safe_log(prob: torch.Tensor) -> torch.Tensor:
     return prob.clamp_min(PROB_EPS).log()
 
 
+def label_scores(label: torch.Tensor, num_classes: int,
+                 dtype: torch.dtype) -> torch.Tensor:
+    """Targets as scores ``(B, C)``: labels ``(B,)`` one-hot, soft scores
+    ``(B, C)`` (batch augments, mixed samples) as they are."""
+    if label.dim() == 1:
+        return F.one_hot(label.long(), num_classes).to(dtype)
+    return label.to(dtype)
+
+
 def check_prior(prior: torch.Tensor, num_classes: int, name: str) -> torch.Tensor:
     """A prior must be ``(C,)``, non-negative and sum to 1 (within 1e-3).
 

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
 from .class_counts_loss import ClassCountsLoss
+from .functional import label_scores
 
 
 @MODELS.register_module()
@@ -46,8 +47,7 @@ class LADELoss(ClassCountsLoss):
     def regulariser(self, cls_score: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
         """The LADE term (a scalar) of one batch."""
         num_classes = cls_score.size(1)
-        member = (F.one_hot(label.long(), num_classes).to(cls_score.dtype)
-                  if label.ndim == 1 else label.to(cls_score.dtype))
+        member = label_scores(label, num_classes, cls_score.dtype)
         per_class = member.sum(0)
         first = (member * cls_score).sum(0) / (per_class + 1e-8)
         shifted = cls_score - self.log_prior() - math.log(num_classes)

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
 from .class_counts_loss import ClassCountsLoss
+from .functional import label_scores
 
 
 @MODELS.register_module()
@@ -47,11 +48,8 @@ class LDAMLoss(ClassCountsLoss):
         return margins * (self.max_m / margins.max())
 
     def sample_loss(self, cls_score: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
-        margins = self.margins().to(cls_score.dtype)
-        if label.dim() == 2:
-            shift = label.to(cls_score.dtype) * margins
-        else:
-            shift = F.one_hot(label, cls_score.size(-1)).to(cls_score.dtype) * margins
+        shift = label_scores(label, cls_score.size(-1), cls_score.dtype) * \
+            self.margins().to(cls_score.dtype)
         return F.cross_entropy(cls_score - self.s * shift, label, reduction='none')
 
     def extra_repr(self) -> str:
