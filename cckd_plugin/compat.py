@@ -181,8 +181,7 @@ def _lora_model_state_dict_hooks(self) -> None:
 
     def drop_frozen(module, state_dict, prefix, local_metadata):
         for key in [k for k in state_dict if k.startswith(prefix)]:
-            if '.lora_' not in key[len(prefix):] and not key[len(prefix):].startswith(
-                    'lora_'):
+            if '.lora_' not in key[len(prefix):]:  # its frozen, not LoRA, weights
                 state_dict.pop(key)
 
     def ignore_frozen(module, incompatible_keys):

@@ -90,8 +90,8 @@ def tower_option(tag: str, files: Dict[str, str], prefix: str = 'model.') -> str
 
 def lora_count(checkpoint: str) -> int:
     """Trainable tower parameters of a LoRAModel teacher: the LoRA weights it saves."""
-    import torch
-    state = torch.load(checkpoint, map_location='cpu', weights_only=False)['state_dict']
+    from cckd_plugin.compat import safe_torch_load
+    state = safe_torch_load(checkpoint, map_location='cpu')['state_dict']
     return sum(v.numel() for k, v in state.items() if '.lora_' in k)
 
 
