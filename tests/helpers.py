@@ -3,6 +3,7 @@
 Test modules import from here (and take fixtures from ``conftest.py``); they
 never import from each other.
 """
+import copy
 import importlib.util
 import os
 import os.path as osp
@@ -58,6 +59,17 @@ def tiny_backbone(**kwargs) -> dict:
     cfg = dict(type='CLIPVisionBackbone', model_name='tiny-vit', model_cfg=TINY_VIT)
     cfg.update(kwargs)
     return cfg
+
+
+def tiny_clip_teacher(peft, num_classes: int = 4):
+    """An AF+LA-shaped teacher on the tiny CLIP tower with tuner ``peft``: cosine
+    head (scale 25), logit-adjusted loss over counts 8, 4, 2, 1."""
+    from mmpretrain.registry import MODELS
+    return MODELS.build(dict(
+        type='ImageClassifier', backbone=tiny_backbone(peft=copy.deepcopy(peft)),
+        head=dict(type='CosineClsHead', num_classes=num_classes, in_channels=64,
+                  scale=25.0, loss=dict(type='LogitAdjustLoss',
+                                        class_counts=[8, 4, 2, 1]))))
 
 
 def data_options(root: str, splits=('train', 'val', 'test')) -> list:

@@ -6,7 +6,7 @@ import open_clip
 import pytest
 import torch
 import torch.nn.functional as F
-from helpers import TINY_RESNET, TINY_VIT, tiny_backbone
+from helpers import TINY_RESNET, TINY_VIT, tiny_backbone, tiny_clip_teacher
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
@@ -19,21 +19,13 @@ UNCHANGED_AT_INIT = ('AdaptFormer', 'Adapter', 'LoRA')
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
-def tiny_teacher(peft, num_classes=4):
-    return MODELS.build(dict(
-        type='ImageClassifier', backbone=tiny_backbone(peft=peft),
-        head=dict(type='CosineClsHead', num_classes=num_classes, in_channels=64,
-                  scale=25.0, loss=dict(type='LogitAdjustLoss',
-                                        class_counts=[8, 4, 2, 1]))))
-
-
 def is_tuner_param(name):
     return name.startswith('backbone.tuner.') or 'lora_' in name
 
 
 @pytest.mark.parametrize('peft', PEFTS, ids=lambda p: p['type'])
 def test_only_tuner_and_head_train(peft):
-    model = tiny_teacher(peft)
+    model = tiny_clip_teacher(peft)
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}
     expected = {n for n, _ in model.named_parameters()
                 if is_tuner_param(n) or n.startswith('head.')}
@@ -77,7 +69,7 @@ def test_plain_tower_matches_open_clip_forward():
 @pytest.mark.parametrize('peft', PEFTS, ids=lambda p: p['type'])
 def test_la_steps_move_the_tuner_and_lower_the_loss(peft):
     torch.manual_seed(0)
-    model = tiny_teacher(peft)
+    model = tiny_clip_teacher(peft)
     frozen = {n: p.detach().clone() for n, p in model.named_parameters()
               if not p.requires_grad}
     tuner = {n: p.detach().clone() for n, p in model.named_parameters()
@@ -253,7 +245,7 @@ def test_every_trainable_parameter_gets_a_gradient_and_moves(peft):
     has a non-zero gradient and has moved (zero-initialised up projections and
     LoRA B factors pass gradient to the rest from the second step on)."""
     torch.manual_seed(0)
-    model = tiny_teacher(peft)
+    model = tiny_clip_teacher(peft)
     trainable = logged_trainable(model)
     start = {n: p.detach().clone() for n, p in trainable.items()}
     x = torch.randn(8, 3, 32, 32)

@@ -6,7 +6,7 @@ import copy
 import pytest
 import torch
 import torch.nn.functional as F
-from helpers import tiny_backbone
+from helpers import tiny_backbone, tiny_clip_teacher
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 from mmpretrain.registry import MODELS
@@ -32,14 +32,6 @@ TUNERS = {
     'bias': dict(type='BiasTuning'),
     'last-block': dict(type='BlockTuning', num_blocks=1),
 }
-
-
-def tiny_teacher(peft, num_classes=4):
-    return MODELS.build(dict(
-        type='ImageClassifier', backbone=tiny_backbone(peft=copy.deepcopy(peft)),
-        head=dict(type='CosineClsHead', num_classes=num_classes, in_channels=64,
-                  scale=25.0, loss=dict(type='LogitAdjustLoss',
-                                        class_counts=[8, 4, 2, 1]))))
 
 
 def batch(n=8):
@@ -68,7 +60,7 @@ def test_every_trainable_parameter_moves_and_the_frozen_tower_stays(name):
     """Two SGD steps: every parameter counted as trainable has a non-zero gradient
     and has moved; every other tower weight is bit-identical."""
     torch.manual_seed(0)
-    model = tiny_teacher(TUNERS[name])
+    model = tiny_clip_teacher(TUNERS[name])
     model.init_weights()
     trainable = {n: p for n, p in model.named_parameters() if p.requires_grad}
     frozen = {n: p.detach().clone() for n, p in model.named_parameters()
@@ -90,7 +82,7 @@ def test_every_trainable_parameter_moves_and_the_frozen_tower_stays(name):
 @pytest.mark.parametrize('name', list(TUNERS))
 def test_steps_lower_the_loss(name):
     torch.manual_seed(0)
-    losses = train_steps(tiny_teacher(TUNERS[name]), 8, lr=0.001)  # cosine x25
+    losses = train_steps(tiny_clip_teacher(TUNERS[name]), 8, lr=0.001)  # cosine x25
     assert losses[-1] < losses[0]
 
 
