@@ -106,8 +106,8 @@ class PeftTuner(VisionTuner):
             message = ' '.join(str(error).split())
             raise ValueError(f'backbone.peft: peft cannot put {self.method} on this '
                              f'tower: {message}') from None
-        if any(type(m).__name__ == 'MultiheadAttention'
-               and type(m).__module__.startswith('peft.') for m in visual.modules()):
+        from peft.tuners.lora.layer import MultiheadAttention as LoraAttention
+        if any(isinstance(m, LoraAttention) for m in visual.modules()):
             raise ValueError(
                 f"backbone.peft: peft's {self.method} on nn.MultiheadAttention adds "
                 f'its update to the frozen in_proj_weight before every forward and '
