@@ -127,3 +127,24 @@ def test_a_baseline_and_the_distiller_train_with_it(config, repo_root, fmnist_ro
                  'train_dataloader.sampler.power=0.0')
     assert done.returncode == 0, done.stderr[-3000:]
     assert any('shot/all' in r for r in scalar_records(str(tmp_path)))
+
+
+def test_a_progressive_sampler_takes_the_runs_epochs():
+    """tools/train.py gives a progressive sampler train_cfg.max_epochs (so
+    --cfg-options train_cfg.max_epochs=N moves its end too) and refuses another
+    value; other samplers are left alone."""
+    from mmengine.config import Config
+
+    from cckd_plugin.engine import prepare_cfg
+
+    def cfg(**sampler):
+        return Config(dict(train_cfg=dict(max_epochs=7), train_dataloader=dict(
+            sampler=dict(type='ClassPowerSampler', **sampler))))
+
+    assert prepare_cfg(cfg(progressive=True)).train_dataloader.sampler.max_epochs == 7
+    assert 'max_epochs' not in prepare_cfg(cfg(power=0.5)).train_dataloader.sampler
+    assert prepare_cfg(cfg(progressive=True, max_epochs=7))  # agrees
+    with pytest.raises(ValueError, match=r'train_dataloader.sampler.max_epochs=30 but '
+                       r'train_cfg.max_epochs=7: progressive sampling reaches its '
+                       r'target at the last epoch of the run'):
+        prepare_cfg(cfg(progressive=True, max_epochs=30))

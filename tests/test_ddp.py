@@ -102,3 +102,35 @@ def test_each_rank_draws_disjoint_partners_covering_one_process(monkeypatch):
     rank0, rank1 = draws(0, 2), draws(1, 2)
     assert not set(rank0) & set(rank1)
     assert sorted(rank0 + rank1) == sorted(single)
+
+
+def test_class_power_sampler_under_torchrun(tmp_path):
+    """Two torchrun processes: one shared seed although the ranks' random
+    states differ, disjoint shares that interleave to the one-process draw of
+    every epoch (padded to a multiple of the world size)."""
+    from cckd_plugin.datasets import ClassPowerSampler
+    out = str(tmp_path / 'ranks.json')
+    env = dict(os.environ, PYTHONWARNINGS='ignore', OMP_NUM_THREADS='1')
+    result = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
+         '--master_port', str(free_port()), 'tests/sampler_ranks.py', out],
+        cwd=osp.dirname(osp.dirname(osp.abspath(__file__))), env=env,
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    ranks = json.load(open(out))
+    assert ranks[0]['seed'] == ranks[1]['seed']
+    assert ranks[0]['per_rank'] == ranks[1]['per_rank'] == 56  # ceil(111 / 2)
+    labels = np.repeat(np.arange(3), [100, 10, 1])
+
+    class Labelled:
+        def get_gt_labels(self):
+            return labels
+
+    one = ClassPowerSampler(Labelled(), power=0.0, progressive=True, max_epochs=3,
+                            seed=ranks[0]['seed'])
+    for epoch in ('0', '1', '2'):
+        single = one.epoch_indices(int(epoch)).tolist()
+        padded = single + single[:1]
+        assert ranks[0]['draws'][epoch] == padded[0::2]
+        assert ranks[1]['draws'][epoch] == padded[1::2]
+    assert ranks[0]['draws']['0'] != ranks[0]['draws']['2']  # a new draw per epoch

@@ -70,6 +70,41 @@ def test_killed_while_saving_then_resumed_is_bit_identical(
         assert torch.equal(sa['momentum_buffer'], sb['momentum_buffer'])
 
 
+PROGRESSIVE = ("train_dataloader.update(sampler=dict(_delete_=True, "
+               "type='ClassPowerSampler', power=0.0, progressive=True))")
+
+
+def test_a_progressive_sampler_resumes_bit_identical(
+        repo_root, fmnist_root, small_teacher_ckpt, tmp_path, straight):
+    """ClassPowerSampler's draws are a function of (seed, epoch): killed in
+    epoch 2's checkpoint and resumed with two data-loader workers, a progressive
+    run ends with the weights of the straight run without workers (and not with
+    those of the default sampler's run)."""
+    runs = {}
+    for name, workers in (('straight', 0), ('crashed', 2)):
+        folder = tmp_path / name
+        folder.mkdir()
+        config = small_acckd_config(folder, repo_root, fmnist_root,
+                                    small_teacher_ckpt, workers=workers,
+                                    extra=KILLABLE + '\n' + PROGRESSIVE)
+        work = str(folder / 'work')
+        if name == 'crashed':
+            result = train(repo_root, config, work,
+                           env=dict(KILL_WHILE_SAVING='epoch_2.pth'))
+            assert result.returncode == -9, result.stderr[-3000:]
+            result = train(repo_root, config, work, '--resume')
+            assert 'resumed epoch: 1' in result.stdout + result.stderr
+        else:
+            result = train(repo_root, config, work)
+        assert result.returncode == 0, result.stderr[-3000:]
+        dumped = open(osp.join(work, osp.basename(config))).read()
+        assert "type='ClassPowerSampler'" in dumped
+        runs[name] = safe_torch_load(osp.join(work, 'epoch_3.pth'))['state_dict']
+    assert_same_state(runs['straight'], runs['crashed'])
+    default = straight['state_dict']['student.head.fc.weight']
+    assert not torch.equal(runs['straight']['student.head.fc.weight'], default)
+
+
 def test_killed_while_writing_last_checkpoint_keeps_the_previous(
         repo_root, fmnist_root, small_teacher_ckpt, tmp_path):
     """last_checkpoint is written atomically too: killed while writing it after

@@ -37,7 +37,9 @@ class ClassPowerSampler(Sampler):
             ``ClassBalancedPairDataset`` included.
         power: exponent of the class counts (``0`` <= power <= ``1``).
         progressive: interpolate from instance-balanced over the epochs.
-        max_epochs: ``T + 1`` for ``progressive`` (the run's ``max_epochs``).
+        max_epochs: ``T + 1`` for ``progressive``: the run's
+            ``train_cfg.max_epochs``, which ``tools/train.py`` fills in
+            (:func:`fill_sampler_epochs`; a different value is refused).
         num_samples: indices per epoch over all ranks.
         seed: base seed; ``None`` takes a seed shared by all ranks.
         shuffle: accepted so that a config's ``DefaultSampler(shuffle=True)``
@@ -102,3 +104,26 @@ class ClassPowerSampler(Sampler):
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
+
+
+def fill_sampler_epochs(cfg) -> None:
+    """Give a progressive ``ClassPowerSampler`` in ``cfg.train_dataloader`` the
+    run's ``train_cfg.max_epochs``: it must end its schedule with the run.
+
+    Raises:
+        ValueError: the sampler names another ``max_epochs`` than the run.
+    """
+    sampler = (cfg.get('train_dataloader') or {}).get('sampler') or {}
+    if sampler.get('type') not in ('ClassPowerSampler', ClassPowerSampler) or \
+            not sampler.get('progressive'):
+        return
+    run_epochs = (cfg.get('train_cfg') or {}).get('max_epochs')
+    if run_epochs is None:
+        return
+    if sampler.get('max_epochs') is None:
+        sampler['max_epochs'] = run_epochs
+    elif sampler['max_epochs'] != run_epochs:
+        raise ValueError(
+            f'train_dataloader.sampler.max_epochs={sampler["max_epochs"]} but '
+            f'train_cfg.max_epochs={run_epochs}: progressive sampling reaches its '
+            f'target at the last epoch of the run; leave max_epochs unset')

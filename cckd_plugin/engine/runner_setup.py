@@ -6,6 +6,7 @@ import torch
 from mmengine.config import Config
 
 from ..compat import fix_dataloader_workers
+from ..datasets.class_power_sampler import fill_sampler_epochs
 from ..models.distillers.model_configs import read_model_config
 from .distributed import prepare_distributed_cfg
 
@@ -43,6 +44,7 @@ def prepare_cfg(cfg: Config) -> Config:
     """Make a config runnable on this machine.
 
     * ``persistent_workers`` is switched off for loaders with ``num_workers=0``;
+    * a progressive ``ClassPowerSampler`` gets the run's ``max_epochs``;
     * distributed runs without CUDA use the ``gloo`` backend and a CPU DDP
       wrapper (``device_ids=None``);
     * ``default_scope`` defaults to ``'mmpretrain'``, ``runner_type`` to the
@@ -50,6 +52,7 @@ def prepare_cfg(cfg: Config) -> Config:
     """
     for name in DATALOADERS:
         fix_dataloader_workers(cfg.get(name))
+    fill_sampler_epochs(cfg)
     prepare_distributed_cfg(cfg, torch.cuda.is_available())
     cfg.setdefault('default_scope', 'mmpretrain')
     # strict checkpoint loading for every config the plugin's tools run
