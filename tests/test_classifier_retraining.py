@@ -33,3 +33,31 @@ def test_crt_moves_the_head_only(repo_root, fmnist_root, tmp_path):
     assert any(k.endswith('running_mean') for k in backbone)
     assert all(torch.equal(before[k], after[k]) for k in backbone)  # BN stats too
     assert not torch.equal(before['head.fc.weight'], after['head.fc.weight'])
+
+
+LWS = 'configs/baselines/lws_resnet8_fashion-mnist-lt.py'
+
+
+def test_lws_moves_the_class_scales_only(repo_root, fmnist_root, tmp_path):
+    """LWS from a stage-1 checkpoint: the backbone (BN statistics too) and the
+    stage-1 classifier stay bit-identical, only the per-class scales move."""
+    data = data_options(fmnist_root)
+    stage1 = str(tmp_path / 'stage1')
+    done = train(repo_root, STAGE1, stage1, '--cfg-options', *data,
+                 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                 'param_scheduler.1.begin=0', 'param_scheduler.1.end=1')
+    assert done.returncode == 0, done.stderr[-3000:]
+    ckpt = osp.join(stage1, 'epoch_1.pth')
+    stage2 = str(tmp_path / 'lws')
+    done = train(repo_root, LWS, stage2, '--cfg-options', *data, f'load_from={ckpt}',
+                 'train_cfg.max_epochs=2', 'train_cfg.val_interval=2',
+                 'param_scheduler.1.end=2', 'default_hooks.checkpoint.interval=2')
+    assert done.returncode == 0, done.stderr[-3000:]
+    before = torch.load(ckpt, weights_only=False)['state_dict']
+    after = torch.load(osp.join(stage2, 'epoch_2.pth'),
+                       weights_only=False)['state_dict']
+    kept = [k for k in before if k.startswith(('backbone.', 'head.fc.'))]
+    assert 'head.fc.weight' in kept and any(k.endswith('running_var') for k in kept)
+    assert all(torch.equal(before[k], after[k]) for k in kept)
+    scales = after['head.scales']
+    assert scales.shape == (10, ) and not torch.equal(scales, torch.ones(10))

@@ -1,11 +1,13 @@
 from .class_weights_file import load_class_weights, save_class_weights
 from .cosine_cls_head import CosineClsHead
+from .lws_cls_head import LWSClsHead
 from .ncm_cls_head import NCMClsHead, class_means
 from .prototype_cls_head import PrototypeClsHead
 from .zero_shot_cls_head import ZeroShotClsHead, readable_class_names, zero_shot_weights
 
 __all__ = [
-    'CosineClsHead', 'NCMClsHead', 'PrototypeClsHead', 'ZeroShotClsHead', 'class_means',
+    'CosineClsHead', 'LWSClsHead', 'NCMClsHead', 'PrototypeClsHead', 'ZeroShotClsHead',
+    'class_means',
     'load_class_weights', 'readable_class_names', 'save_class_weights',
     'zero_shot_weights'
 ]
