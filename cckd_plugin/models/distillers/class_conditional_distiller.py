@@ -23,7 +23,7 @@ from .model_configs import (feature_dim, read_model_config, spec_key, student_co
 from .pair_data_preprocessor import PairDataPreprocessor
 from .student_settings import (check_class_counts, check_no_batch_augments,
                                check_student_channels, head_takes_targets,
-                               student_normalisation)
+                               is_sigmoid_loss, student_normalisation)
 
 
 def _drop_teacher_weights(state_dict, prefix, *args) -> None:
@@ -205,9 +205,14 @@ class ClassConditionalDistiller(BaseModel):
         self.cckd = MODELS.build(dict(type='CCKDLoss', tau=tau))
         self.cckd_mix = MODELS.build(dict(type='CCKDMixLoss', tau=tau))
         self.sup_mix = MODELS.build(dict(type='SupMixLoss'))
+        loss = getattr(self.student.head, 'loss_module', None)
+        sup = type(loss).__name__
+        if is_sigmoid_loss(loss) and self.terms.get('sup'):
+            MMLogger.get_current_instance().info(
+                f"L_sup is the student head's {sup}, a sigmoid loss (each class a "
+                f'binary decision); the distillation terms, L_sup_mix and the '
+                f'predictions read the softmax of the same logits')
         if settings.needs_mix and self.terms.get('sup_mix'):
-            loss = self.student.head.loss_module
-            sup = type(loss).__name__
             if settings.sup_mix_loss == 'student':
                 if not (isinstance(loss, ClassCountsLoss) or getattr(
                         loss, 'use_soft', False)):

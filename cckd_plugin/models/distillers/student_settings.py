@@ -13,6 +13,9 @@ over here or refused at start-up (docs/conventions.md, section 7):
 * a head whose training logits need the targets (``forward(feats, target)``,
   ArcFace's margin): honoured for the supervised loss on the real images; the
   distillation terms and the mixed images use the plain logits;
+* a sigmoid supervised loss (MMPretrain's ``FocalLoss``, ``use_sigmoid=True``):
+  honoured as ``L_sup``, with a start-up line that every other term (and the
+  prediction) reads the softmax of the same logits;
 * channels and class counts: the student's backbone takes as many channels as
   its normalisation has, and its head has the teacher's class count.
 """
@@ -65,6 +68,17 @@ def check_no_batch_augments(student_cfg: dict, where: Callable[[str], str]) -> N
             f'{where(key)} is not applied inside the distiller: ACCKD mixes '
             f'class-balanced pairs itself (model.mix) and KD, WKD, DiVE and CCKD '
             f'train on the unmixed batch; remove it from the student\'s config')
+
+
+#: MMPretrain's single-label losses that score each class by a sigmoid
+SIGMOID_LOSSES = ('FocalLoss', )
+
+
+def is_sigmoid_loss(loss: Optional[nn.Module]) -> bool:
+    """Whether ``loss`` treats each class as a binary decision (``FocalLoss``,
+    any loss with ``use_sigmoid=True``) rather than one softmax over classes."""
+    return type(loss).__name__ in SIGMOID_LOSSES or bool(
+        getattr(loss, 'use_sigmoid', False))
 
 
 def head_takes_targets(head: nn.Module) -> bool:
