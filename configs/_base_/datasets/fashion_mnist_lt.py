@@ -31,7 +31,8 @@ val_dataloader = dict(
                  pipeline=test_pipeline, **lt_profile),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
-val_evaluator = dict(type='ShotGroupAccuracy')
+# top-1 per shot group and the expected calibration error (15 bins, Guo et al. 2017)
+val_evaluator = dict(type='ShotGroupAccuracy', ece_bins=15)
 test_dataloader = dict(
     batch_size=256,
     num_workers=0,
@@ -40,4 +41,4 @@ test_dataloader = dict(
                  pipeline=test_pipeline, **lt_profile),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
-test_evaluator = dict(type='ShotGroupAccuracy')
+test_evaluator = dict(type='ShotGroupAccuracy', ece_bins=15)

@@ -44,6 +44,7 @@ val_dataloader = dict(
                  **split_files),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
-val_evaluator = dict(type='ShotGroupAccuracy')
+# top-1 per shot group and the expected calibration error (15 bins, Guo et al. 2017)
+val_evaluator = dict(type='ShotGroupAccuracy', ece_bins=15)
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
