@@ -33,6 +33,16 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray,
     return float(100.0 * total / len(confidence))
 
 
+def logit_adjusted_scores(scores: torch.Tensor, class_counts: Sequence[int],
+                          tau: float) -> torch.Tensor:
+    """Post-hoc logit adjustment (Menon et al. 2021) of softmax scores ``(N, C)``:
+    ``softmax(log score - tau * log p_tr)`` with ``p_tr`` the training prior
+    from ``class_counts`` ``(C,)``; ``tau=0`` returns the scores renormalised."""
+    counts = torch.as_tensor(class_counts, dtype=scores.dtype, device=scores.device)
+    return torch.softmax(safe_log(scores) - tau * safe_log(counts / counts.sum()),
+                         dim=-1)
+
+
 def shot_groups(class_counts: Sequence[int], many_thr: int = 100,
                 few_thr: int = 20) -> np.ndarray:
     """Group name of every class: ``many`` (> many_thr training images),
@@ -106,23 +116,16 @@ class ShotGroupAccuracy(BaseMetric):
         if self.logit_adjust_tau or self.ece_bins is not None:
             scores = torch.stack([s['pred_score'] for s in data_samples]).double()
             if self.logit_adjust_tau:
-                scores = torch.softmax(
-                    safe_log(scores) - self.logit_adjust_tau * self._log_prior(scores),
-                    dim=-1)
+                if self.class_counts is None:
+                    raise ValueError('ShotGroupAccuracy: logit_adjust_tau needs the '
+                                     'class counts (none in the config or checkpoint)')
+                scores = logit_adjusted_scores(scores, self.class_counts,
+                                               self.logit_adjust_tau)
                 preds = scores.argmax(dim=-1).tolist()
             if self.ece_bins is not None:
                 confidence = scores.max(dim=-1).values.tolist()
         for sample, pred, conf in zip(data_samples, preds, confidence):
             self.results.append((pred, int(sample['gt_label'].view(-1)[0]), conf))
-
-    def _log_prior(self, scores: torch.Tensor) -> torch.Tensor:
-        """``log p_tr`` ``(C,)`` from the class counts, for post-hoc adjustment."""
-        if self.class_counts is None:
-            raise ValueError('ShotGroupAccuracy: logit_adjust_tau needs the class '
-                             'counts (none in the config or checkpoint)')
-        counts = torch.as_tensor(self.class_counts, dtype=scores.dtype,
-                                 device=scores.device)
-        return safe_log(counts / counts.sum())
 
     def compute_metrics(self, results: List[tuple]) -> dict:
         pred, gt = (np.asarray(x, dtype=np.int64) for x in list(zip(*results))[:2])
