@@ -41,3 +41,16 @@ def test_a_head_without_the_weight_is_one_line():
         TauNormHook(weight='linear.weight').before_test(runner)
     with pytest.raises(ValueError, match='tau must be >= 0'):
         TauNormHook(tau=-1)
+
+
+def test_a_cosine_head_is_refused():
+    """A cosine head divides its weights by their norms in every forward, so the
+    hook would test the trained classifier under another name."""
+    model = MODELS.build(dict(
+        type='ImageClassifier', backbone=dict(type='CifarResNet', depth=8),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='CosineClsHead', num_classes=3, in_channels=64)))
+    runner = SimpleNamespace(model=model, logger=MMLogger.get_current_instance())
+    with pytest.raises(ValueError, match="TauNormHook: the model's head is a "
+                       'CosineClsHead, which normalises its class weights itself'):
+        TauNormHook(tau=1.0).before_test(runner)

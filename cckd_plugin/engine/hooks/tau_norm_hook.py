@@ -39,6 +39,11 @@ class TauNormHook(Hook):
                              f'{self.weight!r} (set the hook\'s weight=)') from None
 
     def before_test(self, runner) -> None:
+        from ...models.heads import CosineClsHead
+        if isinstance(get_ori_model(runner.model).head, CosineClsHead):
+            raise ValueError('TauNormHook: the model\'s head is a CosineClsHead, which '
+                             'normalises its class weights itself: tau-normalising '
+                             'them would change no prediction')
         weight = self._parameter(runner)
         if weight.dim() != 2:
             raise ValueError(f'TauNormHook: {self.weight} is {tuple(weight.shape)}, '
