@@ -26,8 +26,14 @@ LEAVES = sorted(
     if '_base_' not in p.split(osp.sep))
 LOSSES = {'ce': 'CrossEntropyLoss', 'la': 'LogitAdjustLoss', 'cdt': 'CDTLoss',
           'lade': 'LADELoss', 'teacher': 'CrossEntropyLoss', 'ldam-drw': 'LDAMLoss',
-          # stage 2 of CE (re-trained head) and its tau-normalised test
-          'crt': 'CrossEntropyLoss', 'tau-norm': 'CrossEntropyLoss'}
+          'bs': 'BalancedSoftmaxLoss', 'seesaw': 'SeesawLoss',
+          # CE on resampled data
+          'repeat-factor': 'CrossEntropyLoss',
+          'class-aware-sampling': 'CrossEntropyLoss',
+          'progressive-sampling': 'CrossEntropyLoss',
+          # stage 2 of CE (re-trained head, re-scaled head) and its test-time changes
+          'crt': 'CrossEntropyLoss', 'lws': 'CrossEntropyLoss',
+          'tau-norm': 'CrossEntropyLoss', 'posthoc-la': 'CrossEntropyLoss'}
 
 
 def test_there_are_leaves():

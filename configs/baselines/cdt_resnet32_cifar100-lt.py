@@ -1,0 +1,4 @@
+# The LA baseline's network with CDT (Ye et al. 2020) in place of LA, CIFAR-100-LT.
+_base_ = ['./la_resnet32_cifar100-lt.py']
+
+model = dict(head=dict(loss=dict(_delete_=True, type='CDTLoss')))

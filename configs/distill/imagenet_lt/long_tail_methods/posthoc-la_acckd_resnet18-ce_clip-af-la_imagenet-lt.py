@@ -1,0 +1,5 @@
+# Post-hoc logit adjustment of the ACCKD student with CE as L_sup, ImageNet-LT: no
+# training, tools/test.py on its checkpoint (tau = 1; choose it on `val`).
+_base_ = ['./acckd_resnet18-ce_clip-af-la_imagenet-lt.py']
+
+test_evaluator = dict(logit_adjust_tau=1.0)
