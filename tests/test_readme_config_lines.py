@@ -61,9 +61,26 @@ DISTILL_SWAPS = {
     "model = dict(distill=dict(align='branch'))": dict(align='branch'),
     "model = dict(distill=dict(always_align=True))": dict(always_align=True),
 }
+#: the long-tail menu's lines, added to the CIFAR-100-LT CE baseline: what each builds
+MENU_LINES = {
+    "model = dict(head=dict(loss=dict(_delete_=True, type='BalancedSoftmaxLoss')))":
+    ('loss', 'BalancedSoftmaxLoss'),
+    "model = dict(head=dict(loss=dict(_delete_=True, type='SeesawLoss', "
+    "num_classes=100)))": ('loss', 'SeesawLoss'),
+    "model = dict(head=dict(loss=dict(_delete_=True, type='ClassBalancedCELoss', "
+    "beta=0.9999)))": ('loss', 'ClassBalancedCELoss'),
+    "train_dataloader = dict(sampler=dict(_delete_=True, type='ClassPowerSampler', "
+    "power=0.0))": ('sampler', (0.0, False)),
+    "train_dataloader = dict(sampler=dict(_delete_=True, type='ClassPowerSampler', "
+    "power=0.5))": ('sampler', (0.5, False)),
+    "train_dataloader = dict(sampler=dict(_delete_=True, type='ClassPowerSampler', "
+    "power=0.0, progressive=True))": ('sampler', (0.0, True)),
+    "default_hooks = dict(tau_norm=dict(type='TauNormHook', tau=1.0))": ('hook', 1.0),
+    "test_evaluator = dict(logit_adjust_tau=1.0)": ('evaluator', 1.0),
+}
 #: every line above: the README shows these and no other config lines
 TESTED = {IMPORTS, LOSS_SWAP, PEFT_BASE, PEFT_SWAP, PEFT_LIBRARY_SWAP, TEACHER_SWAP,
-          STUDENT_LOSS_SWAP, *DISTILL_SWAPS}
+          STUDENT_LOSS_SWAP, *DISTILL_SWAPS, *MENU_LINES}
 DISTILL = 'configs/distill/imagenet_lt/acckd_resnet50_clip-af-la_imagenet-lt.py'
 
 
@@ -181,6 +198,49 @@ def test_the_distiller_switches(tmp_path):
         for key, value in want.items():
             got = settings.terms[key] if key == 'fi_mix' else getattr(settings, key)
             assert got == value, (code, key)
+
+
+def test_the_long_tail_menu_lines(tmp_path):
+    """Each menu line over the CIFAR-100-LT CE baseline builds its component with
+    the README's settings and nothing of what it replaced."""
+    from mmengine.registry import DefaultScope
+    from mmengine.runner import Runner
+
+    from cckd_plugin.engine import prepare_cfg
+    from cckd_plugin.engine.hooks import TauNormHook
+
+    class Labelled:
+        def get_gt_labels(self):
+            return [0] * 5 + [1] * 2 + [2]
+
+        def __len__(self):
+            return 8
+
+    base = 'configs/baselines/ce_resnet32_cifar100-lt.py'
+    for code, (kind, want) in MENU_LINES.items():
+        cfg = prepare_cfg(with_base(tmp_path, base, line(code)))
+        if kind == 'loss':
+            loss = MODELS.build(cfg.model).head.loss_module
+            assert type(loss).__name__ == want, code
+            assert cfg.model.head.loss.keys() <= {'type', 'num_classes', 'beta'}
+        elif kind == 'sampler':
+            sampler = cfg.train_dataloader.sampler
+            assert 'shuffle' not in sampler  # DefaultSampler's settings are gone
+            with DefaultScope.overwrite_default_scope('mmpretrain'):
+                built = Runner.build_dataloader(
+                    dict(cfg.train_dataloader, dataset=Labelled(), num_workers=0,
+                         persistent_workers=False), seed=0).sampler
+            assert (built.power, built.progressive) == want, code
+            if built.progressive:
+                assert built.max_epochs == cfg.train_cfg.max_epochs == 200
+        elif kind == 'hook':
+            from mmpretrain.registry import HOOKS
+            hook = HOOKS.build(cfg.default_hooks.tau_norm)
+            assert isinstance(hook, TauNormHook) and hook.tau == want
+        else:
+            assert cfg.test_evaluator.type == 'ShotGroupAccuracy'
+            assert cfg.test_evaluator.logit_adjust_tau == want
+            assert cfg.test_evaluator.ece_bins == 15  # the base's settings kept
 
 
 def test_every_readme_config_line_is_run():

@@ -8,9 +8,9 @@ through the real configs, ``tools/train.py`` and ``tools/test.py``: the losses
 (LA, balanced softmax, CDT, LADE, LDAM-DRW, Seesaw) alone and as ACCKD's
 ``L_sup``; the resampling methods (repeat-factor, class-aware, progressive) with
 cross-entropy alone and under ACCKD with cross-entropy as ``L_sup``; and the
-decoupled and post-hoc methods (cRT, the tau-normalised classifier, post-hoc
+decoupled and post-hoc methods (cRT, LWS, the tau-normalised classifier, post-hoc
 logit adjustment) on the CE baseline and on that ACCKD-with-CE student, which
-is exported as a plain classifier for cRT.
+is exported as a plain classifier for cRT and LWS.
 
 Settings the methods' papers leave to the data are chosen on `val` (20 images
 per class), never on `test`: the repeat-factor threshold ``t`` once, on seed 0 of
@@ -106,6 +106,9 @@ def menu() -> List[Tuple[str, Step, Step]]:
               MENU.format('acckd_resnet8-ce-progressive-sampling'), True)),
         ('cRT', Step('crt', BASELINE.format('crt'), False, 'stage2', 'ce'),
          Step('crt-acckd-ce', MENU.format('crt_acckd_resnet8-ce'), False, 'stage2',
+              'acckd-ce')),
+        ('LWS', Step('lws', BASELINE.format('lws'), False, 'stage2', 'ce'),
+         Step('lws-acckd-ce', MENU.format('lws_acckd_resnet8-ce'), False, 'stage2',
               'acckd-ce')),
         ('tau-norm', Step('tau-norm', BASELINE.format('tau-norm'), False, 'posthoc',
                           'ce', tau_norm),
