@@ -12,7 +12,8 @@ same pipeline as array operations on the ``B`` images at once
 * ``PackInputs``: a ``(C, H, W)`` uint8 tensor and a ``DataSample`` per image.
 
 Any other transform (or option) makes the dataset fall back to the usual
-per-sample pipeline, so a config stays an ordinary MMPretrain pipeline.
+per-sample pipeline, so a config stays an ordinary MMPretrain pipeline; its
+views are then seeded per sample (``replayable_views.seeded_view``).
 
 The random draws are a function of ``(seed, epoch, index, role)`` only: per
 epoch, one table of crop offsets and flips for every index (``role`` tells a
@@ -27,6 +28,8 @@ import torch
 from mmcv.transforms import RandomFlip
 from mmpretrain.datasets.transforms import PackInputs, RandomCrop
 from mmpretrain.structures import DataSample
+
+from .replayable_views import seeded_items
 
 
 class BatchedPipeline:
@@ -166,8 +169,8 @@ class InMemoryBatchMixin:
         of the same image drawn as a partner."""
         state = self._batched_state()
         plan = state['plan']
-        if plan is None:
-            return [self[int(i)] for i in indices]
+        if plan is None:  # a per-sample pipeline, each view seeded
+            return seeded_items(self, indices, self._aug_seed, self._aug_epoch, role)
         indices = np.asarray(indices, dtype=np.int64)
         draws = {}
         if plan.random:
@@ -193,10 +196,3 @@ class InMemoryBatchMixin:
         finally:
             if cached is not None:
                 self._batched = cached
-
-
-def fetch_batch(dataset, indices: Sequence[int], role: int = 0) -> List[dict]:
-    """Items of ``indices`` from any dataset: batched when it can, else one by one."""
-    if hasattr(dataset, 'fetch_batch'):
-        return dataset.fetch_batch(indices, role)
-    return [dataset[int(i)] for i in indices]

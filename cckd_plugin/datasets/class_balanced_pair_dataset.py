@@ -6,8 +6,8 @@ from mmengine.dataset import BaseDataset
 from mmpretrain.registry import DATASETS
 
 from ..registry_check import check_type
-from .batched_pipeline import fetch_batch
 from .class_counts import dataset_labels, get_class_counts
+from .replayable_views import seeded_items
 
 #: draw streams of the per-epoch partner tables
 _PARTNER, _SECOND_PARTNER, _RANDOM_PARTNER = 0, 1, 2
@@ -61,6 +61,7 @@ class ClassBalancedPairDataset:
         self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
         self.seed = int(seed)
         self.epoch = 0
+        self.view_seed = 0  # the run's seed, for the views (set_epoch)
         self.with_partner = True
         self.labels = dataset_labels(self.dataset)
         if self.labels is None or not len(self.labels):
@@ -102,11 +103,21 @@ class ClassBalancedPairDataset:
         return self.labels.copy()
 
     def set_epoch(self, epoch: int, seed: Optional[int] = None) -> None:
-        """Select the epoch's partners (and the wrapped dataset's augmentation
-        draws, seeded with ``seed``)."""
+        """Select the epoch's partners (and the views' augmentation draws,
+        seeded with ``seed``, the run's)."""
         self.epoch = int(epoch)
+        if seed is not None:
+            self.view_seed = int(seed)
         if hasattr(self.dataset, 'set_epoch'):
             self.dataset.set_epoch(epoch, seed)
+
+    def _fetch(self, indices: np.ndarray, role: int) -> List[dict]:
+        """The wrapped dataset's items: fetched by it where it can (in-memory
+        batches, seeded file views), else one by one, each view seeded by
+        ``(seed, epoch, index, role)`` here (mmengine's wrappers)."""
+        if hasattr(self.dataset, 'fetch_batch'):
+            return self.dataset.fetch_batch(indices, role)
+        return seeded_items(self.dataset, indices, self.view_seed, self.epoch, role)
 
     def _table(self, stream: int) -> np.ndarray:
         """This epoch's partner of every index ``(N,)`` for a draw stream."""
@@ -142,17 +153,16 @@ class ClassBalancedPairDataset:
     def __getitems__(self, indices: Sequence[int]) -> List[dict]:
         """The items of a batch of indices, each with its partner(s)."""
         indices = np.asarray(indices, dtype=np.int64)
-        items = [dict(item) for item in fetch_batch(self.dataset, indices, role=0)]
+        items = [dict(item) for item in self._fetch(indices, role=0)]
         if not self.with_partner:
             return items
         stream = _RANDOM_PARTNER if self.mix_sampling == 'random+random' else _PARTNER
-        partners = fetch_batch(self.dataset, self._table(stream)[indices], role=1)
+        partners = self._fetch(self._table(stream)[indices], role=1)
         for item, partner in zip(items, partners):
             item['partner_inputs'] = partner['inputs']
             item['partner_data_samples'] = partner['data_samples']
         if self.mix_sampling == 'balanced+balanced':
-            others = fetch_batch(self.dataset, self._table(_SECOND_PARTNER)[indices],
-                                 role=2)
+            others = self._fetch(self._table(_SECOND_PARTNER)[indices], role=2)
             for item, other in zip(items, others):
                 item['mix_inputs'] = other['inputs']
                 item['mix_data_samples'] = other['data_samples']

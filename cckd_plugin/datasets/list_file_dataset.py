@@ -11,6 +11,8 @@ from mmpretrain.datasets import CustomDataset
 from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
 from mmpretrain.registry import DATASETS
 
+from .replayable_views import ReplayableViewsMixin
+
 
 def read_split_file(path: str, num_classes: int) -> List[Tuple[str, int]]:
     """Parse a split file into ``(relative_path, label)`` pairs.
@@ -51,11 +53,13 @@ def read_class_names(path: str, num_classes: int) -> Tuple[str, ...]:
     return names
 
 
-class ListFileDataset(CustomDataset):
+class ListFileDataset(ReplayableViewsMixin, CustomDataset):
     """Classification dataset described by a split file: MMPretrain's
     ``CustomDataset`` with an annotation file, whose lines are checked with
     their line numbers, a fixed number of classes, optional class names and
-    the training split's class counts on every split.
+    the training split's class counts on every split. Its random transforms
+    draw from each view's own ``(seed, epoch, index, role)``
+    (:class:`ReplayableViewsMixin`).
 
     Args:
         ann_file: split file of this split (``relative/path label`` lines).

@@ -7,9 +7,9 @@ from mmengine.dataset import BaseDataset
 from mmpretrain.registry import DATASETS
 
 from ..registry_check import check_type
-from .batched_pipeline import fetch_batch
 from .class_counts import dataset_labels
 from .long_tail_profile import select_long_tail
+from .replayable_views import seeded_items
 
 
 @DATASETS.register_module()
@@ -30,6 +30,9 @@ class LongTailDataset:
         seed: seed of the per-class subsampling.
         lazy_init: postpone loading the wrapped dataset.
     """
+
+    _view_seed = 0
+    _view_epoch = 0
 
     def __init__(self, dataset: Union[BaseDataset, dict], imbalance_ratio: float = 100,
                  n_max: Optional[int] = None, seed: int = 0, lazy_init: bool = False):
@@ -101,15 +104,23 @@ class LongTailDataset:
         return self.dataset[int(self.indices[idx])]
 
     def fetch_batch(self, indices, role: int = 0) -> List[dict]:
-        """Items of ``indices``, batched when the wrapped dataset can."""
+        """Items of ``indices``: fetched by the wrapped dataset where it can
+        (batched, seeded), else one by one with each view seeded by
+        ``(seed, epoch, index, role)`` (``replayable_views``)."""
         self.full_init()
-        return fetch_batch(self.dataset,
-                           self.indices[np.asarray(indices, dtype=np.int64)], role)
+        inner = self.indices[np.asarray(indices, dtype=np.int64)]
+        if hasattr(self.dataset, 'fetch_batch'):
+            return self.dataset.fetch_batch(inner, role)
+        return seeded_items(self.dataset, inner, self._view_seed, self._view_epoch,
+                            role)
 
     def __getitems__(self, indices) -> List[dict]:
         return self.fetch_batch(indices)
 
     def set_epoch(self, epoch: int, seed=None) -> None:
+        self._view_epoch = int(epoch)
+        if seed is not None:
+            self._view_seed = int(seed)
         if hasattr(self.dataset, 'set_epoch'):
             self.dataset.set_epoch(epoch, seed)
 
