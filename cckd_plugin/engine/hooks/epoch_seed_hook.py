@@ -38,11 +38,21 @@ class EpochSeedHook(Hook):
 
     def before_train(self, runner) -> None:
         """The pair dataset decodes partners only for a model that mixes; a
-        model that mixes needs a pair dataset (said now, not at the first step)."""
+        model that mixes needs a pair dataset (said now, not at the first step).
+        A training set whose draws follow the epoch cannot live in persistent
+        data-loader workers, whose copies would keep the first epoch's."""
+        loader = runner.train_dataloader
+        dataset = loader.dataset
+        if isinstance(dataset, EpochAware) and getattr(loader, 'persistent_workers',
+                                                       False):
+            raise ValueError(
+                f'train_dataloader.persistent_workers=True: the workers would keep '
+                f'epoch 0\'s augmentation draws (and partners) of '
+                f'{type(dataset).__name__}, which change every epoch; set '
+                f'persistent_workers=False')
         model = get_ori_model(runner.model)
         if not isinstance(model, MixingModel):
             return
-        dataset = runner.train_dataloader.dataset
         if hasattr(dataset, 'with_partner'):
             dataset.with_partner = model.needs_mix
         elif model.needs_mix:

@@ -25,7 +25,7 @@ test_pipeline = [dict(type='PackInputs')]
 train_dataloader = dict(
     batch_size=128,
     num_workers=4,
-    persistent_workers=True,
+    persistent_workers=False,  # the views change every epoch (EpochSeedHook)
     dataset=dict(type=dataset_type, data_root=data_root, split='train',
                  pipeline=train_pipeline, **lt_profile),
     sampler=dict(type='DefaultSampler', shuffle=True),

@@ -30,7 +30,7 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=256,
     num_workers=8,
-    persistent_workers=True,
+    persistent_workers=False,  # the views change every epoch (EpochSeedHook)
     dataset=dict(type=dataset_type, data_root=data_root,
                  ann_file='iNaturalist18_train.txt', pipeline=train_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=True),
