@@ -105,6 +105,59 @@ def test_a_progressive_sampler_resumes_bit_identical(
     assert not torch.equal(runs['straight']['student.head.fc.weight'], default)
 
 
+def file_based_data(root: str) -> str:
+    """Extra config lines: every split as image files listed in split files
+    (MMPretrain's CustomDataset, grey PNGs), training through per-sample random
+    transforms that draw from the global random state in MMPretrain."""
+    from synthetic_data import write_list_dataset
+    counts = [12, 8, 6, 4, 3, 2, 2, 1, 1, 1]
+    write_list_dataset(root, 'train.txt', [c for c, n in enumerate(counts)
+                                           for _ in range(n)], size=32)
+    for split in ('val', 'test'):
+        write_list_dataset(root, f'{split}.txt', list(range(10)) * 2, size=32)
+    grey = dict(type='LoadImageFromFile', color_type='grayscale')
+    train = [grey, dict(type='RandomResizedCrop', scale=28),
+             dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+             dict(type='PackInputs')]
+    test = [grey, dict(type='CenterCrop', crop_size=28), dict(type='PackInputs')]
+    data = dict(type='CustomDataset', data_root=root, classes=[str(c) for c in
+                                                               range(10)])
+    lines = [f'train_dataloader.update(dataset=dict(dataset=dict(_delete_=True, '
+             f'ann_file="train.txt", pipeline={train!r}, **{data!r})))']
+    for split in ('val', 'test'):
+        lines.append(f'{split}_dataloader.update(dataset=dict(_delete_=True, '
+                     f'ann_file="{split}.txt", pipeline={test!r}, **{data!r}))')
+    return '\n'.join(lines)
+
+
+def test_a_file_based_pipeline_with_workers_resumes_bit_identical(
+        repo_root, fmnist_root, small_teacher_ckpt, tmp_path):
+    """Image files through RandomResizedCrop and RandomFlip, loaded by two
+    workers, killed in epoch 2's checkpoint and resumed: the weights of the
+    straight run without workers (every view a function of its seed, epoch,
+    index and role, not of the worker or what ran before)."""
+    extra = KILLABLE + '\n' + file_based_data(str(tmp_path / 'images'))
+    runs = {}
+    for name, workers in (('straight', 0), ('crashed', 2)):
+        folder = tmp_path / name
+        folder.mkdir()
+        config = small_acckd_config(folder, repo_root, fmnist_root,
+                                    small_teacher_ckpt, workers=workers, extra=extra)
+        work = str(folder / 'work')
+        if name == 'crashed':
+            result = train(repo_root, config, work,
+                           env=dict(KILL_WHILE_SAVING='epoch_2.pth'))
+            assert result.returncode == -9, result.stderr[-3000:]
+            result = train(repo_root, config, work, '--resume')
+            assert 'resumed epoch: 1' in result.stdout + result.stderr
+        else:
+            result = train(repo_root, config, work)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert 'CustomDataset' in result.stdout + result.stderr
+        runs[name] = safe_torch_load(osp.join(work, 'epoch_3.pth'))['state_dict']
+    assert_same_state(runs['straight'], runs['crashed'])
+
+
 def test_killed_while_writing_last_checkpoint_keeps_the_previous(
         repo_root, fmnist_root, small_teacher_ckpt, tmp_path):
     """last_checkpoint is written atomically too: killed while writing it after
