@@ -9,23 +9,9 @@ import numpy as np
 import torch.distributed as dist
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
+from synthetic_data import LabelsOnly
 
 import cckd_plugin  # noqa: F401  (registers the sampler)
-
-
-class Labelled:
-    """111 samples of three classes (100 / 10 / 1): only labels matter."""
-
-    labels = np.repeat(np.arange(3), [100, 10, 1])
-
-    def get_gt_labels(self):
-        return self.labels
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, i):
-        return int(self.labels[i])
 
 
 def main(out: str) -> None:
@@ -34,7 +20,7 @@ def main(out: str) -> None:
     np.random.seed(100 + rank)  # the ranks' own random states differ
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         loader = Runner.build_dataloader(dict(
-            dataset=Labelled(), batch_size=4, num_workers=0,
+            dataset=LabelsOnly((100, 10, 1)), batch_size=4, num_workers=0,
             sampler=dict(type='ClassPowerSampler', power=0.0, progressive=True,
                          max_epochs=3)), seed=None)
     sampler = loader.sampler

@@ -88,3 +88,20 @@ def write_list_dataset(root: str, split_file: str, labels: Sequence[int],
     with open(osp.join(root, split_file), 'w') as f:
         f.write('\n'.join(lines) + '\n')
     return osp.join(root, split_file)
+
+
+class LabelsOnly:
+    """A dataset of labels only, as samplers see one: ``counts[j]`` samples of
+    class ``j`` in class order; an item is its label."""
+
+    def __init__(self, counts: Sequence[int] = (100, 10, 1)):
+        self.labels = np.repeat(np.arange(len(counts)), counts)
+
+    def get_gt_labels(self) -> np.ndarray:
+        return self.labels
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, i: int) -> int:
+        return int(self.labels[i])

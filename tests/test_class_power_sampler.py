@@ -5,28 +5,13 @@ import pytest
 from helpers import data_options, train
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
+from synthetic_data import LabelsOnly as Labelled
 
 import cckd_plugin.datasets.class_power_sampler as sampler_module
 from cckd_plugin.datasets import ClassPowerSampler
 from cckd_plugin.tool_runs import scalar_records
 
-COUNTS = [100, 10, 1]
-
-
-class Labelled:
-    """A dataset of only labels, as the sampler sees one."""
-
-    def __init__(self, counts=COUNTS):
-        self.labels = np.repeat(np.arange(len(counts)), counts)
-
-    def get_gt_labels(self):
-        return self.labels
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, i):
-        return int(self.labels[i])
+COUNTS = [100, 10, 1]  # Labelled()'s
 
 
 @pytest.mark.parametrize('power, expected', [

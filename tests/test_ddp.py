@@ -108,6 +108,8 @@ def test_class_power_sampler_under_torchrun(tmp_path):
     """Two torchrun processes: one shared seed although the ranks' random
     states differ, disjoint shares that interleave to the one-process draw of
     every epoch (padded to a multiple of the world size)."""
+    from synthetic_data import LabelsOnly
+
     from cckd_plugin.datasets import ClassPowerSampler
     out = str(tmp_path / 'ranks.json')
     env = dict(os.environ, PYTHONWARNINGS='ignore', OMP_NUM_THREADS='1')
@@ -120,14 +122,8 @@ def test_class_power_sampler_under_torchrun(tmp_path):
     ranks = json.load(open(out))
     assert ranks[0]['seed'] == ranks[1]['seed']
     assert ranks[0]['per_rank'] == ranks[1]['per_rank'] == 56  # ceil(111 / 2)
-    labels = np.repeat(np.arange(3), [100, 10, 1])
-
-    class Labelled:
-        def get_gt_labels(self):
-            return labels
-
-    one = ClassPowerSampler(Labelled(), power=0.0, progressive=True, max_epochs=3,
-                            seed=ranks[0]['seed'])
+    one = ClassPowerSampler(LabelsOnly((100, 10, 1)), power=0.0, progressive=True,
+                            max_epochs=3, seed=ranks[0]['seed'])
     for epoch in ('0', '1', '2'):
         single = one.epoch_indices(int(epoch)).tolist()
         padded = single + single[:1]

@@ -205,16 +205,10 @@ def test_the_long_tail_menu_lines(tmp_path):
     the README's settings and nothing of what it replaced."""
     from mmengine.registry import DefaultScope
     from mmengine.runner import Runner
+    from synthetic_data import LabelsOnly
 
     from cckd_plugin.engine import prepare_cfg
     from cckd_plugin.engine.hooks import TauNormHook
-
-    class Labelled:
-        def get_gt_labels(self):
-            return [0] * 5 + [1] * 2 + [2]
-
-        def __len__(self):
-            return 8
 
     base = 'configs/baselines/ce_resnet32_cifar100-lt.py'
     for code, (kind, want) in MENU_LINES.items():
@@ -228,7 +222,8 @@ def test_the_long_tail_menu_lines(tmp_path):
             assert 'shuffle' not in sampler  # DefaultSampler's settings are gone
             with DefaultScope.overwrite_default_scope('mmpretrain'):
                 built = Runner.build_dataloader(
-                    dict(cfg.train_dataloader, dataset=Labelled(), num_workers=0,
+                    dict(cfg.train_dataloader, dataset=LabelsOnly((5, 2, 1)),
+                         num_workers=0,
                          persistent_workers=False), seed=0).sampler
             assert (built.power, built.progressive) == want, code
             if built.progressive:

@@ -70,23 +70,17 @@ def test_killed_while_saving_then_resumed_is_bit_identical(
         assert torch.equal(sa['momentum_buffer'], sb['momentum_buffer'])
 
 
-PROGRESSIVE = ("train_dataloader.update(sampler=dict(_delete_=True, "
-               "type='ClassPowerSampler', power=0.0, progressive=True))")
-
-
-def test_a_progressive_sampler_resumes_bit_identical(
-        repo_root, fmnist_root, small_teacher_ckpt, tmp_path, straight):
-    """ClassPowerSampler's draws are a function of (seed, epoch): killed in
-    epoch 2's checkpoint and resumed with two data-loader workers, a progressive
-    run ends with the weights of the straight run without workers (and not with
-    those of the default sampler's run)."""
+def straight_and_resumed(tmp_path, repo_root, fmnist_root, teacher_ckpt,
+                         extra: str) -> dict:
+    """A straight run without workers and a run with two workers killed in
+    epoch 2's checkpoint and resumed, both of the small ACCKD config with
+    ``extra`` lines: per run its epoch_3.pth state dict, log and config dump."""
     runs = {}
     for name, workers in (('straight', 0), ('crashed', 2)):
         folder = tmp_path / name
         folder.mkdir()
-        config = small_acckd_config(folder, repo_root, fmnist_root,
-                                    small_teacher_ckpt, workers=workers,
-                                    extra=KILLABLE + '\n' + PROGRESSIVE)
+        config = small_acckd_config(folder, repo_root, fmnist_root, teacher_ckpt,
+                                    workers=workers, extra=KILLABLE + '\n' + extra)
         work = str(folder / 'work')
         if name == 'crashed':
             result = train(repo_root, config, work,
@@ -97,12 +91,29 @@ def test_a_progressive_sampler_resumes_bit_identical(
         else:
             result = train(repo_root, config, work)
         assert result.returncode == 0, result.stderr[-3000:]
-        dumped = open(osp.join(work, osp.basename(config))).read()
-        assert "type='ClassPowerSampler'" in dumped
-        runs[name] = safe_torch_load(osp.join(work, 'epoch_3.pth'))['state_dict']
-    assert_same_state(runs['straight'], runs['crashed'])
+        runs[name] = dict(state=safe_torch_load(osp.join(work, 'epoch_3.pth'))[
+            'state_dict'], log=result.stdout + result.stderr,
+            config=open(osp.join(work, osp.basename(config))).read())
+    return runs
+
+
+PROGRESSIVE = ("train_dataloader.update(sampler=dict(_delete_=True, "
+               "type='ClassPowerSampler', power=0.0, progressive=True))")
+
+
+def test_a_progressive_sampler_resumes_bit_identical(
+        repo_root, fmnist_root, small_teacher_ckpt, tmp_path, straight):
+    """ClassPowerSampler's draws are a function of (seed, epoch): killed in
+    epoch 2's checkpoint and resumed with two data-loader workers, a progressive
+    run ends with the weights of the straight run without workers (and not with
+    those of the default sampler's run)."""
+    runs = straight_and_resumed(tmp_path, repo_root, fmnist_root, small_teacher_ckpt,
+                                PROGRESSIVE)
+    assert "type='ClassPowerSampler'" in runs['straight']['config']
+    assert_same_state(runs['straight']['state'], runs['crashed']['state'])
     default = straight['state_dict']['student.head.fc.weight']
-    assert not torch.equal(runs['straight']['student.head.fc.weight'], default)
+    assert not torch.equal(runs['straight']['state']['student.head.fc.weight'],
+                           default)
 
 
 def file_based_data(root: str) -> str:
@@ -136,26 +147,10 @@ def test_a_file_based_pipeline_with_workers_resumes_bit_identical(
     workers, killed in epoch 2's checkpoint and resumed: the weights of the
     straight run without workers (every view a function of its seed, epoch,
     index and role, not of the worker or what ran before)."""
-    extra = KILLABLE + '\n' + file_based_data(str(tmp_path / 'images'))
-    runs = {}
-    for name, workers in (('straight', 0), ('crashed', 2)):
-        folder = tmp_path / name
-        folder.mkdir()
-        config = small_acckd_config(folder, repo_root, fmnist_root,
-                                    small_teacher_ckpt, workers=workers, extra=extra)
-        work = str(folder / 'work')
-        if name == 'crashed':
-            result = train(repo_root, config, work,
-                           env=dict(KILL_WHILE_SAVING='epoch_2.pth'))
-            assert result.returncode == -9, result.stderr[-3000:]
-            result = train(repo_root, config, work, '--resume')
-            assert 'resumed epoch: 1' in result.stdout + result.stderr
-        else:
-            result = train(repo_root, config, work)
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert 'CustomDataset' in result.stdout + result.stderr
-        runs[name] = safe_torch_load(osp.join(work, 'epoch_3.pth'))['state_dict']
-    assert_same_state(runs['straight'], runs['crashed'])
+    runs = straight_and_resumed(tmp_path, repo_root, fmnist_root, small_teacher_ckpt,
+                                file_based_data(str(tmp_path / 'images')))
+    assert 'CustomDataset' in runs['straight']['log']
+    assert_same_state(runs['straight']['state'], runs['crashed']['state'])
 
 
 def test_killed_while_writing_last_checkpoint_keeps_the_previous(
