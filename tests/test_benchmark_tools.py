@@ -215,3 +215,61 @@ def test_table5_holds_every_teacher_its_student_and_the_la_student(tmp_path):
     assert '| (no teacher: the LA student) | | | | | | | | ' + ' | '.join(
         ['72.0 ± 2.0'] * 4) + ' | 72.0 ± 0.0 |' in text
     assert 'Diverged: student of lora, seed 2: NonFiniteLossError' in text
+
+
+run_menu = load_script('projects/fmnist_lt/run_long_tail_menu.py')
+
+
+def test_the_menu_runs_real_configs_with_known_sources():
+    import os.path as osp
+    steps = [s for _, alone, acckd in run_menu.menu() for s in (alone, acckd)]
+    tags = [s.tag for s in steps]
+    assert len(tags) == len(set(tags)) == 2 * 14
+    for step in steps:
+        assert osp.isfile(osp.join(run_menu.ROOT, step.config)), step.config
+        if step.kind != 'train':  # built on a training run of the menu
+            source = next(s for s in steps if s.tag == step.source)
+            assert source.kind == 'train'
+
+
+def test_a_posthoc_setting_is_chosen_on_val_ties_to_the_smaller(monkeypatch, tmp_path):
+    """The grid is tested on val, the best value (the smaller on a tie) alone on
+    test; the test split is never read for the choice."""
+    args = type('Args', (), dict(work_dir=str(tmp_path), teacher_ckpt='t.pth',
+                                 threads=None, epochs=None))()
+    menu = run_menu.Menu(args)
+    on_val = {0.0: 60.0, 0.5: 70.0, 1.0: 70.0, 1.5: 65.0, 2.0: 50.0}
+    seen = []
+
+    def fake_test(step, checkpoint, work_dir, seed, options=()):
+        value = float(options[0].split('=')[1])
+        split = 'val' if 'test_dataloader.dataset.split=val' in options else 'test'
+        seen.append((split, value))
+        score = on_val[value] if split == 'val' else -1.0
+        return dict(many=score, medium=score, few=score, all=score, ece=1.0)
+
+    monkeypatch.setattr(menu, 'test', fake_test)
+    step = run_menu.Step('tau-norm', 'x.py', False, 'posthoc', 'ce',
+                         ('default_hooks.tau_norm.tau', tuple(on_val)))
+    result = menu.posthoc(step, 0, {('ce', 0): dict(checkpoint='ce.pth')})
+    assert result['chosen'] == {'default_hooks.tau_norm.tau': 0.5}
+    assert seen == [('val', v) for v in on_val] + [('test', 0.5)]
+    assert result['test']['all'] == -1.0 and result['val']['all'] == 70.0
+
+
+def test_the_menu_table_has_both_sides_and_leaves_out_a_failed_seed(tmp_path):
+    def seeds(*alls):
+        return {k: (dict(test=dict(many=a, medium=a, few=a, all=a, ece=2.0))
+                    if a is not None else dict(diverged='NonFiniteLossError: x'))
+                for k, a in enumerate(alls)}
+    row = dict(label='CE', alone=dict(tag='ce', seeds=seeds(50.0, 52.0), grid=None),
+               acckd=dict(tag='acckd-ce', seeds=seeds(80.0, None), grid=None))
+    for side in ('alone', 'acckd'):
+        row[side]['summary'] = run_menu.summarise(row[side]['seeds'])
+    meta = dict(command='python x', commit='abc', date='d', minutes=1.0, seeds=[0, 1],
+                epochs=30, chosen=dict(repeat_thr=0.1), repeat_val={'0.1': 1.0})
+    run_menu.write_tables(dict(meta=meta, rows=[row]), str(tmp_path))
+    text = (tmp_path / 'results.md').read_text()
+    assert '| CE | 51.0 ± 1.4 | 51.0 ± 1.4 | 51.0 ± 1.4 | 51.0 ± 1.4 | 2.0 ± 0.0 | ' \
+        '80.0 ± 0.0 |' in text
+    assert 'acckd-ce seed 1: NonFiniteLossError: x' in text
