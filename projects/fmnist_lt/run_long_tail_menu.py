@@ -49,7 +49,7 @@ ACCKD_LA = ('configs/distill/fashion_mnist_lt/'
 ABLATION = ('configs/distill/fashion_mnist_lt/ablations/'
             'acckd_resnet8-{}_offline-ft_fashion-mnist-lt.py')
 #: the repeat-factor threshold t, chosen on seed 0's `val` of the baseline
-REPEAT_THRESHOLDS = (0.03, 0.1, 0.3)
+REPEAT_THRESHOLDS = (0.03, 0.1, 0.3, 1.0)
 #: tau of the tau-normalised classifier and of post-hoc LA, chosen per run on `val`
 TAU_NORM_GRID = (0.0, 0.5, 1.0, 1.5, 2.0)
 POSTHOC_LA_GRID = (0.0, 0.5, 1.0, 1.5, 2.0)
