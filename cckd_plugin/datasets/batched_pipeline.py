@@ -29,7 +29,7 @@ from mmcv.transforms import RandomFlip
 from mmpretrain.datasets.transforms import PackInputs, RandomCrop
 from mmpretrain.structures import DataSample
 
-from .replayable_views import seeded_items
+from .replayable_views import ReplayableViewsMixin
 
 
 class BatchedPipeline:
@@ -131,23 +131,15 @@ class BatchedPipeline:
         return items
 
 
-class InMemoryBatchMixin:
+class InMemoryBatchMixin(ReplayableViewsMixin):
     """Batched fetching for an MMPretrain ``BaseDataset`` whose ``data_list``
     holds the images (``img``) and labels (``gt_label``) themselves.
 
     ``__getitems__(indices)`` runs :class:`BatchedPipeline` when the pipeline
-    compiles, else the per-sample pipeline. :meth:`set_epoch` selects the
-    epoch's draws (``EpochSeedHook`` calls it before every training epoch).
+    compiles, else the per-sample pipeline with each view seeded
+    (:class:`ReplayableViewsMixin`). ``set_epoch`` selects the epoch's draws
+    (``EpochSeedHook`` calls it before every training epoch).
     """
-
-    _aug_seed: int = 0
-    _aug_epoch: int = 0
-
-    def set_epoch(self, epoch: int, seed: Optional[int] = None) -> None:
-        """Draws of this epoch: a function of ``(seed, epoch, index)``."""
-        self._aug_epoch = int(epoch)
-        if seed is not None:
-            self._aug_seed = int(seed)
 
     def _batched_state(self):
         state = getattr(self, '_batched', None)
@@ -170,22 +162,19 @@ class InMemoryBatchMixin:
         state = self._batched_state()
         plan = state['plan']
         if plan is None:  # a per-sample pipeline, each view seeded
-            return seeded_items(self, indices, self._aug_seed, self._aug_epoch, role)
+            return super().fetch_batch(indices, role)
         indices = np.asarray(indices, dtype=np.int64)
         draws = {}
         if plan.random:
             cache = state['draws']  # this epoch's tables, one per role
-            if cache.get('key') != (self._aug_seed, self._aug_epoch):
+            if cache.get('key') != (self._view_seed, self._view_epoch):
                 cache.clear()
-                cache['key'] = (self._aug_seed, self._aug_epoch)
+                cache['key'] = (self._view_seed, self._view_epoch)
             if role not in cache:
                 cache[role] = plan.draws(len(self), state['images'].shape[1:3],
-                                         self._aug_seed, self._aug_epoch, role)
+                                         self._view_seed, self._view_epoch, role)
             draws = cache[role]
         return plan(state['images'][indices], state['labels'][indices], indices, draws)
-
-    def __getitems__(self, indices: Sequence[int]) -> List[dict]:
-        return self.fetch_batch(indices)
 
     def _copy_without_annotation(self, memo=None):
         """mmengine's copy for ``get_subset``, without the image cache of the

@@ -9,11 +9,11 @@ from mmpretrain.registry import DATASETS
 from ..registry_check import check_type
 from .class_counts import dataset_labels
 from .long_tail_profile import select_long_tail
-from .replayable_views import seeded_items
+from .replayable_views import ReplayableViewsMixin, seeded_items
 
 
 @DATASETS.register_module()
-class LongTailDataset:
+class LongTailDataset(ReplayableViewsMixin):
     """Subsample a dataset with the exponential long-tail profile.
 
     Example::
@@ -30,9 +30,6 @@ class LongTailDataset:
         seed: seed of the per-class subsampling.
         lazy_init: postpone loading the wrapped dataset.
     """
-
-    _view_seed = 0
-    _view_epoch = 0
 
     def __init__(self, dataset: Union[BaseDataset, dict], imbalance_ratio: float = 100,
                  n_max: Optional[int] = None, seed: int = 0, lazy_init: bool = False):
@@ -114,13 +111,8 @@ class LongTailDataset:
         return seeded_items(self.dataset, inner, self._view_seed, self._view_epoch,
                             role)
 
-    def __getitems__(self, indices) -> List[dict]:
-        return self.fetch_batch(indices)
-
     def set_epoch(self, epoch: int, seed=None) -> None:
-        self._view_epoch = int(epoch)
-        if seed is not None:
-            self._view_seed = int(seed)
+        super().set_epoch(epoch, seed)
         if hasattr(self.dataset, 'set_epoch'):
             self.dataset.set_epoch(epoch, seed)
 
