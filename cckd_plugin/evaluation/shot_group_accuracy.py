@@ -16,21 +16,30 @@ GROUPS = ('many', 'medium', 'few')
 SHOT_KEYS = GROUPS + ('all', )
 
 
+def calibration_bins(confidence: np.ndarray, correct: np.ndarray,
+                     bins: int = 15) -> tuple:
+    """Per equal-width confidence bin ``(k/bins, (k+1)/bins]`` of top-1
+    confidences ``(N,)`` in ``[0, 1]``: the samples ``(bins,)`` and their mean
+    confidence and accuracy ``(bins,)`` (NaN where a bin is empty)."""
+    which = np.clip(np.ceil(confidence * bins).astype(np.int64) - 1, 0, bins - 1)
+    count = np.bincount(which, minlength=bins)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        mean_confidence = np.bincount(which, confidence, bins) / count
+        accuracy = np.bincount(which, correct, bins) / count
+    return count, mean_confidence, accuracy
+
+
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray,
                                bins: int = 15) -> float:
     """ECE (%) of top-1 confidences ``(N,)`` in ``[0, 1]``: ``sum_b |B_b| / N *
-    |acc(B_b) - conf(B_b)|`` over ``bins`` equal-width bins ``(k/bins, (k+1)/bins]``
-    (Guo et al. 2017); NaN for no samples."""
+    |acc(B_b) - conf(B_b)|`` over :func:`calibration_bins` (Guo et al. 2017);
+    NaN for no samples."""
     if not len(confidence):
         return float('nan')
-    which = np.clip(np.ceil(confidence * bins).astype(np.int64) - 1, 0, bins - 1)
-    total = 0.0
-    for b in range(bins):
-        members = which == b
-        if members.any():
-            total += members.sum() * abs(correct[members].mean() -
-                                         confidence[members].mean())
-    return float(100.0 * total / len(confidence))
+    count, mean_confidence, accuracy = calibration_bins(confidence, correct, bins)
+    filled = count > 0
+    gaps = count[filled] * np.abs(accuracy[filled] - mean_confidence[filled])
+    return float(100.0 * gaps.sum() / len(confidence))
 
 
 def logit_adjusted_scores(scores: torch.Tensor, class_counts: Sequence[int],

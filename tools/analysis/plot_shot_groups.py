@@ -39,7 +39,7 @@ import numpy as np
 import torch
 
 from cckd_plugin.engine import run_main
-from cckd_plugin.evaluation.shot_group_accuracy import (GROUPS,
+from cckd_plugin.evaluation.shot_group_accuracy import (GROUPS, calibration_bins,
                                                         expected_calibration_error,
                                                         logit_adjusted_scores,
                                                         shot_groups)
@@ -62,11 +62,7 @@ def read_predictions(path: str):
 
 def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int) -> dict:
     """Per bin ``(k/bins, (k+1)/bins]``: samples, mean confidence, accuracy."""
-    which = np.clip(np.ceil(confidence * bins).astype(np.int64) - 1, 0, bins - 1)
-    count = np.bincount(which, minlength=bins)
-    with np.errstate(invalid='ignore'):
-        conf = np.bincount(which, confidence, bins) / count
-        acc = np.bincount(which, correct, bins) / count
+    count, conf, acc = calibration_bins(confidence, correct, bins)
     return dict(count=count.tolist(),
                 confidence=[None if np.isnan(c) else float(c) for c in conf],
                 accuracy=[None if np.isnan(a) else float(a) for a in acc],
