@@ -273,3 +273,26 @@ def test_the_menu_table_has_both_sides_and_leaves_out_a_failed_seed(tmp_path):
     assert '| CE | 51.0 ± 1.4 | 51.0 ± 1.4 | 51.0 ± 1.4 | 51.0 ± 1.4 | 2.0 ± 0.0 | ' \
         '80.0 ± 0.0 |' in text
     assert 'acckd-ce seed 1: NonFiniteLossError: x' in text
+
+
+def test_a_cached_test_without_a_key_asked_for_is_run_again(tmp_path, monkeypatch):
+    """tool_runs.test keeps a cached result that holds every key asked for and
+    tests again when one is missing (written before the metric reported it)."""
+    import json
+
+    from cckd_plugin import tool_runs
+    runs = []
+
+    def fake_run(cmd, log_file=None, threads=None):
+        runs.append(cmd)
+        out = cmd[cmd.index('--out') + 1]
+        with open(out, 'w') as f:
+            json.dump({f'shot/{k}': 1.0 for k in tool_runs.SHOT_KEYS + ('ece', )}, f)
+
+    monkeypatch.setattr(tool_runs, 'run_tool', fake_run)
+    cached = tmp_path / 'test_metrics.json'
+    cached.write_text(json.dumps({f'shot/{k}': 2.0 for k in tool_runs.SHOT_KEYS}))
+    assert tool_runs.test('c.py', 'x.pth', str(tmp_path))['all'] == 2.0 and not runs
+    keys = tool_runs.SHOT_KEYS + ('ece', )
+    assert tool_runs.test('c.py', 'x.pth', str(tmp_path), keys=keys)['ece'] == 1.0
+    assert len(runs) == 1

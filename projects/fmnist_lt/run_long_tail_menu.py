@@ -35,7 +35,7 @@ from mmengine.config import Config
 
 from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
 from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
-                                   last_val_metrics, log, run_tool, train)
+                                   last_val_metrics, log, run_tool, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 OUT_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'long_tail_menu')
@@ -149,26 +149,11 @@ class Menu:
     def test(self, step: Step, checkpoint: str, work_dir: str, seed: int,
              options: Sequence[str] = ()) -> dict:
         """``tools/test.py`` (cached in ``test_metrics.json``): ``KEYS`` in %."""
-        out = osp.join(work_dir, 'test_metrics.json')
-        if osp.isfile(out):
-            with open(out) as f:
-                metrics = json.load(f)
-            if 'shot/ece' not in metrics:  # tested before the ECE was reported
-                os.remove(out)
-        if not osp.isfile(out):
-            os.makedirs(work_dir, exist_ok=True)
-            teacher = [f'model.teacher_ckpt={self.args.teacher_ckpt}'] \
-                if step.distill else []
-            run_tool([sys.executable, 'tools/test.py', step.config, checkpoint,
-                      '--work-dir', work_dir, '--out', out, '--out-item', 'metrics',
-                      '--cfg-options', f'randomness.seed={seed}',
-                      'test_evaluator.per_class_file=' + osp.join(work_dir,
-                                                                  'per_class.json'),
-                      *teacher, *options], osp.join(work_dir, 'menu.log'),
-                     self.args.threads)
-        with open(out) as f:
-            metrics = json.load(f)
-        return {k: metrics[f'shot/{k}'] for k in KEYS}
+        teacher = [f'model.teacher_ckpt={self.args.teacher_ckpt}'] \
+            if step.distill else []
+        return test(step.config, checkpoint, work_dir,
+                    [f'randomness.seed={seed}', *teacher, *options],
+                    osp.join(work_dir, 'menu.log'), self.args.threads, keys=KEYS)
 
     def trained(self, step: Step, seed: int, tag: Optional[str] = None,
                 extra: Sequence[str] = (), chosen: Optional[dict] = None) -> dict:
