@@ -3,6 +3,7 @@ shared by ``tools/demo.py``, the benchmark runners and the tests."""
 import json
 import os
 import os.path as osp
+import statistics
 import subprocess
 import sys
 import time
@@ -56,6 +57,24 @@ def last_checkpoint(work_dir: str) -> Optional[str]:
     """The checkpoint named by ``<work_dir>/last_checkpoint``, if any (mmengine's
     ``find_latest_checkpoint``)."""
     return find_latest_checkpoint(work_dir) or None
+
+
+def seed_options(seed: int, distill: bool, teacher_ckpt: Optional[str] = None
+                 ) -> List[str]:
+    """The ``--cfg-options`` of one seed of a benchmark run: the run's seed and,
+    for a distiller, its mixing and partner seeds and the teacher checkpoint (the
+    benchmark runners share them, so a run of either is the same run)."""
+    options = [f'randomness.seed={seed}']
+    if distill:
+        options += [f'model.seed={seed}', f'train_dataloader.dataset.seed={seed}',
+                    f'model.teacher_ckpt={teacher_ckpt}']
+    return options
+
+
+def mean_and_std(values: Sequence[float]) -> Dict[str, float]:
+    """Mean and sample standard deviation (0 for one value) of seed results."""
+    return dict(mean=statistics.fmean(values),
+                std=statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
 class TrainingDiverged(RuntimeError):
@@ -155,4 +174,5 @@ def last_val_metrics(work_dir: str) -> Dict[str, float]:
 
 
 __all__: List[str] = ['SHOT_KEYS', 'git_commit', 'log', 'run_tool', 'last_checkpoint',
-                      'train', 'test', 'scalar_records', 'last_val_metrics']
+                      'train', 'test', 'scalar_records', 'last_val_metrics',
+                      'seed_options', 'mean_and_std']

@@ -28,7 +28,8 @@ from mmengine.config import Config
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
 from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
-                                   last_val_metrics, log, run_tool, test, train)
+                                   last_val_metrics, log, mean_and_std, run_tool,
+                                   seed_options, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 HERE = osp.relpath(osp.dirname(osp.abspath(__file__)), ROOT)
@@ -103,11 +104,8 @@ def train_and_test(run: Run, seed: int, args) -> dict:
     work_dir = osp.join(args.work_dir, run.tag, f'seed{seed}')
     log_file = osp.join(work_dir, 'benchmark.log')
     os.makedirs(work_dir, exist_ok=True)
-    options = [f'randomness.seed={seed}']
+    options = seed_options(seed, run.distill, args.teacher_ckpt)
     teacher = [f'model.teacher_ckpt={args.teacher_ckpt}'] if run.distill else []
-    if run.distill:
-        options += [f'model.seed={seed}', f'train_dataloader.dataset.seed={seed}'
-                    ] + teacher
     if args.epochs:
         options += [f'train_cfg.max_epochs={args.epochs}',
                     f'param_scheduler.1.end={args.epochs}',
@@ -156,8 +154,7 @@ def summarise(per_seed: Dict[int, dict], split: str = 'test') -> dict:
                   else r[split][k] for r in per_seed.values() if r.get(split)]
         if not values:
             continue
-        summary[k] = dict(mean=statistics.fmean(values),
-                          std=statistics.stdev(values) if len(values) > 1 else 0.0)
+        summary[k] = mean_and_std(values)
     return summary
 
 

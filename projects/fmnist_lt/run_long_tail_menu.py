@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import os.path as osp
-import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +34,8 @@ from mmengine.config import Config
 
 from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
 from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
-                                   last_val_metrics, log, run_tool, test, train)
+                                   last_val_metrics, log, mean_and_std, run_tool,
+                                   seed_options, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 OUT_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'long_tail_menu')
@@ -131,14 +131,6 @@ class Menu:
     def work_dir(self, tag: str, seed: int) -> str:
         return osp.join(self.args.work_dir, tag, f'seed{seed}')
 
-    def seed_options(self, step: Step, seed: int) -> List[str]:
-        """run_benchmark.py's options, so that a run of either is the same run."""
-        options = [f'randomness.seed={seed}']
-        if step.distill:
-            options += [f'model.seed={seed}', f'train_dataloader.dataset.seed={seed}',
-                        f'model.teacher_ckpt={self.args.teacher_ckpt}']
-        return options
-
     def epoch_options(self, step: Step) -> List[str]:
         if not self.args.epochs:
             return []
@@ -161,7 +153,8 @@ class Menu:
         chosen on `val`, default the runner's)."""
         work_dir = self.work_dir(tag or step.tag, seed)
         os.makedirs(work_dir, exist_ok=True)
-        options = self.seed_options(step, seed) + self.epoch_options(step) + \
+        options = seed_options(seed, step.distill, self.args.teacher_ckpt) + \
+            self.epoch_options(step) + \
             step.options(chosen or self.chosen) + list(extra)
         log_file = osp.join(work_dir, 'benchmark.log')
         if not osp.isfile(osp.join(work_dir, 'train.done')):
@@ -234,8 +227,7 @@ def summarise(per_seed: Dict[int, dict]) -> dict:
     for k in KEYS:
         values = [r['test'][k] for r in done]
         if values:
-            summary[k] = dict(mean=statistics.fmean(values),
-                              std=statistics.stdev(values) if len(values) > 1 else 0.0)
+            summary[k] = mean_and_std(values)
     return summary
 
 
