@@ -25,6 +25,7 @@ import json
 import os
 import os.path as osp
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -127,6 +128,7 @@ class Menu:
     def __init__(self, args):
         self.args = args
         self.chosen: Dict[str, float] = {}
+        self.export_lock = threading.Lock()
 
     def work_dir(self, tag: str, seed: int) -> str:
         return osp.join(self.args.work_dir, tag, f'seed{seed}')
@@ -172,20 +174,24 @@ class Menu:
         return result
 
     def stage2(self, step: Step, seed: int, sources: dict) -> dict:
-        """cRT from the source run's checkpoint (a distilled one exported)."""
+        """cRT or LWS from the source run's checkpoint (a distilled one
+        exported once: both stage-2 rows of a seed share the export)."""
         source = sources[(step.source, seed)]
         if 'checkpoint' not in source:
             return dict(diverged=f'stage 1 ({step.source}) has no checkpoint')
         ckpt = source['checkpoint']
         if step.source.startswith('acckd'):
             exported = osp.join(osp.dirname(ckpt), 'student.pth')
-            if not osp.isfile(exported):
-                config = source_config(step.source)
-                run_tool([sys.executable, 'tools/model_converters/export_student.py',
-                          config, ckpt, exported],
-                         osp.join(osp.dirname(ckpt), 'export.log'), self.args.threads)
+            with self.export_lock:  # cRT and LWS may ask at the same time
+                self._export(step.source, ckpt, exported)
             ckpt = exported
         return self.trained(step, seed, extra=[f'load_from={ckpt}'])
+
+    def _export(self, source: str, ckpt: str, exported: str) -> None:
+        if not osp.isfile(exported):
+            run_tool([sys.executable, 'tools/model_converters/export_student.py',
+                      source_config(source), ckpt, exported],
+                     osp.join(osp.dirname(ckpt), 'export.log'), self.args.threads)
 
     def posthoc(self, step: Step, seed: int, sources: dict) -> dict:
         """Test the source checkpoint at every grid value on `val`, then at the
