@@ -23,6 +23,8 @@ default_hooks = dict(
     # before the first epoch the model builds what it needs: zero-shot / NCM
     # class weights, a LIFT head's text initialisation, the distiller's priors
     prepare_model=dict(type='PrepareModelHook'),
+    # model.teacher_cache (tools/cache_teacher.py) is checked against the run
+    teacher_cache=dict(type='TeacherCacheHook'),
 )
 # Class counts found once (training set or checkpoint) and handed to the
 # long-tail losses, the shot-group metric and the checkpoints.

@@ -15,6 +15,7 @@ from ..heads.head_preparation import prepare_classifier
 from ..losses import ClassCountsLoss
 from ..losses.functional import check_prior, safe_log
 from ..utils import ClassBalancedMix
+from .cached_teacher import CachedTeacher, json_hash, weights_hash
 from .distill_settings import resolve_distill
 from .frozen_teacher import build_frozen_teacher, prepare_teacher, resolve_teacher_ckpt
 from .image_view import ImageView, teacher_view_of
@@ -95,6 +96,12 @@ class ClassConditionalDistiller(BaseModel):
         student_only: build the student alone (``tools/test.py`` evaluates a
             distillation checkpoint this way: no teacher weights are read or
             downloaded, the checkpoint's teacher entries are skipped).
+        teacher_cache: a teacher replay cache folder written by
+            ``tools/cache_teacher.py`` for this run's views: the training steps
+            read the teacher's outputs from it instead of running the teacher
+            (``TeacherCacheHook`` checks its key first; docs/teacher_cache.md).
+        teacher_cache_missing: an epoch the cache lacks ``'stop'``s the run
+            (default) or runs the ``'teacher'`` online.
     """
 
     PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
@@ -112,6 +119,8 @@ class ClassConditionalDistiller(BaseModel):
                  channels_last: bool = True,
                  teacher_precision: str = 'auto',
                  student_only: bool = False,
+                 teacher_cache: Optional[str] = None,
+                 teacher_cache_missing: str = 'stop',
                  init_cfg=None):
         norm = dict(data_preprocessor or {})
         super().__init__(data_preprocessor=PairDataPreprocessor(), init_cfg=init_cfg)
@@ -170,6 +179,12 @@ class ClassConditionalDistiller(BaseModel):
                    'class-balanced mix')
         self.mix = BATCH_AUGMENTS.build(mix)
         self.seed = seed
+        self._teacher_spec = dict(config=teacher_cfg, mix=mix)
+        self.cached_teacher = None if teacher_cache is None else CachedTeacher(
+            teacher_cache, teacher_cache_missing, self.settings.feature_imitation)
+        #: set by tools/cache_teacher.py's loop: preparation builds the teacher's
+        #: head but no priors (the cache does not depend on them)
+        self.writes_teacher_cache = False
         self.set_epoch(0)
 
         priors = dict(priors or {})
@@ -247,6 +262,8 @@ class ClassConditionalDistiller(BaseModel):
         calls it before every epoch, so a resumed run mixes as the original)."""
         rank, _ = get_dist_info()
         self.rng = np.random.default_rng([self.seed, epoch, rank])
+        if self.cached_teacher is not None:
+            self.cached_teacher.set_epoch(epoch)
 
     @property
     def needs_mix(self) -> bool:
@@ -354,17 +371,16 @@ class ClassConditionalDistiller(BaseModel):
             raise ValueError(
                 f"distill.method='{self.method}' needs partner images: use "
                 f"ClassBalancedPairDataset as train_dataloader.dataset")
-        batch = inputs
-        if needs_mix:
-            # x_mix = lambda x' + (1 - lambda) x or cutmix, lambda >= 0.5 (Algorithm 1)
-            base = inputs if mix_inputs is None else mix_inputs
-            base_labels = labels if mix_data_samples is None else torch.cat(
-                [s.gt_label for s in mix_data_samples]).to(inputs.device)
-            mixed, _, _ = self.mix(base, partner_inputs, self.rng)
-            batch = torch.cat([inputs, mixed])
-        t_logits, t_feats = self.teacher_forward(batch)
-        s_logits, s_feats = self.student_forward(batch)
+        batch, base_labels, row_labels = self.teacher_batch(
+            inputs, labels, partner_inputs, partner_data_samples, mix_inputs,
+            mix_data_samples, needs_mix)
         n = inputs.size(0)
+        if self.cached_teacher is None:
+            t_logits, t_feats = self.teacher_forward(batch)
+        else:
+            t_logits, t_feats = self.cached_teacher.outputs(batch, row_labels, n,
+                                                            self.teacher_forward)
+        s_logits, s_feats = self.student_forward(batch)
         z, t = s_logits[:n], t_logits[:n]
         losses = {}
         if terms['sup']:  # the student head's own (supervised) loss
@@ -384,8 +400,7 @@ class ClassConditionalDistiller(BaseModel):
                 z, t, self.teacher_prior, self.train_prior, self.test_prior)
         if needs_mix:
             z_mix, t_mix = s_logits[n:], t_logits[n:]
-            partner_labels = torch.cat([s.gt_label for s in partner_data_samples]).to(
-                z.device)
+            partner_labels = row_labels[n:]
             if terms['sup_mix'] and self.settings.sup_mix_loss == 'student':
                 target = self.sup_mix.teacher_weighted_target(t_mix, base_labels,
                                                               partner_labels)
@@ -409,6 +424,50 @@ class ClassConditionalDistiller(BaseModel):
                 losses['loss_fi_mix'] = self.alpha2 * self.fi(student_feats[n:],
                                                               t_feats[n:])
         return losses
+
+    def teacher_batch(self, inputs: torch.Tensor, labels: torch.Tensor,
+                      partner_inputs: Optional[torch.Tensor],
+                      partner_data_samples: Optional[List],
+                      mix_inputs: Optional[torch.Tensor],
+                      mix_data_samples: Optional[List],
+                      mix: bool) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The one batch both networks see: the ``B`` real images ``(B, C, H, W)``,
+        then (``mix``) their ``B`` mixed images, drawn from the epoch's mixing
+        generator; with the labels of each mixed pair's base image ``(B,)`` and
+        of every row's image ``(R,)`` (a mixed image's: its partner's ``y'``).
+        ``tools/cache_teacher.py`` builds the teacher's batches through it too."""
+        if not mix:
+            return inputs, labels, labels
+        # x_mix = lambda x' + (1 - lambda) x or cutmix, lambda >= 0.5 (Algorithm 1)
+        base = inputs if mix_inputs is None else mix_inputs
+        base_labels = labels if mix_data_samples is None else torch.cat(
+            [s.gt_label for s in mix_data_samples]).to(inputs.device)
+        partner_labels = torch.cat([s.gt_label for s in partner_data_samples]).to(
+            inputs.device)
+        mixed, _, _ = self.mix(base, partner_inputs, self.rng)
+        return (torch.cat([inputs, mixed]), base_labels,
+                torch.cat([labels, partner_labels]))
+
+    def teacher_cache_identity(self) -> Dict[str, str]:
+        """What the teacher's outputs on a view depend on, for a replay cache's
+        key: the teacher config, its weights as prepared (checkpoint, NCM or
+        zero-shot head), its view of the pixels, its precision, the mixing."""
+        view = self.teacher_view
+        return {
+            'teacher config': json_hash(self._teacher_spec['config']),
+            'teacher weights': weights_hash(self.teacher),
+            'teacher view': json_hash([weights_hash(view), view.size,
+                                       view.interpolation, view.to_rgb]),
+            'teacher precision': self.teacher_precision,
+            'channels last': self.channels_last,
+            'mix': json_hash(self._teacher_spec['mix']),
+            'mixing seed': self.seed,
+        }
+
+    def open_teacher_cache(self, key: Dict[str, str], rank: int) -> None:
+        """Open ``model.teacher_cache`` for this run's ``key`` (``TeacherCacheHook``
+        calls it before training)."""
+        self.cached_teacher.open(key, rank)
 
     def _check_priors(self) -> None:
         """CCKD needs estimated priors; uniform stand-ins would train silently wrong."""
@@ -449,7 +508,7 @@ class ClassConditionalDistiller(BaseModel):
             teacher_pass = prepare_classifier(self.teacher, data, self._teacher_inputs)
         prepare_classifier(self.student, data)
         if data.stage != 'train' or self.teacher is None or \
-                not self.settings.needs_priors:
+                not self.settings.needs_priors or self.writes_teacher_cache:
             return
         logger = MMLogger.get_current_instance()
         if bool(self.priors_ready):
