@@ -4,8 +4,10 @@ import json
 import os
 import os.path as osp
 import statistics
+import hashlib
 import subprocess
 import sys
+import threading
 import time
 from typing import Dict, List, Optional, Sequence
 
@@ -69,6 +71,43 @@ def seed_options(seed: int, distill: bool, teacher_ckpt: Optional[str] = None
         options += [f'model.seed={seed}', f'train_dataloader.dataset.seed={seed}',
                     f'model.teacher_ckpt={teacher_ckpt}']
     return options
+
+
+_CACHE_LOCKS: Dict[str, threading.Lock] = {}
+_CACHE_LOCKS_GUARD = threading.Lock()
+
+
+def teacher_cache(config: str, options: Sequence[str], cache_root: str,
+                  log_file: Optional[str] = None,
+                  threads: Optional[int] = None) -> str:
+    """The teacher replay cache of a distillation run, as a ``--cfg-options``
+    entry: runs whose teacher (config, checkpoint, view, precision), training
+    loader, mixing, seeds and epochs agree share one folder under
+    ``cache_root``, written by ``tools/cache_teacher.py`` when the first of
+    them asks (the others wait for it). The cache's own key check refuses a
+    run that this grouping would pair with the wrong cache."""
+    from mmengine.config import Config, DictAction
+
+    from cckd_plugin.engine import merge_options
+    cfg = merge_options(Config.fromfile(osp.join(REPO_ROOT, config)), {
+        k: DictAction._parse_iterable(v) for k, v in (o.split('=', 1) for o in options)
+    })
+    model = cfg.model
+    group = json.dumps([model.get(k) for k in (
+        'teacher', 'teacher_ckpt', 'teacher_view', 'teacher_precision', 'mix',
+        'seed', 'channels_last')] + [cfg.train_dataloader, cfg.get('randomness'),
+                                     cfg.train_cfg.get('max_epochs')],
+        sort_keys=True, default=repr)
+    folder = osp.join(cache_root, hashlib.sha256(group.encode()).hexdigest()[:12])
+    with _CACHE_LOCKS_GUARD:
+        lock = _CACHE_LOCKS.setdefault(folder, threading.Lock())
+    with lock:
+        written = osp.join(folder, 'rank0.json')
+        epochs = cfg.train_cfg.get('max_epochs')
+        if not osp.isfile(written) or len(json.load(open(written))['epochs']) < epochs:
+            run_tool([sys.executable, 'tools/cache_teacher.py', config, '--out',
+                      folder, '--cfg-options', *options], log_file, threads)
+    return f'model.teacher_cache={folder}'
 
 
 def mean_and_std(values: Sequence[float]) -> Dict[str, float]:

@@ -29,7 +29,7 @@ from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
 from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
                                    last_val_metrics, log, mean_and_std, run_tool,
-                                   seed_options, test, train)
+                                   seed_options, teacher_cache, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 HERE = osp.relpath(osp.dirname(osp.abspath(__file__)), ROOT)
@@ -111,8 +111,13 @@ def train_and_test(run: Run, seed: int, args) -> dict:
                     f'param_scheduler.1.end={args.epochs}',
                     f'train_cfg.val_interval={args.epochs}']
     state = 'resuming' if last_checkpoint(work_dir) else 'training'
-    if not osp.isfile(osp.join(work_dir, 'test_metrics.json')):
+    finished = osp.isfile(osp.join(work_dir, 'test_metrics.json'))
+    if not finished:
         log(f'{run.tag} seed {seed}: {state}')
+    if args.teacher_cache and run.distill and not finished:
+        # one teacher pass per seed and cache group (teacher, data, mixing)
+        options.append(teacher_cache(run.config, options, osp.join(
+            args.work_dir, 'teacher_caches', f'seed{seed}'), log_file, args.threads))
     try:
         ckpt = train(run.config, work_dir, options, log_file, args.threads)
     except TrainingDiverged as error:  # kept in the results, left out of the means
@@ -284,6 +289,10 @@ def main():
     parser.add_argument('--jobs', type=int, default=1, help='runs in parallel')
     parser.add_argument(
         '--only', nargs='+', help='run only these tags (ce, la, kd-ft, ...)')
+    parser.add_argument(
+        '--teacher-cache', action='store_true',
+        help='students read the teacher from one replay cache per seed and teacher '
+        '(tools/cache_teacher.py; fp32: the same numbers as without it)')
     args = parser.parse_args()
     args.seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
     if args.quick and args.epochs is None:
@@ -325,6 +334,7 @@ def main():
             date=time.strftime('%Y-%m-%d'),
             seeds=args.seeds,
             epochs=args.epochs or 30,
+            teacher_cache=args.teacher_cache,
             minutes=round((time.time() - start) / 60, 1)),
         teachers=teacher,
         students=students)
