@@ -1,10 +1,10 @@
 """Running ``tools/train.py`` / ``tools/test.py`` as subprocesses, resumably:
 shared by ``tools/demo.py``, the benchmark runners and the tests."""
+import hashlib
 import json
 import os
 import os.path as osp
 import statistics
-import hashlib
 import subprocess
 import sys
 import threading
@@ -77,15 +77,11 @@ _CACHE_LOCKS: Dict[str, threading.Lock] = {}
 _CACHE_LOCKS_GUARD = threading.Lock()
 
 
-def teacher_cache(config: str, options: Sequence[str], cache_root: str,
-                  log_file: Optional[str] = None,
-                  threads: Optional[int] = None) -> str:
-    """The teacher replay cache of a distillation run, as a ``--cfg-options``
-    entry: runs whose teacher (config, checkpoint, view, precision), training
-    loader, mixing, seeds and epochs agree share one folder under
-    ``cache_root``, written by ``tools/cache_teacher.py`` when the first of
-    them asks (the others wait for it). The cache's own key check refuses a
-    run that this grouping would pair with the wrong cache."""
+def teacher_cache_folder(config: str, options: Sequence[str], cache_root: str) -> str:
+    """The cache folder of a distillation run under ``cache_root``: runs whose
+    teacher (config, checkpoint, view, precision), training loader, mixing,
+    seeds and epochs agree share one. The cache's own key check refuses a run
+    that this grouping would pair with the wrong cache."""
     from mmengine.config import Config, DictAction
 
     from cckd_plugin.engine import merge_options
@@ -98,13 +94,27 @@ def teacher_cache(config: str, options: Sequence[str], cache_root: str,
         'seed', 'channels_last')] + [cfg.train_dataloader, cfg.get('randomness'),
                                      cfg.train_cfg.get('max_epochs')],
         sort_keys=True, default=repr)
-    folder = osp.join(cache_root, hashlib.sha256(group.encode()).hexdigest()[:12])
+    return osp.join(cache_root, hashlib.sha256(group.encode()).hexdigest()[:12])
+
+
+def teacher_cache(config: str, options: Sequence[str], cache_root: str,
+                  log_file: Optional[str] = None,
+                  threads: Optional[int] = None) -> str:
+    """The teacher replay cache of a distillation run, as a ``--cfg-options``
+    entry: its :func:`teacher_cache_folder`, written by ``tools/cache_teacher.py``
+    when the first run of its group asks (the others wait for it)."""
+    folder = teacher_cache_folder(config, options, cache_root)
     with _CACHE_LOCKS_GUARD:
         lock = _CACHE_LOCKS.setdefault(folder, threading.Lock())
     with lock:
         written = osp.join(folder, 'rank0.json')
-        epochs = cfg.train_cfg.get('max_epochs')
-        if not osp.isfile(written) or len(json.load(open(written))['epochs']) < epochs:
+        whole = False
+        if osp.isfile(written):
+            with open(osp.join(folder, 'key.json')) as f:
+                epochs = json.load(f)['layout']['epochs']
+            with open(written) as f:
+                whole = len(json.load(f)['epochs']) == epochs
+        if not whole:
             run_tool([sys.executable, 'tools/cache_teacher.py', config, '--out',
                       folder, '--cfg-options', *options], log_file, threads)
     return f'model.teacher_cache={folder}'

@@ -160,7 +160,8 @@ def test_speed_benchmark_runs(repo_root):
 def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
     """tools/gpu_check.py --smoke: the speed part, 3 iterations of the headline job
     (its teacher's tower tiny) on a generated ImageNet-LT-shaped folder through
-    tools/train.py and 2 through tools/dist_train.sh, one table."""
+    tools/train.py, online and from a teacher cache, and 2 through
+    tools/dist_train.sh, one table."""
     result = run_script('tools/gpu_check.py', '--smoke', '--work-dir',
                         str(tmp_path / 'gc'), cwd=repo_root, timeout=1200)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
@@ -175,6 +176,11 @@ def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
     assert train[0].split('|')[2].strip() == '3' and dist[0].split(
         '|')[2].strip() == '2'
     assert '(gloo)' in dist[0]
+    cached = [line for line in out.splitlines()
+              if line.startswith('| the same, teacher from the cache')]
+    assert len(cached) == 1 and cached[0].split('|')[2].strip() == '3', cached
+    assert 'teacher outputs read from the cache' in (
+        tmp_path / 'gc' / 'train_cached.log').read_text()
     for log in ('train.log', 'dist_train.log'):  # the smoke runs' tower is the tiny one
         text = (tmp_path / 'gc' / log).read_text()
         assert 'CLIPVisionBackbone(tiny-vit)' in text

@@ -181,6 +181,10 @@ def small_runs(repo_root, fmnist_root, small_teacher_ckpt, tmp_path_factory):
 def test_one_cache_trains_acckd_and_kd_bit_identical_to_online(
         repo_root, small_runs, method):
     assert 'rows (2 view(s): real and mixed)' in small_runs['log']
+    with open(osp.join(small_runs['cache'], 'key.json')) as f:
+        key = json.load(f)['key']  # 'auto' precision as resolved on the CPU
+    assert key['teacher precision'] == 'float32' and key['teacher device'] == 'cpu'
+    assert key['world size'] == 1 and key['epochs'] == 2 and key['batch size'] == 16
     work = str(small_runs['tmp'] / f'{method}_cached')
     result = train(repo_root, small_runs['configs'][method], work, '--cfg-options',
                    f'model.teacher_cache={small_runs["cache"]}')
@@ -281,3 +285,45 @@ def test_two_processes_train_from_their_cache_like_online(repo_root, small_runs,
                     f'model.teacher_cache={small_runs["cache"]}')
     assert result.returncode != 0
     assert 'world size: 1 in the cache, 2 here' in result.stdout + result.stderr
+
+
+def test_the_benchmark_runner_groups_runs_by_what_the_cache_depends_on(tmp_path):
+    """tool_runs.teacher_cache_folder: the methods, tau and the Table 3 rows of
+    one teacher and seed share a folder; another seed, teacher or
+    mix_sampling gets its own."""
+    from cckd_plugin.tool_runs import teacher_cache_folder
+    root = 'configs/distill/fashion_mnist_lt/'
+    seed0 = ['randomness.seed=0', 'model.seed=0', 'train_dataloader.dataset.seed=0']
+    seed1 = [o.replace('=0', '=1') for o in seed0]
+    ablation = root + 'ablations/{}_resnet8_offline-ft_fashion-mnist-lt.py'
+    folders = {name: teacher_cache_folder(config, options, str(tmp_path))
+               for name, config, options in (
+                   ('acckd', root + 'acckd_resnet8_offline-ft_fashion-mnist-lt.py',
+                    seed0),
+                   ('kd', root + 'kd_resnet8_offline-ft_fashion-mnist-lt.py', seed0),
+                   ('tau4', ablation.format('fig8-tau4_acckd'), seed0),
+                   ('row2', ablation.format('row2-cckd_supmix'), seed0),
+                   ('seed1', root + 'acckd_resnet8_offline-ft_fashion-mnist-lt.py',
+                    seed1),
+                   ('ncm', root + 'acckd_resnet8_offline-ncm_fashion-mnist-lt.py',
+                    seed0),
+                   ('fig7', ablation.format('fig7-random-random_acckd'), seed0))}
+    assert folders['acckd'] == folders['kd'] == folders['tau4'] == folders['row2']
+    assert len({folders[k] for k in ('acckd', 'seed1', 'ncm', 'fig7')}) == 4
+
+
+def test_a_disk_too_small_is_refused_before_anything_is_written(tmp_path,
+                                                                monkeypatch):
+    import collections
+    import shutil
+
+    from cckd_plugin.engine.teacher_cache_loop import TeacherCacheLoop
+    loop = TeacherCacheLoop.__new__(TeacherCacheLoop)
+    loop.out = str(tmp_path / 'new' / 'cache')
+    usage = collections.namedtuple('usage', 'total used free')
+    monkeypatch.setattr(shutil, 'disk_usage', lambda path: usage(0, 0, 3 * 2**30))
+    loop._check_disk(2 * 2**30)  # fits
+    with pytest.raises(TeacherCacheError, match=r'the cache needs 4\.0 GB and .* has '
+                       r'3\.0 GB free'):
+        loop._check_disk(4 * 2**30)
+    assert not osp.exists(loop.out)

@@ -16,7 +16,11 @@ Prints one table:
    down to 50 batches; JPEGs of ImageNet's typical 500 x 375 px) through the real
    data loader with its workers, the teacher at random weights (nothing is
    downloaded): the data-time share of an iteration and the peak GPU memory;
-3. ``tools/dist_train.sh`` with one process on the same folder, 20 iterations (NCCL).
+3. the same 50 iterations from a teacher replay cache: ``tools/cache_teacher.py``
+   writes the teacher's outputs on every view of that run, then ``tools/train.py``
+   reads them (``model.teacher_cache``): the cache's write time and the cached
+   step's seconds per iteration;
+4. ``tools/dist_train.sh`` with one process on the same folder, 20 iterations (NCCL).
 
 Everything it writes goes to ``--work-dir`` (default ``work_dirs/gpu_check``).
 """
@@ -196,6 +200,16 @@ def main() -> int:
     wall = run([sys.executable, 'tools/train.py', config, '--work-dir', train_dir,
                 '--cfg-options', *options], osp.join(args.work_dir, 'train.log'), env)
     train = iteration_stats(train_dir)
+    cache_dir = osp.join(args.work_dir, 'teacher_cache')
+    cache_wall = run([sys.executable, 'tools/cache_teacher.py', config, '--out',
+                      cache_dir, '--cfg-options', *options],
+                     osp.join(args.work_dir, 'cache_teacher.log'), env)
+    cached_dir = osp.join(args.work_dir, 'train_cached')
+    cached_wall = run([sys.executable, 'tools/train.py', config, '--work-dir',
+                       cached_dir, '--cfg-options', *options,
+                       f'model.teacher_cache={cache_dir}'],
+                      osp.join(args.work_dir, 'train_cached.log'), env)
+    cached = iteration_stats(cached_dir)
 
     dist_split = dict(split)
     dist_split['train'] = osp.join(data_root, 'ImageNet_LT_train_dist.txt')
@@ -225,6 +239,10 @@ def main() -> int:
         f'{train["iters"]} | {train["time"]:.3f} | '
         f'{100 * train["data_time"] / train["time"]:.1f}% | {train["memory"]:.0f} MB | '
         f'{wall:.0f} s |',
+        f'| the same, teacher from the cache (written in {cache_wall:.0f} s) | '
+        f'{cached["iters"]} | {cached["time"]:.3f} | '
+        f'{100 * cached["data_time"] / cached["time"]:.1f}% | '
+        f'{cached["memory"]:.0f} MB | {cached_wall:.0f} s |',
         f'| tools/dist_train.sh {CONFIG} 1 ({backend}) | {dist["iters"]} | '
         f'{dist["time"]:.3f} | {100 * dist["data_time"] / dist["time"]:.1f}% | '
         f'{dist["memory"]:.0f} MB | {dist_wall:.0f} s |', '',

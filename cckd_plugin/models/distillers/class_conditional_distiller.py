@@ -451,14 +451,19 @@ class ClassConditionalDistiller(BaseModel):
     def teacher_cache_identity(self) -> Dict[str, str]:
         """What the teacher's outputs on a view depend on, for a replay cache's
         key: the teacher config, its weights as prepared (checkpoint, NCM or
-        zero-shot head), its view of the pixels, its precision, the mixing."""
+        zero-shot head), its view of the pixels, its precision and device type,
+        the mixing."""
         view = self.teacher_view
+        device = next(self.teacher.parameters(), torch.empty(0)).device
         return {
             'teacher config': json_hash(self._teacher_spec['config']),
             'teacher weights': weights_hash(self.teacher),
             'teacher view': json_hash([weights_hash(view), view.size,
                                        view.interpolation, view.to_rgb]),
-            'teacher precision': self.teacher_precision,
+            # the autocast it resolves to on its device ('auto': fp32 on the CPU)
+            'teacher precision': str(self.teacher_autocast_dtype(device) or
+                                     torch.float32).replace('torch.', ''),
+            'teacher device': device.type,
             'channels last': self.channels_last,
             'mix': json_hash(self._teacher_spec['mix']),
             'mixing seed': self.seed,
