@@ -10,7 +10,6 @@ seed and batch size then trains from it with ``model.teacher_cache=OUT``
     bash tools/dist_cache_teacher.sh CONFIG 2 --out ...   # the cache of a 2-process run
 """
 import argparse
-import os
 import os.path as osp
 import sys
 import warnings
@@ -25,6 +24,7 @@ from mmengine.config import Config, DictAction
 
 from cckd_plugin.engine import (build_runner, check_inputs, close_distributed,
                                 init_distributed, merge_options, prepare_cfg, run_main)
+from cckd_plugin.engine.tool_args import add_launch_arguments, parse_launch_arguments
 
 
 def parse_args():
@@ -46,15 +46,8 @@ def parse_args():
     parser.add_argument('--work-dir', help='where the log goes (default: OUT/logs)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings of the config, as tools/train.py')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    parser.add_argument('--debug', action='store_true',
-                        help='show the traceback of an error instead of one line')
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_launch_arguments(parser)
+    return parse_launch_arguments(parser)
 
 
 def main(args):

@@ -3,7 +3,6 @@ plugin imported. Shot groups come from the checkpoint alone. The checkpoint
 may be left out for teachers whose weights come from the config (CLIP's
 pretrained tower with a zero-shot or NCM head)."""
 import argparse
-import os
 import os.path as osp
 import sys
 from copy import deepcopy
@@ -18,6 +17,7 @@ from mmengine.evaluator import DumpResults
 
 from cckd_plugin.engine import (build_runner, check_inputs, close_distributed,
                                 init_distributed, merge_options, prepare_cfg, run_main)
+from cckd_plugin.engine.tool_args import add_launch_arguments, parse_launch_arguments
 
 
 def parse_args():
@@ -51,15 +51,8 @@ def parse_args():
     parser.add_argument('--tta', action='store_true', help='whether to enable the '
                         'Test-Time-Aug (TTA); needs tta_model and tta_pipeline in the '
                         'config')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    parser.add_argument('--debug', action='store_true',
-                        help='show the traceback of an error instead of one line')
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_launch_arguments(parser)
+    return parse_launch_arguments(parser)
 
 
 def merge_args(cfg, args):

@@ -1,7 +1,6 @@
 """Train a model from a config: MMPretrain's ``tools/train.py`` interface, with
 the plugin imported and ``num_workers=0`` supported."""
 import argparse
-import os
 import os.path as osp
 import sys
 import warnings
@@ -17,6 +16,7 @@ from mmengine.config import Config, DictAction
 
 from cckd_plugin.engine import (build_runner, check_inputs, close_distributed,
                                 init_distributed, merge_options, prepare_cfg, run_main)
+from cckd_plugin.engine.tool_args import add_launch_arguments, parse_launch_arguments
 
 
 def parse_args():
@@ -42,15 +42,8 @@ def parse_args():
                         help='override some settings in the used config, the '
                         'key-value pair in xxx=yyy format will be merged into config '
                         'file')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    parser.add_argument('--debug', action='store_true',
-                        help='show the traceback of an error instead of one line')
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_launch_arguments(parser)
+    return parse_launch_arguments(parser)
 
 
 def merge_args(cfg, args):
