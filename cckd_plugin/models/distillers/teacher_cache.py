@@ -70,7 +70,8 @@ class TeacherCache:
     Args:
         path: the cache folder.
         rank: this process's rank (its own row files).
-        writable: open the row files for writing (``create`` does).
+        writable: open the row files for writing (:meth:`create` returns the
+            cache opened so).
     """
 
     def __init__(self, path: str, rank: int = 0, writable: bool = False):
@@ -85,8 +86,8 @@ class TeacherCache:
         self.key: Dict[str, Any] = stored['key']
         self.layout: Dict[str, Any] = stored['layout']
         mode = 'r+' if writable else 'r'
-        self._files = {name: np.load(self._file(name), mmap_mode=mode)
-                       for name in self._names()}
+        self._files = {name: np.load(_row_file(path, rank, name), mmap_mode=mode)
+                       for name in self._names(self.layout)}
         self.epochs: List[int] = self._read_epochs()
 
     # -- creation --------------------------------------------------------------
@@ -110,8 +111,6 @@ class TeacherCache:
             os.makedirs(path, exist_ok=True)
             atomic_write(json.dumps(dict(key=key, layout=layout), indent=1,
                                     sort_keys=True), meta)
-        cache = cls.__new__(cls)
-        cache.path, cache.rank, cache.key, cache.layout = path, rank, key, layout
         os.makedirs(path, exist_ok=True)
         rows = layout['rows_per_epoch'] * layout['epochs']
         shapes = dict(logits=(rows, layout['num_classes']), labels=(rows, ),
@@ -120,27 +119,21 @@ class TeacherCache:
         dtypes = dict(logits=_NUMPY[layout['logits']], labels=np.int32,
                       pixel_sums=np.float64, feature_scales=np.float32,
                       features=_NUMPY.get(layout['features']))
-        cache._files = {}
-        for name in cache._names():
-            file = cache._file(name)
-            if osp.isfile(file):
-                cache._files[name] = np.load(file, mmap_mode='r+')
-            else:  # sparse until written
-                cache._files[name] = np.lib.format.open_memmap(
-                    file, mode='w+', dtype=dtypes[name], shape=shapes[name])
-        cache.epochs = cache._read_epochs()
-        return cache
+        for name in cls._names(layout):
+            file = _row_file(path, rank, name)
+            if not osp.isfile(file):  # sparse until written
+                np.lib.format.open_memmap(file, mode='w+', dtype=dtypes[name],
+                                          shape=shapes[name]).flush()
+        return cls(path, rank, writable=True)
 
-    def _names(self) -> List[str]:
+    @staticmethod
+    def _names(layout: Dict[str, Any]) -> List[str]:
         names = ['logits', 'labels', 'pixel_sums']
-        if self.layout['features'] != 'none':
+        if layout['features'] != 'none':
             names.append('features')
-        if self.layout['features'] == 'int8':
+        if layout['features'] == 'int8':
             names.append('feature_scales')
         return names
-
-    def _file(self, name: str) -> str:
-        return osp.join(self.path, f'rank{self.rank}_{name}.npy')
 
     def _read_epochs(self) -> List[int]:
         file = osp.join(self.path, f'rank{self.rank}.json')
@@ -241,6 +234,10 @@ class TeacherCache:
                 scale = torch.from_numpy(np.array(files['feature_scales'][span]))
                 feats = feats * scale[:, None]
         return logits.to(device), None if feats is None else feats.to(device)
+
+
+def _row_file(path: str, rank: int, name: str) -> str:
+    return osp.join(path, f'rank{rank}_{name}.npy')
 
 
 def pixel_sums(pixels: torch.Tensor) -> np.ndarray:
