@@ -65,4 +65,4 @@ class TeacherCacheHook(Hook):
         if getattr(model, 'cached_teacher', None) is None:
             return
         rank, _ = get_dist_info()
-        model.open_teacher_cache(teacher_cache_key(runner), rank)
+        model.cached_teacher.open(teacher_cache_key(runner), rank)

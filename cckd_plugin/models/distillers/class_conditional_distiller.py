@@ -469,11 +469,6 @@ class ClassConditionalDistiller(BaseModel):
             'mixing seed': self.seed,
         }
 
-    def open_teacher_cache(self, key: Dict[str, str], rank: int) -> None:
-        """Open ``model.teacher_cache`` for this run's ``key`` (``TeacherCacheHook``
-        calls it before training)."""
-        self.cached_teacher.open(key, rank)
-
     def _check_priors(self) -> None:
         """CCKD needs estimated priors; uniform stand-ins would train silently wrong."""
         if self._priors_checked:
