@@ -38,6 +38,7 @@ import numpy as np
 import torch
 from benchmark_speed import CASES, IMAGENET, batch, build_distiller
 
+from cckd_plugin.engine.teacher_cache_loop import write_teacher_step
 from cckd_plugin.models.distillers.cached_teacher import CachedTeacher
 from cckd_plugin.models.distillers.teacher_cache import TeacherCache, row_bytes
 from cckd_plugin.tool_runs import last_val_metrics, log, run_tool, scalar_records
@@ -154,23 +155,21 @@ def equality(work: str, epochs: int) -> List[str]:
 
 # -- speed -----------------------------------------------------------------------
 def cached_reader(model, steps: List[tuple], folder: str) -> CachedTeacher:
-    """A cache of the teacher's outputs on ``steps`` (one epoch), opened."""
-    b = steps[0][0].size(0)
+    """A cache of the teacher's outputs on ``steps`` (one epoch), opened; the
+    mixing generator of step ``s`` is seeded ``[0, s]`` (so is the timed step's)."""
+    x = steps[0][0]
+    b = x.size(0)
     layout = dict(batch_size=b, steps_per_epoch=len(steps), views=2,
                   rows_per_epoch=2 * b * len(steps), epochs=1,
-                  num_classes=model.num_classes, feature_dim=None, logits='fp32',
-                  features='fp32')
-    outputs = []
+                  num_classes=model.num_classes,
+                  feature_dim=int(model.teacher_forward(x[:1])[1].size(1)),
+                  logits='fp32', features='fp32')
+    cache = TeacherCache.create(folder, {}, layout)
     for s, (x, samples, p, partner_samples) in enumerate(steps):
         model.rng = np.random.default_rng([0, s])
-        y = torch.cat([d.gt_label for d in samples])
-        pixels, _, labels = model.teacher_batch(x, y, p, partner_samples, None, None,
-                                                True)
-        outputs.append((*model.teacher_forward(pixels), labels, pixels))
-    layout['feature_dim'] = int(outputs[0][1].size(1))
-    cache = TeacherCache.create(folder, {}, layout)
-    for s, (logits, feats, labels, pixels) in enumerate(outputs):
-        cache.write(0, s, logits, feats, labels, pixels)
+        write_teacher_step(model, cache, 0, s, dict(
+            inputs=x, data_samples=samples, partner_inputs=p,
+            partner_data_samples=partner_samples), True)
     cache.finish_epoch(0)
     reader = CachedTeacher(folder)
     reader.open({}, 0)

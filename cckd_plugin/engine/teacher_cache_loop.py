@@ -27,6 +27,24 @@ def _size(num_bytes: float) -> str:
         num_bytes /= 1024
 
 
+@torch.no_grad()
+def write_teacher_step(model, cache: TeacherCache, epoch: int, step: int, data: dict,
+                       mix: bool) -> None:
+    """One training step's teacher batch, built by the distiller's own
+    ``teacher_batch`` from its preprocessed ``data`` (``inputs``,
+    ``data_samples``, ``partner_*``, ``mix_*``; ``mix``: with the mixed images)
+    with its mixing generator as it stands, through the teacher, into ``cache``."""
+    labels = torch.cat([s.gt_label for s in data['data_samples']]).to(
+        data['inputs'].device)
+    pixels, _, row_labels = model.teacher_batch(
+        data['inputs'], labels, data.get('partner_inputs'),
+        data.get('partner_data_samples'), data.get('mix_inputs'),
+        data.get('mix_data_samples'), mix)
+    logits, feats = model.teacher_forward(pixels)
+    cache.write(epoch, step, logits, feats if cache.has_features else None,
+                row_labels, pixels)
+
+
 @LOOPS.register_module()
 class TeacherCacheLoop(EpochBasedTrainLoop):
     """The training loop of a distillation config with the student left out:
@@ -113,7 +131,8 @@ class TeacherCacheLoop(EpochBasedTrainLoop):
             runner.call_hook('before_train_epoch')  # sampler, views, mixing draws
             model.train()
             for step, batch in enumerate(self.dataloader):
-                self._write_step(model, cache, epoch, step, batch, views == 2)
+                write_teacher_step(model, cache, epoch, step,
+                                   model.data_preprocessor(batch, True), views == 2)
                 if progress is not None:
                     progress.update()
             cache.finish_epoch(epoch)
@@ -124,27 +143,13 @@ class TeacherCacheLoop(EpochBasedTrainLoop):
                     f'written; train with --cfg-options model.teacher_cache={self.out}')
         return model
 
-    @torch.no_grad()
-    def _write_step(self, model, cache: TeacherCache, epoch: int, step: int,
-                    batch: dict, mix: bool) -> None:
-        data = model.data_preprocessor(batch, True)
-        labels = torch.cat([s.gt_label for s in data['data_samples']]).to(
-            data['inputs'].device)
-        pixels, _, row_labels = model.teacher_batch(
-            data['inputs'], labels, data.get('partner_inputs'),
-            data.get('partner_data_samples'), data.get('mix_inputs'),
-            data.get('mix_data_samples'), mix)
-        logits, feats = model.teacher_forward(pixels)
-        cache.write(epoch, step, logits, feats if cache.has_features else None,
-                    row_labels, pixels)
-
     def _check_disk(self, needed: int) -> None:
+        if osp.isfile(osp.join(self.out, 'key.json')):
+            return  # continuing a cache: its files are already allocated
         folder = osp.abspath(self.out)
         while not osp.isdir(folder):
             folder = osp.dirname(folder)
         free = shutil.disk_usage(folder).free
-        if osp.isfile(osp.join(self.out, 'key.json')):
-            return  # continuing a cache: its files are already allocated
         if free < needed:
             raise TeacherCacheError(
                 f'--out {self.out}: the cache needs {_size(needed)} and {folder} has '
