@@ -225,3 +225,61 @@ def test_cifar_lt_keeps_ldam_drw_images(cifar100_root):
     other = DATASETS.build(dict(cfg, ldam_subset=False))
     assert not all(np.array_equal(other.get_data_info(i)['img'], got[i])
                    for i in range(len(got)))
+
+
+def test_cifar_copy_with_other_md5_is_one_line_naming_verify_md5(
+        cifar10_root, monkeypatch):
+    """A copy whose files are not the official ones (a re-encoding) stops at once
+    with one line naming verify_md5, instead of MMPretrain's attempt to download
+    CIFAR again (offline: a traceback that says nothing of md5 sums)."""
+    import mmpretrain.datasets.cifar as cifar
+
+    def no_download(*args, **kwargs):
+        raise AssertionError('tried to download')
+
+    monkeypatch.setattr(cifar, 'download_and_extract_archive', no_download)
+    cfg = dict(type='CIFAR10LT', data_root=cifar10_root, n_max=60, imbalance_ratio=10)
+    with pytest.raises(ValueError) as error:
+        DATASETS.build(cfg)
+    message = str(error.value)
+    assert '\n' not in message and 'data_batch_1 is not the official file' in message
+    assert "set the dataset's verify_md5=False" in message
+    assert len(DATASETS.build(dict(cfg, verify_md5=False))) == sum(
+        long_tail_counts(10, 60, 10))
+
+
+@pytest.mark.parametrize('ratio,n_max', [(10, 50), (100, 50), (1, 50), (10, 20)])
+def test_cifar_val_split_is_balanced_and_disjoint_from_train(cifar10_root, ratio,
+                                                             n_max):
+    """``val`` is the end of each class's shuffle, which ``train`` never reaches:
+    disjoint from train whatever the ratio and n_max of each (same seed)."""
+    base = dict(type='CIFAR10LT', data_root=cifar10_root, verify_md5=False,
+                download=False, val_per_class=10, seed=3)
+    train = DATASETS.build(dict(base, imbalance_ratio=ratio, n_max=n_max))
+    val = DATASETS.build(dict(base, split='val', imbalance_ratio=100, n_max=5))
+    assert np.bincount(val.get_gt_labels()).tolist() == [10] * 10
+    assert val.class_counts == long_tail_counts(10, 5, 100)  # its own profile's
+    assert train.class_counts == long_tail_counts(10, n_max, ratio)
+
+    def images(ds):
+        return {ds.get_data_info(i)['img'].tobytes() for i in range(len(ds))}
+
+    assert not images(train) & images(val)
+    other_ratio = DATASETS.build(dict(base, split='val', imbalance_ratio=ratio,
+                                      n_max=n_max))
+    assert images(other_ratio) == images(val)  # val does not move with the profile
+    test = DATASETS.build(dict(base, split='test'))
+    assert len(test) == 50 and not images(test) & images(val)
+
+
+def test_cifar_val_split_bad_input(cifar10_root):
+    base = dict(type='CIFAR10LT', data_root=cifar10_root, verify_md5=False,
+                download=False)
+    with pytest.raises(ValueError, match=r'n_max=60 leaves class 0 \(airplane\) 0 '
+                       r'unused training images, fewer than val_per_class=10 for the '
+                       r'val split; use n_max <= 50'):
+        DATASETS.build(dict(base, n_max=60, imbalance_ratio=10, val_per_class=10))
+    with pytest.raises(ValueError, match="split='val' needs val_per_class > 0"):
+        DATASETS.build(dict(base, split='val', n_max=50))
+    with pytest.raises(ValueError, match='split must be one of'):
+        DATASETS.build(dict(base, split='pool', n_max=50))
