@@ -138,8 +138,8 @@ def test_bitfit_and_last_block_train_exactly_their_weights():
                       if n.startswith('visual.transformer.resblocks.1.')}
     every = MODELS.build(tiny_backbone(peft=dict(type='BlockTuning', num_blocks=None)))
     assert {n for n, p in every.named_parameters() if p.requires_grad} == blocks
-    with pytest.raises(ValueError, match='BlockTuning: num_blocks=3, but the tower '
-                       'has 2 blocks'):
+    with pytest.raises(ValueError, match='BlockTuning: num_blocks=3, but the network '
+                       'has 2 units'):
         MODELS.build(tiny_backbone(peft=dict(type='BlockTuning', num_blocks=3)))
 
 

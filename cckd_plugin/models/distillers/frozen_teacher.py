@@ -18,8 +18,8 @@ from .model_configs import read_model_config, spec_label
 #: ``init_cfg`` it loads) and LoRA settings count.
 BACKBONE_KEYS = ('type', 'depth', 'model_name', 'model_cfg', 'out_type', 'peft',
                  'in_channels', 'base_channels', 'stem_stride', 'num_stages',
-                 'num_classes', 'module', 'rank', 'alpha', 'targets')
-PROTOTYPE_HEADS = ('NCMClsHead', 'ZeroShotClsHead')
+                 'num_classes', 'module', 'rank', 'alpha', 'targets', 'input_size')
+PROTOTYPE_HEADS = ('NCMClsHead', 'ZeroShotClsHead', 'ClassMapClsHead')
 
 
 def _clean(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Any tuner of the ``peft`` library on the CLIP tower, by its name.
+"""Any tuner of the ``peft`` library on the CLIP tower or a timm CNN, by its name.
 
 ``peft`` is imported when a :class:`PeftTuner` is built, not with the plugin:
 it brings ``transformers`` and costs about 4 s of every tool's start-up.
@@ -9,7 +9,7 @@ from typing import Dict, List, Optional
 import torch.nn as nn
 from mmpretrain.registry import MODELS
 
-from .vision_tuner import VisionTuner
+from .vision_tuner import VisionTuner, is_vision_transformer, tuning_units
 
 #: where each method goes on open_clip's ``ResidualAttentionBlock`` when
 #: ``config`` names no ``target_modules``. open_clip's attention hands its
@@ -25,6 +25,15 @@ DEFAULT_TARGETS: Dict[str, dict] = {
     'LN_TUNING': dict(target_modules=['ln_1', 'ln_2']),
 }
 MLP_TARGETS = dict(target_modules=['c_fc', 'c_proj'])
+#: a timm CNN of the EfficientNet / MobileNet family: the pointwise (1x1)
+#: convolutions of every block and the head convolution, where most of the
+#: weights are (peft's LoRA on a depthwise convolution needs a rank divisible
+#: by its groups); IA3 scales the input of each block's projection
+#: (``conv_pwl``) and the output of the others.
+CNN_POINTWISE = r'.*\.(conv_pw|conv_pwl)$|^conv_head$'
+CNN_DEFAULT_TARGETS: Dict[str, dict] = {
+    'IA3': dict(target_modules=CNN_POINTWISE, feedforward_modules=r'.*\.conv_pwl$'),
+}
 
 
 def _peft_types() -> Dict[str, object]:
@@ -47,14 +56,16 @@ def peft_methods() -> List[str]:
 @MODELS.register_module()
 class PeftTuner(VisionTuner):
     """A ``peft`` tuner (IA3, LoHa, LoKr, LN tuning, BOFT, OFT, peft's LoRA, ...)
-    injected into open_clip's vision tower with ``peft.inject_adapter_in_model``.
+    injected into open_clip's vision tower or a timm CNN with
+    ``peft.inject_adapter_in_model``.
 
     The tuner is built from peft's own config class for ``method``
     (``peft.IA3Config`` for ``'IA3'``) with ``config`` as its arguments; where
     ``config`` gives no ``target_modules``, :data:`DEFAULT_TARGETS` places it
-    (the MLP's linear layers for most methods). peft freezes everything but its
-    adapter weights; the adapters live inside the tower's modules
-    (``...mlp.c_fc.ia3_l.default``), the frozen weights under
+    on a ViT (the MLP's linear layers for most methods) and
+    :data:`CNN_DEFAULT_TARGETS` on a CNN (the pointwise convolutions). peft
+    freezes everything but its adapter weights; the adapters live inside the
+    network's modules (``...mlp.c_fc.ia3_l.default``), the frozen weights under
     ``...base_layer...``, bit-identical to the pretrained ones.
 
     Args:
@@ -73,7 +84,6 @@ class PeftTuner(VisionTuner):
     def __init__(self, method: str, config: Optional[dict] = None):
         super().__init__(bottleneck=None)
         import peft
-        from peft.mapping import PEFT_TYPE_TO_CONFIG_MAPPING
         types = _peft_types()
         key = str(method).replace('_', '').upper()
         if key not in types:
@@ -81,25 +91,36 @@ class PeftTuner(VisionTuner):
                              f'(peft {peft.__version__}: {", ".join(peft_methods())})')
         self.peft_type = types[key]
         self.method = self.peft_type.value
-        config = {k: v for k, v in dict(config or {}).items() if k != '_scope_'}
+        self.config = {k: v for k, v in dict(config or {}).items() if k != '_scope_'}
+        self.peft_config = self._peft_config(vision_transformer=True)  # checked now
+
+    def _peft_config(self, vision_transformer: bool):
+        """peft's config object, with the default targets of the network kind
+        where ``config`` names none."""
+        from peft.mapping import PEFT_TYPE_TO_CONFIG_MAPPING
+        config = self.config
         if not config.get('target_modules') and not config.get('target_parameters'):
-            config = {**DEFAULT_TARGETS.get(self.method, MLP_TARGETS), **config}
+            defaults = DEFAULT_TARGETS.get(self.method, MLP_TARGETS) \
+                if vision_transformer else CNN_DEFAULT_TARGETS.get(
+                    self.method, dict(target_modules=CNN_POINTWISE))
+            config = {**defaults, **config}
         config_cls = PEFT_TYPE_TO_CONFIG_MAPPING[self.peft_type]
         try:
-            self.peft_config = config_cls(**copy.deepcopy(config))
+            return config_cls(**copy.deepcopy(config))
         except (TypeError, ValueError) as error:
             message = ' '.join(str(error).split())
             raise ValueError(f'backbone.peft.config: {config_cls.__name__}: '
                              f'{message}') from None
-        self.config = config
 
     @property
     def description(self) -> str:
         return f'PeftTuner({self.method})'
 
     def attach(self, visual: nn.Module, num_classes: Optional[int]) -> None:
-        self.check_fits(visual, self.description)
         import peft
+        if not is_vision_transformer(visual):
+            tuning_units(visual)  # a CNN this plugin knows, or one line
+            self.peft_config = self._peft_config(vision_transformer=False)
         try:
             peft.inject_adapter_in_model(self.peft_config, visual)
         except (TypeError, ValueError, RuntimeError) as error:

@@ -1,4 +1,5 @@
-"""Base class of the parameter-efficient tuners of a vision transformer."""
+"""Base class of the parameter-efficient tuners of a vision transformer (and,
+for the tuners that need no transformer, of a timm CNN)."""
 import inspect
 import math
 from typing import List, Optional
@@ -49,6 +50,32 @@ def build_tuner(peft: dict) -> 'VisionTuner':
     return cls(**{k: v for k, v in peft.items() if k in takes})
 
 
+def is_vision_transformer(network: nn.Module) -> bool:
+    """Whether ``network`` is open_clip's ``VisionTransformer`` (blocks this
+    plugin runs itself)."""
+    return hasattr(network, '_embeds') and hasattr(
+        getattr(network, 'transformer', None), 'resblocks')
+
+
+def tuning_units(network: nn.Module) -> List[nn.Module]:
+    """The network's units in input-to-output order, for the tuners that train
+    whole units (``BlockTuning``) or their biases (``BiasTuning``): a ViT's
+    transformer blocks; a timm CNN of the EfficientNet / MobileNet family's
+    stem, its stages (``blocks``) and its head convolution.
+
+    Raises:
+        ValueError: a network of neither kind.
+    """
+    if is_vision_transformer(network):
+        return list(network.transformer.resblocks)
+    parts = ('conv_stem', 'bn1', 'blocks', 'conv_head', 'bn2')
+    if all(hasattr(network, p) for p in parts):
+        return [nn.ModuleList([network.conv_stem, network.bn1]), *network.blocks,
+                nn.ModuleList([network.conv_head, network.bn2])]
+    raise ValueError(f'no tuner unit is known for {type(network).__name__}: a ViT '
+                     f'(open_clip) or a timm CNN with conv_stem, blocks and conv_head')
+
+
 def default_bottleneck(num_classes: int, num_layers: int) -> int:
     """``2 ** max(0, int(log2(C / (2 * layers))))`` (LIFT's default width)."""
     return 2**max(0, int(math.log2(num_classes / (2 * num_layers))))
@@ -85,8 +112,7 @@ class VisionTuner(nn.Module):
     @staticmethod
     def check_fits(visual: nn.Module, name: str) -> None:
         """Raise unless ``visual`` is a ViT whose blocks this plugin can run."""
-        blocks = getattr(getattr(visual, 'transformer', None), 'resblocks', None)
-        if blocks is None or not hasattr(visual, '_embeds'):
+        if not is_vision_transformer(visual):
             raise ValueError(f'{name} needs a vision transformer, but the backbone is '
                              f'{type(visual).__name__}')
 
