@@ -133,18 +133,20 @@ def check_checkpoint_fits(model: torch.nn.Module,
             the documented exceptions: the model's
             ``checkpoint_ignored_prefixes`` (a student-only distiller's
             ``teacher.``), every prototype head (NCM, zero-shot: built from
-            its weights file) and the config's ``load_from_skip``.
+            its weights file; class map: from the backbone's classifier) and
+            the config's ``load_from_skip``.
 
     Raises:
         CheckpointMismatchError: one line naming the first missing,
             unexpected and mis-shaped keys and the config keys whose values
             the checkpoint was trained with differ from ``cfg``.
     """
-    from ..models.heads import PrototypeClsHead
+    from ..models.heads import ClassMapClsHead, PrototypeClsHead
     skip = tuple(skip) + tuple(getattr(model, 'checkpoint_ignored_prefixes', ()))
-    # a prototype head (NCM, zero-shot) builds its weights from its own file
+    # a prototype head (NCM, zero-shot) builds its weights from its own file,
+    # a class-map head from the backbone's pre-trained classifier
     skip += tuple(f'{name}.' for name, module in model.named_modules()
-                  if isinstance(module, PrototypeClsHead))
+                  if isinstance(module, (PrototypeClsHead, ClassMapClsHead)))
     own = {k: v for k, v in model.state_dict().items() if not _starts(k, skip)}
     saved = {k: v for k, v in _state(checkpoint, revise_keys).items()
              if not _starts(k, skip)}

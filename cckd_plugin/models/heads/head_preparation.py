@@ -1,11 +1,13 @@
 """A classifier's head prepared before its first epoch: zero-shot text
-features and NCM class means built (or loaded and checked), a trained cosine
-head's initial weights (LIFT's text features or the class means)."""
+features, NCM class means and class-map rows built (or loaded and checked),
+a trained cosine head's initial weights (LIFT's text features or the class
+means)."""
 from typing import Callable, Optional, Tuple
 
 import torch
 from mmpretrain.models import ImageClassifier
 
+from .class_map_cls_head import ClassMapClsHead
 from .cosine_cls_head import CosineClsHead
 from .prototype_cls_head import PrototypeClsHead
 
@@ -39,7 +41,7 @@ def prepare_classifier(classifier: ImageClassifier, data, inputs_of: Optional[In
     """
     head = getattr(classifier, 'head', None)
     inputs_of = inputs_of or own_inputs(classifier)
-    if isinstance(head, PrototypeClsHead):
+    if isinstance(head, (PrototypeClsHead, ClassMapClsHead)):
         return head.prepare(classifier, data, inputs_of)
     if trained and isinstance(head, CosineClsHead) and head.init_from is not None \
             and data.fresh_training:
