@@ -691,3 +691,29 @@ def test_sup_mix_loss_student_puts_the_heads_loss_on_the_teacher_weighted_target
     with pytest.raises(ValueError, match=r"model.distill.sup_mix_loss must be one of "
                        r"\['eq14', 'student'\], got 'head'"):
         build(distill=dict(method='acckd', sup_mix_loss='head'))
+
+
+def test_a_test_run_prepares_without_building_the_val_loader():
+    """tools/test.py: preparing before the test must not build the val loader
+    (mmengine's runner.val_loop does; a test config's val split may be unusable:
+    a CIFAR copy whose md5 check only the test split turns off)."""
+    from types import SimpleNamespace
+
+    from mmengine.logging import MMLogger
+
+    from cckd_plugin.engine import PrepareModelHook
+
+    class Runner(SimpleNamespace):
+        @property
+        def val_loop(self):
+            raise AssertionError('the val loader was built')
+
+    seen = []
+    model = build()
+    model.prepare = lambda data: seen.append((data.stage, data.has_val))
+    runner = Runner(model=model, logger=MMLogger.get_current_instance(), iter=0,
+                    cfg=dict(load_from=None, val_cfg=dict(), val_dataloader=dict()),
+                    work_dir='unused', test_dataloader=SimpleNamespace(
+                        dataset=SimpleNamespace(metainfo=dict(classes=None))))
+    PrepareModelHook().before_test(runner)
+    assert seen == [('test', True)]

@@ -115,7 +115,10 @@ class PrepareModelHook(Hook):
             stage,
             fresh_training=stage == 'train' and runner.iter == 0
             and not runner.cfg.get('load_from'),
-            has_val=getattr(runner, 'val_loop', None) is not None)
+            # from the config: mmengine's runner.val_loop would build the val
+            # loader (a test run's config need not have a usable one)
+            has_val=runner.cfg.get('val_cfg') is not None
+            and runner.cfg.get('val_dataloader') is not None)
         if isinstance(model, PreparesItself):
             model.prepare(data)
         elif isinstance(model, ImageClassifier):
