@@ -160,9 +160,10 @@ def test_speed_benchmark_runs(repo_root):
 def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
     """tools/gpu_check.py --smoke: the speed part, 3 iterations of the headline job
     (its teacher's tower tiny) on a generated ImageNet-LT-shaped folder through
-    tools/train.py, online and from a teacher cache, and 2 through
-    tools/dist_train.sh, one table."""
-    result = run_script('tools/gpu_check.py', '--smoke', '--work-dir',
+    tools/train.py, online and from a teacher cache, 2 through
+    tools/dist_train.sh, and the CIFAR-10-LT standard profile's LA ResNet-32 and
+    its ACCKD student (2 epochs, tiny CIFAR files), one table."""
+    result = run_script('tools/gpu_check.py', '--smoke', '--cifar-acckd', '--work-dir',
                         str(tmp_path / 'gc'), cwd=repo_root, timeout=1200)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     out = result.stdout
@@ -181,6 +182,16 @@ def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
     assert len(cached) == 1 and cached[0].split('|')[2].strip() == '3', cached
     assert 'teacher outputs read from the cache' in (
         tmp_path / 'gc' / 'train_cached.log').read_text()
+    cifar = [line for line in out.splitlines()
+             if line.startswith('| configs/baselines/la_resnet32_cifar10-lt.py (2 ')]
+    assert len(cifar) == 1 and 'Cao et al. 2019' in cifar[0], out[-1500:]
+    test_all = float(cifar[0].split('|')[2].split('/')[-1])
+    assert 0 <= test_all <= 100
+    acckd = [line for line in out.splitlines() if line.startswith(
+        '| configs/distill/cifar10_lt/acckd_resnet32_effnet-lora-la_cifar10-lt.py')]
+    assert len(acckd) == 1, out[-1500:]
+    assert 'class counts (10 classes, 199 images' in (
+        tmp_path / 'gc' / 'cifar10_la.log').read_text()
     for log in ('train.log', 'dist_train.log'):  # the smoke runs' tower is the tiny one
         text = (tmp_path / 'gc' / log).read_text()
         assert 'CLIPVisionBackbone(tiny-vit)' in text

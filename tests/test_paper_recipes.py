@@ -227,7 +227,8 @@ def test_distillation_hyper_parameters(path):
 def test_the_teacher_checkpoint_is_the_teacher_runs_last(path):
     """No config types a teacher checkpoint path: a trained teacher's is the last
     checkpoint tools/train.py writes for the config that trains it; a zero-shot
-    or NCM teacher over CLIP's tower needs none."""
+    or NCM teacher over CLIP's tower or the ImageNet CNN (its weights ship in a
+    package) needs none."""
     from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
     with open(path) as f:
         assert 'work_dirs/' not in f.read()
@@ -237,8 +238,9 @@ def test_the_teacher_checkpoint_is_the_teacher_runs_last(path):
     teacher = read_model_config(cfg.model.teacher, 'model.teacher')
     trainer = spec['trained_by'] if isinstance(spec, dict) else cfg.model.teacher
     if ckpt is None:
-        assert teacher['head']['type'] in ('ZeroShotClsHead', 'NCMClsHead')
-        assert teacher['backbone']['type'] == 'CLIPVisionBackbone'
+        assert teacher['head']['type'] in ('ZeroShotClsHead', 'NCMClsHead',
+                                           'ClassMapClsHead')
+        assert teacher['backbone']['type'] in ('CLIPVisionBackbone', 'TimmCNNBackbone')
     else:
         epochs = load(trainer).train_cfg.max_epochs
         stem = osp.splitext(osp.basename(trainer))[0]
@@ -263,9 +265,11 @@ def test_student_is_the_baseline_network(path):
     family = 'toy' if osp.sep + 'toy' + osp.sep in path else 'baselines'
     assert osp.dirname(student) == osp.join(ROOT, 'configs', family), student
     loss, rest = osp.basename(student).split('_', 1)
-    # LA, Table 6's CDT and LADE; the menu's students take the method's loss
+    # LA, Table 6's CDT and LADE (and balanced softmax on CIFAR-10-LT); the
+    # menu's students take the method's loss
     assert loss in (('la', 'cdt', 'lade') + (
-        ('ce', 'bs', 'ldam-drw', 'seesaw') if MENU in path else ()))
+        ('ce', 'bs', 'ldam-drw', 'seesaw') if MENU in path else ()) + (
+        ('bs', ) if 'cifar10-lt' in path else ()))
     student_cfg = read_model_config(student, 'model.student')
     # the distiller normalises the student as its baseline does
     assert cfg.data_preprocessor.to_dict() == student_cfg['data_preprocessor']

@@ -20,7 +20,13 @@ Prints one table:
    writes the teacher's outputs on every view of that run, then ``tools/train.py``
    reads them (``model.teacher_cache``): the cache's write time and the cached
    step's seconds per iteration;
-4. ``tools/dist_train.sh`` with one process on the same folder, 20 iterations (NCCL).
+4. ``tools/dist_train.sh`` with one process on the same folder, 20 iterations (NCCL);
+5. the CIFAR-10-LT standard profile's LA baseline, ResNet-32 for its 200 epochs
+   (``configs/baselines/la_resnet32_cifar10-lt.py``) on the CIFAR-10 files in
+   ``--cifar-root`` (skipped, and said so, when there are none), tested on the
+   10,000 test images beside the published ResNet-32 numbers; with
+   ``--cifar-acckd`` also the ACCKD student of the LoRA + LA teacher (the teacher
+   tuned first), when the time allows.
 
 Everything it writes goes to ``--work-dir`` (default ``work_dirs/gpu_check``).
 """
@@ -47,6 +53,13 @@ from cckd_plugin.tool_runs import run_tool, scalar_records
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/acckd_r18_imagenet-lt.py'
 NUM_CLASSES = 1000
+CIFAR_LA = 'configs/baselines/la_resnet32_cifar10-lt.py'
+CIFAR_TEACHER = 'configs/teachers/cifar10_lt/effnet-lite0_lora_la_cifar10-lt.py'
+CIFAR_ACCKD = 'configs/distill/cifar10_lt/acckd_resnet32_effnet-lora-la_cifar10-lt.py'
+#: published CIFAR-10-LT (ratio 100) top-1 accuracy of ResNet-32, for the table
+PUBLISHED = ('CE 70.36 and LDAM-DRW 77.03 (Cao et al. 2019, Table 2: errors 29.64 '
+             'and 22.97); the logit-adjusted loss 78.57 in the PyTorch '
+             'reproduction of Menon et al. 2021 (Chumsy0725/logit-adj-pytorch)')
 
 
 def make_imagenet_lt_folder(root: str, train_images: int, val_images: int,
@@ -156,6 +169,61 @@ def iteration_stats(work_dir: str) -> Dict[str, float]:
                 memory=max((r.get('memory', 0) for r in records), default=0))
 
 
+def cifar_rows(args) -> List[str]:
+    """Step 5: the standard profile's LA ResNet-32 (and, with ``--cifar-acckd``,
+    the tuned teacher and its ACCKD student) trained and tested on the CIFAR-10
+    files of ``--cifar-root``; table rows."""
+    from cckd_plugin.tool_runs import test as test_tool
+    from cckd_plugin.tool_runs import train as train_tool
+    root = args.cifar_root
+    if not osp.isdir(osp.join(root, 'cifar-10-batches-py')):
+        return [f'| {CIFAR_LA} | not measured: no cifar-10-batches-py in {root} | | |']
+    splits = ('train_dataloader.dataset', 'val_dataloader.dataset',
+              'test_dataloader.dataset')
+    data = [f'{s}.{k}={v}' for s in splits for k, v in (
+        ('data_root', root), ('verify_md5', args.cifar_verify_md5))]
+    if args.smoke:  # the tiny CIFAR files of the smoke run: 60 images per class
+        data += [f'{s}.{k}' for s in splits for k in ('n_max=50', 'imbalance_ratio=10')]
+        data.append('train_dataloader.batch_size=16')
+    epochs = args.cifar_epochs
+    schedule = [f'train_cfg.max_epochs={epochs}', f'train_cfg.val_interval={epochs}',
+                'default_hooks.checkpoint.interval=1000']
+    if epochs < 200:  # the milestones at 160 and 180 scaled to the run
+        schedule.append(f'param_scheduler.1.milestones=[{int(epochs * 0.8)},'
+                        f'{int(epochs * 0.9)}]')
+    rows = []
+
+    def train_and_test(config, name, options):
+        work_dir = osp.join(args.work_dir, name)
+        log = osp.join(args.work_dir, f'{name}.log')
+        start = time.time()
+        ckpt = train_tool(config, work_dir, options, log)
+        wall = time.time() - start
+        tested = [o for o in data if o.startswith('test_dataloader.')]
+        metrics = test_tool(config, ckpt, work_dir, tested, log)
+        return ckpt, wall, metrics
+
+    _, wall, la = train_and_test(CIFAR_LA, 'cifar10_la', data + schedule)
+    rows.append(f'| {CIFAR_LA} ({epochs} epochs) | ' + ' / '.join(
+        f'{la[k]:.1f}' for k in ('many', 'medium', 'few', 'all')) +
+        f' | {wall:.0f} s | {PUBLISHED} |')
+    if args.cifar_acckd:
+        teacher_opts = data + ['train_cfg.max_epochs=10' if not args.smoke else
+                               'train_cfg.max_epochs=1', 'param_scheduler.0.end=' +
+                               ('10' if not args.smoke else '1')]
+        ckpt, teacher_wall, _ = train_and_test(CIFAR_TEACHER, 'cifar10_teacher',
+                                               teacher_opts)
+        dist = [o.replace('train_dataloader.dataset.', 'train_dataloader.dataset.'
+                          'dataset.') for o in data] + schedule + [
+            f'model.teacher_ckpt={ckpt}']
+        _, wall, acckd = train_and_test(CIFAR_ACCKD, 'cifar10_acckd', dist)
+        rows.append(f'| {CIFAR_ACCKD} ({epochs} epochs; its teacher tuned in '
+                    f'{teacher_wall:.0f} s) | ' + ' / '.join(
+                        f'{acckd[k]:.1f}' for k in ('many', 'medium', 'few', 'all'))
+                    + f' | {wall:.0f} s | the paper has no CIFAR-10-LT row |')
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--smoke', action='store_true',
@@ -164,6 +232,14 @@ def main() -> int:
     parser.add_argument(
         '--workers', type=int, help='data-loader workers (default 8; smoke 2)')
     parser.add_argument('--skip-speed', action='store_true')
+    parser.add_argument('--cifar-root', default=osp.join(ROOT, 'data', 'cifar10'),
+                        help='folder holding cifar-10-batches-py (step 5)')
+    parser.add_argument('--cifar-epochs', type=int, help='default 200 (smoke: 2)')
+    parser.add_argument('--cifar-verify-md5', type=int, default=0, choices=(0, 1),
+                        help='1: refuse files that are not the official ones')
+    parser.add_argument('--cifar-acckd', action='store_true',
+                        help='step 5 also tunes the LoRA + LA teacher and trains '
+                        'its ACCKD ResNet-32')
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     if not cuda and not args.smoke:
@@ -230,6 +306,11 @@ def main() -> int:
                         PORT=str(29500 + os.getpid() % 1000)))
     dist = iteration_stats(dist_dir)
     backend = 'NCCL' if cuda else 'gloo'
+    if args.smoke:  # tiny CIFAR-10 files of its own
+        from cckd_plugin.testing import write_tiny_cifar10
+        args.cifar_root = write_tiny_cifar10(osp.join(args.work_dir, 'cifar10'))
+    args.cifar_epochs = args.cifar_epochs or (2 if args.smoke else 200)
+    cifar = cifar_rows(args)
 
     report += [
         '| Run | iterations | s / iteration | data-time share | peak GPU memory | '
@@ -246,6 +327,8 @@ def main() -> int:
         f'| tools/dist_train.sh {CONFIG} 1 ({backend}) | {dist["iters"]} | '
         f'{dist["time"]:.3f} | {100 * dist["data_time"] / dist["time"]:.1f}% | '
         f'{dist["memory"]:.0f} MB | {dist_wall:.0f} s |', '',
+        '| CIFAR-10-LT, standard profile | test many / med. / few / all | wall | '
+        'published (ResNet-32, ratio 100) |', '|---|---:|---:|---|', *cifar, '',
         f'{time.time() - start:.0f} s in all; logs in {args.work_dir}'
     ]
     print('\n'.join(report))

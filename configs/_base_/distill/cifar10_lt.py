@@ -1,0 +1,21 @@
+# Distillation on CIFAR-10-LT's standard profile (12,406 images, for a GPU): the
+# paper's CIFAR recipe (Appendix C, after Cao et al. 2019: batch 128, 200 epochs,
+# SGD lr 0.1, momentum 0.9, weight decay 5e-4, lr x0.01 after epoch 160 and x0.0001
+# after 180), ACCKD by default, no align layer and no feature imitation ("In the
+# ACCKD experiments on CIFAR-100, ... the feature align layer and feature imitation
+# loss were not used."). This profile has no validation split, so the teacher
+# prior comes from the training set resampled class-balanced.
+_base_ = [
+    '../datasets/cifar10_lt.py',
+    '../schedules/cifar_lt_200e.py',
+    '../default_runtime.py',
+    './class_conditional.py',
+]
+
+model = dict(distill=dict(feature_imitation=False),
+             priors=dict(teacher='balanced_train'))
+train_dataloader = dict(
+    dataset=dict(_delete_=True, type='ClassBalancedPairDataset', seed=0,
+                 dataset={{_base_.train_dataloader.dataset}}),
+    persistent_workers=False,
+)
