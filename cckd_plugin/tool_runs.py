@@ -99,10 +99,13 @@ def teacher_cache_folder(config: str, options: Sequence[str], cache_root: str) -
 
 def teacher_cache(config: str, options: Sequence[str], cache_root: str,
                   log_file: Optional[str] = None,
-                  threads: Optional[int] = None) -> str:
+                  threads: Optional[int] = None,
+                  write_seconds: Optional[Dict[str, float]] = None) -> str:
     """The teacher replay cache of a distillation run, as a ``--cfg-options``
     entry: its :func:`teacher_cache_folder`, written by ``tools/cache_teacher.py``
-    when the first run of its group asks (the others wait for it)."""
+    when the first run of its group asks (the others wait for it).
+    ``write_seconds``: where the wall seconds of each write go, by folder (a
+    cache written before reports the seconds kept in its ``write_seconds.json``)."""
     folder = teacher_cache_folder(config, options, cache_root)
     with _CACHE_LOCKS_GUARD:
         lock = _CACHE_LOCKS.setdefault(folder, threading.Lock())
@@ -114,9 +117,16 @@ def teacher_cache(config: str, options: Sequence[str], cache_root: str,
                 epochs = json.load(f)['layout']['epochs']
             with open(written) as f:
                 whole = len(json.load(f)['epochs']) == epochs
+        record = osp.join(folder, 'write_seconds.json')
         if not whole:
+            start = time.time()
             run_tool([sys.executable, 'tools/cache_teacher.py', config, '--out',
                       folder, '--cfg-options', *options], log_file, threads)
+            with open(record, 'w') as f:
+                json.dump(dict(seconds=time.time() - start), f)
+        if write_seconds is not None and osp.isfile(record):
+            with open(record) as f:
+                write_seconds[folder] = json.load(f)['seconds']
     return f'model.teacher_cache={folder}'
 
 
@@ -124,6 +134,25 @@ def mean_and_std(values: Sequence[float]) -> Dict[str, float]:
     """Mean and sample standard deviation (0 for one value) of seed results."""
     return dict(mean=statistics.fmean(values),
                 std=statistics.stdev(values) if len(values) > 1 else 0.0)
+
+
+def summarise(per_seed: Dict[int, dict], split: str = 'test') -> dict:
+    """Mean and sample standard deviation over seeds of each shot group (and
+    ``ece`` where every seed has it) and of ``mean``, the average of many,
+    medium and few (the paper's Figures 7-8); seeds without ``split`` (a
+    diverged run) are left out."""
+    summary = {}
+    for k in SHOT_KEYS + ('mean', 'ece'):
+        values = [statistics.fmean(r[split][g] for g in SHOT_KEYS[:3]) if k == 'mean'
+                  else r[split].get(k) for r in per_seed.values() if r.get(split)]
+        if values and None not in values:
+            summary[k] = mean_and_std(values)
+    return summary
+
+
+def stat_cell(stat: dict) -> str:
+    """``mean ± std`` with one decimal."""
+    return f'{stat["mean"]:.1f} ± {stat["std"]:.1f}'
 
 
 class TrainingDiverged(RuntimeError):
@@ -224,4 +253,4 @@ def last_val_metrics(work_dir: str) -> Dict[str, float]:
 
 __all__: List[str] = ['SHOT_KEYS', 'git_commit', 'log', 'run_tool', 'last_checkpoint',
                       'train', 'test', 'scalar_records', 'last_val_metrics',
-                      'seed_options', 'mean_and_std']
+                      'seed_options', 'mean_and_std', 'summarise', 'stat_cell']

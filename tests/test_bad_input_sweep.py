@@ -15,6 +15,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
 from mmpretrain.registry import HOOKS, MODELS
+from synthetic_data import write_cifar
 
 from cckd_plugin.engine import build_runner, merge_options, prepare_cfg
 
@@ -134,6 +135,7 @@ def files(tmp_path, fmnist_root, small_teacher_ckpt, earlier_work_dir):
     teacher_100 = dict(SMALL_TEACHER, head=dict(SMALL_TEACHER['head'], num_classes=100))
     write(d / 'student_5_classes.py', f'model = {student_5!r}\n'.encode())
     write(d / 'teacher_100_classes.py', f'model = {teacher_100!r}\n'.encode())
+    write_cifar(str(d / 'cifar10'), 10, 60, 5)  # not the official files (md5)
     return d
 
 
@@ -455,6 +457,29 @@ def cases(d, fmnist_root):
         'peft-unknown-key':
         (clip_teacher(peft=dict(type='AdaptFormer', botleneck=2)),
          "backbone.peft: AdaptFormer takes no ['botleneck'] (no tuner does)"),
+        # CIFAR-10-LT and the pre-trained CNN teachers
+        'data-cifar-not-official': (training_set(
+            type='CIFAR10LT', data_root=str(d / 'cifar10'), n_max=50,
+            imbalance_ratio=10), "set the dataset's verify_md5=False"),
+        'data-cifar-profile-reaches-val': (training_set(
+            type='CIFAR10LT', data_root=str(d / 'cifar10'), n_max=60,
+            imbalance_ratio=10, val_per_class=10, verify_md5=False),
+            'fewer than val_per_class=10 for the val split'),
+        'cnn-teacher-vit-tuner': ({
+            'model.teacher': dict(_delete_=True, type='ImageClassifier', backbone=dict(
+                type='TimmCNNBackbone', model_name='tf_efficientnet_lite0',
+                peft=dict(type='AdaptFormer')), head=dict(
+                    type='LinearClsHead', num_classes=10, in_channels=1280)),
+            'model.teacher_ckpt': None,
+        }, 'AdaptFormer needs a vision transformer, but the backbone is EfficientNet'),
+        'class-map-unknown-name': ({
+            'model.teacher': dict(_delete_=True, type='ImageClassifier', backbone=dict(
+                type='TimmCNNBackbone', model_name='tf_efficientnet_lite0'), head=dict(
+                    type='ClassMapClsHead', num_classes=10, in_channels=1280,
+                    class_map={str(c): ['tabby'] if c else ['kitten']
+                               for c in range(10)})),
+            'model.teacher_ckpt': None,
+        }, "source class 'kitten' is unknown; give its index"),
     }
 
 

@@ -1,8 +1,10 @@
 """The per-class gain plot, the benchmark tables and the speed benchmark."""
 import json
+import os
 
 import pytest
-from helpers import load_script, run_script
+from helpers import ROOT, load_script, run_script
+from mmengine.config import Config
 
 from cckd_plugin import tool_runs
 
@@ -11,6 +13,7 @@ plot_ablations = load_script('projects/fmnist_lt/plot_ablations.py')
 plot_class_gain = load_script('projects/fmnist_lt/plot_class_gain.py')
 run_benchmark = load_script('projects/fmnist_lt/run_benchmark.py')
 run_vit_teachers = load_script('projects/fmnist_lt/run_vit_teachers.py')
+cifar_benchmark = load_script('projects/cifar10_lt/run_benchmark.py')
 
 
 def per_class(path, accuracy, counts=(50, 5, 20)):
@@ -188,7 +191,7 @@ def test_gpu_check_smoke_runs_every_step(repo_root, tmp_path):
     test_all = float(cifar[0].split('|')[2].split('/')[-1])
     assert 0 <= test_all <= 100
     acckd = [line for line in out.splitlines() if line.startswith(
-        '| configs/distill/cifar10_lt/acckd_resnet32_effnet-lora-la_cifar10-lt.py')]
+        '| configs/distill/cifar10_lt/acckd_resnet32_effnet-full-la_cifar10-lt.py')]
     assert len(acckd) == 1, out[-1500:]
     assert 'class counts (10 classes, 199 images' in (
         tmp_path / 'gc' / 'cifar10_la.log').read_text()
@@ -313,3 +316,80 @@ def test_a_cached_test_without_a_key_asked_for_is_run_again(tmp_path, monkeypatc
     keys = tool_runs.SHOT_KEYS + ('ece', )
     assert tool_runs.test('c.py', 'x.pth', str(tmp_path), keys=keys)['ece'] == 1.0
     assert len(runs) == 1
+
+
+def cifar_fake_results(values):
+    keys = cifar_benchmark.SHOT_KEYS
+    students = {}
+    for i, run in enumerate(cifar_benchmark.student_runs()):
+        seeds = {s: dict(test={k: values[s] + i for k in keys},
+                         val={k: values[s] + i - 1 for k in keys}) for s in range(3)}
+        students[run.tag] = dict(label=run.label, seeds=seeds,
+                                 summary=cifar_benchmark.summarise(seeds))
+    teachers = {t: dict(test={k: 60.0 + j for k in keys},
+                        val={k: 50.0 + j for k in keys})
+                for j, t in enumerate([*cifar_benchmark.TUNERS, 'zs', 'ncm'])}
+    seconds = {'tuning the teachers': (9, 600.0), 'training the students': (2, 120.0)}
+    meta = dict(command='python run_benchmark.py', commit='abc', date='2026-12-07',
+                seeds=[0, 1, 2], table5_seeds=[0], epochs=20, jobs=2, cores=2,
+                minutes=100.0, seconds=seconds, tuned_teacher_note=None,
+                teacher_minutes_without_cache=50.0, minutes_without_cache=125.0)
+    return dict(meta=meta, teachers=teachers, students=students)
+
+
+def test_cifar10_benchmark_runs_every_table_row_from_a_real_config():
+    runs = cifar_benchmark.student_runs()
+    tags = [r.tag for r in runs]
+    assert len(tags) == len(set(tags))
+    for run in runs:
+        assert os.path.isfile(os.path.join(ROOT, run.config)), run.config
+        assert run.distill == run.config.startswith('configs/distill/')
+        if run.teacher:  # its teacher is the tuned teacher whose checkpoint it reads
+            teacher = Config.fromfile(os.path.join(ROOT, run.config)).model.teacher
+            assert f'effnet-lite0_{run.teacher}_la_' in teacher
+    table5 = {r.teacher for r in runs if r.tag.startswith('acckd-') and r.teacher}
+    assert table5 == set(cifar_benchmark.TUNERS)  # one ACCKD student per tuned teacher
+
+
+def test_cifar10_tables_hold_every_layout(tmp_path):
+    results = cifar_fake_results([70.0, 72.0, 74.0])  # mean 72 + i, sample std 2
+    cifar_benchmark.write_tables(results, str(tmp_path))
+    text = (tmp_path / 'results.md').read_text()
+    stat = {t: e['summary'] for t, e in results['students'].items()}
+
+    def cell(tag, key='all'):
+        return f'{stat[tag][key]["mean"]:.1f} ± 2.0'
+
+    tuned = results['teachers'][cifar_benchmark.TUNED]['test']['all']
+    assert '| Teacher | ' + ' | '.join(  # zero-shot, NCM, tuned
+        ['69.0'] * 4 + ['70.0'] * 4 + [f'{tuned:.1f}'] * 4) + ' |' in text
+    assert '| CE | ' + ' | '.join([cell('ce')] * 12) + ' |' in text
+    assert '| ACCKD | ' + ' | '.join(
+        cell(f'acckd-{t}', k) for t in ('zs', 'ncm', 'tuned')
+        for k in ('many', 'medium', 'few', 'all')) + ' |' in text
+    assert f'| row4 | x | x | x |  |  | {cell("acckd-tuned", "few")} | ' \
+        f'{cell("acckd-tuned")} |' in text
+    assert f'| row6 | x | x | x | x | x | {cell("row6-fi", "few")} | ' \
+        f'{cell("row6-fi")} |' in text
+    assert '| synthetic only (L_sup_mix + L_cckd_mix) | ' + ' | '.join(
+        cell('fig9-synthetic-only', k) for k in ('many', 'medium', 'few', 'all')) \
+        in text
+    assert f'| BitFit + LA | 51.0 | 61.0 | 61.0 | 61.0 | 61.0 | ' \
+        f'{cell("acckd-bitfit")} |' in text
+    assert f'| balanced softmax | {cell("bs", "many")} | {cell("bs", "few")} | ' \
+        f'{cell("bs")} | {cell("acckd-bs", "many")} |' in text
+    assert '| tuning the teachers | 9 | 10.0 |' in text
+    assert 'about 125 min of wall time in all' in text
+    meta = json.loads((tmp_path / 'results.json').read_text())['meta']
+    assert meta['commit'] == 'abc'
+
+
+def test_cifar10_no_cache_estimate_counts_the_views_each_method_needs():
+    writes = {'A': 600.0, 'B': 300.0}
+    both = dict(seeds={0: dict(cache='A'), 1: dict(cache='B')})
+    students = {'acckd-tuned': both, 'kd-tuned': both,
+                'row2': dict(seeds={0: dict(cache='A')}),
+                'la': dict(seeds={0: dict()})}
+    # ACCKD 600 + 300, KD half of each (450), row 2 600, less the 900 written
+    assert cifar_benchmark.teacher_minutes_without_cache(students, writes) == \
+        pytest.approx((900 + 450 + 600 - 900) / 60)

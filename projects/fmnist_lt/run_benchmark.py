@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import os.path as osp
-import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,11 +27,12 @@ from mmengine.config import Config
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
 from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
-                                   last_val_metrics, log, mean_and_std, run_tool,
-                                   seed_options, teacher_cache, test, train)
+                                   last_val_metrics, log, run_tool, seed_options,
+                                   stat_cell, summarise, teacher_cache, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 HERE = osp.relpath(osp.dirname(osp.abspath(__file__)), ROOT)
+cell = stat_cell  # one table cell: mean ± std
 KEYS = SHOT_KEYS
 TEACHER_CFG = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
 NCM_TEACHER_CFG = 'configs/teachers/ncm_offline-resnet20_fashion-mnist-lt.py'
@@ -150,19 +150,6 @@ def teachers(args) -> Dict[str, dict]:
     return results
 
 
-def summarise(per_seed: Dict[int, dict], split: str = 'test') -> dict:
-    """Mean and sample standard deviation over seeds of each shot group, and of
-    ``mean``: the average of many, medium and few (the paper's Figures 7-8)."""
-    summary = {}
-    for k in KEYS + ('mean', ):
-        values = [statistics.fmean(r[split][g] for g in KEYS[:3]) if k == 'mean'
-                  else r[split][k] for r in per_seed.values() if r.get(split)]
-        if not values:
-            continue
-        summary[k] = mean_and_std(values)
-    return summary
-
-
 def group_table(title: str,
                 note: str,
                 rows,
@@ -179,10 +166,6 @@ def group_table(title: str,
             cells.append(cell(summarise(runs[tag]['seeds'], 'val')['all']))
         lines.append(f'| {label} | ' + ' | '.join(cells) + ' |')
     return lines
-
-
-def cell(stat: dict) -> str:
-    return f'{stat["mean"]:.1f} ± {stat["std"]:.1f}'
 
 
 def write_tables(results: dict, out_dir: str) -> None:

@@ -1,6 +1,6 @@
 # ACCKD on CIFAR-10-LT's standard profile (for a GPU): the paper's ResNet-32
 # student and CIFAR recipe, the ImageNet EfficientNet-Lite0 teacher tuned with
-# peft's LoRA + LA on the same 12,406 images.
+# full fine-tuning + LA on the same 12,406 images.
 # The student is its LA baseline's network (declared once in configs/baselines/).
 _base_ = ['../../_base_/distill/cifar10_lt.py']
 
@@ -8,5 +8,5 @@ model = dict(
     student=dict(config='{{fileDirname}}/../../baselines/'
                         'la_resnet32_cifar10-lt.py'),
     teacher='{{fileDirname}}/../../teachers/cifar10_lt/'
-            'effnet-lite0_lora_la_cifar10-lt.py',
+            'effnet-lite0_full_la_cifar10-lt.py',
 )

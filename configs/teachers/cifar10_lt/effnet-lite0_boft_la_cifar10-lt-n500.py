@@ -1,0 +1,6 @@
+# BOFT + LA teacher: peft's BOFT (orthogonal blocks of 4) on EfficientNet-Lite0's
+# pointwise convolutions, and the head, train.
+_base_ = ['./effnet-lite0_head-only_la_cifar10-lt-n500.py']
+
+model = dict(backbone=dict(peft=dict(type='PeftTuner', method='BOFT',
+                                     config=dict(boft_block_size=4))))

@@ -1,0 +1,6 @@
+# LoKr + LA teacher: peft's LoKr (rank 8) on EfficientNet-Lite0's pointwise
+# convolutions, and the head, train.
+_base_ = ['./effnet-lite0_head-only_la_cifar10-lt-n500.py']
+
+model = dict(backbone=dict(peft=dict(type='PeftTuner', method='LOKR',
+                                     config=dict(r=8))))
