@@ -25,8 +25,8 @@ Prints one table:
    (``configs/baselines/la_resnet32_cifar10-lt.py``) on the CIFAR-10 files in
    ``--cifar-root`` (skipped, and said so, when there are none), tested on the
    10,000 test images beside the published ResNet-32 numbers; with
-   ``--cifar-acckd`` also the ACCKD student of the LoRA + LA teacher (the teacher
-   tuned first), when the time allows.
+   ``--cifar-acckd`` also the ACCKD student of the full fine-tuning + LA
+   teacher (the teacher tuned first), when the time allows.
 
 Everything it writes goes to ``--work-dir`` (default ``work_dirs/gpu_check``).
 """
@@ -54,8 +54,8 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/acckd_r18_imagenet-lt.py'
 NUM_CLASSES = 1000
 CIFAR_LA = 'configs/baselines/la_resnet32_cifar10-lt.py'
-CIFAR_TEACHER = 'configs/teachers/cifar10_lt/effnet-lite0_lora_la_cifar10-lt.py'
-CIFAR_ACCKD = 'configs/distill/cifar10_lt/acckd_resnet32_effnet-lora-la_cifar10-lt.py'
+CIFAR_TEACHER = 'configs/teachers/cifar10_lt/effnet-lite0_full_la_cifar10-lt.py'
+CIFAR_ACCKD = 'configs/distill/cifar10_lt/acckd_resnet32_effnet-full-la_cifar10-lt.py'
 #: published CIFAR-10-LT (ratio 100) top-1 accuracy of ResNet-32, for the table
 PUBLISHED = ('CE 70.36 and LDAM-DRW 77.03 (Cao et al. 2019, Table 2: errors 29.64 '
              'and 22.97); the logit-adjusted loss 78.57 in the PyTorch '
@@ -238,8 +238,8 @@ def main() -> int:
     parser.add_argument('--cifar-verify-md5', type=int, default=0, choices=(0, 1),
                         help='1: refuse files that are not the official ones')
     parser.add_argument('--cifar-acckd', action='store_true',
-                        help='step 5 also tunes the LoRA + LA teacher and trains '
-                        'its ACCKD ResNet-32')
+                        help='step 5 also tunes the full fine-tuning + LA teacher '
+                        'and trains its ACCKD ResNet-32')
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     if not cuda and not args.smoke:
