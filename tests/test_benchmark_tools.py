@@ -333,6 +333,7 @@ def cifar_fake_results(values):
     meta = dict(command='python run_benchmark.py', commit='abc', date='2026-12-07',
                 seeds=[0, 1, 2], table5_seeds=[0], epochs=20, jobs=2, cores=2,
                 minutes=100.0, seconds=seconds, tuned_teacher_note=None,
+                resumed_steps=0, run_minutes=12.0,
                 teacher_minutes_without_cache=50.0, minutes_without_cache=125.0)
     return dict(meta=meta, teachers=teachers, students=students)
 
@@ -380,8 +381,21 @@ def test_cifar10_tables_hold_every_layout(tmp_path):
         f'{cell("bs")} | {cell("acckd-bs", "many")} |' in text
     assert '| tuning the teachers | 9 | 10.0 |' in text
     assert 'about 125 min of wall time in all' in text
+    assert 'Whole benchmark: 100.0 min of wall time with 2 runs at a time.' in text
     meta = json.loads((tmp_path / 'results.json').read_text())['meta']
     assert meta['commit'] == 'abc'
+
+
+def test_cifar10_a_resumed_benchmark_reports_run_time_not_its_own_wall_time(tmp_path):
+    """An invocation that picked up finished steps did not take the benchmark's
+    time: the table gives the summed run time over the runs at a time."""
+    results = cifar_fake_results([70.0, 72.0, 74.0])
+    results['meta'].update(minutes=3.0, resumed_steps=40, run_minutes=240.0)
+    cifar_benchmark.write_tables(results, str(tmp_path))
+    text = (tmp_path / 'results.md').read_text()
+    assert 'Whole benchmark: 240 min of run time over 2 runs at a time, about 120 ' \
+        'min of wall time (this invocation resumed 40 steps' in text
+    assert '3.0 min of wall time' not in text
 
 
 def test_cifar10_no_cache_estimate_counts_the_views_each_method_needs():
