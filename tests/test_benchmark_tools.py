@@ -1,5 +1,6 @@
 """The per-class gain plot, the benchmark tables and the speed benchmark."""
 import json
+import math
 import os
 
 import pytest
@@ -377,9 +378,18 @@ def test_cifar10_tables_hold_every_layout(tmp_path):
         in text
     assert f'| BitFit + LA | 51.0 | 61.0 | 61.0 | 61.0 | 61.0 | ' \
         f'{cell("acckd-bitfit")} |' in text
+    # a student of one seed shows its value, not a spread of 0
+    results['students']['acckd-lora']['seeds'] = {0: dict(test={'all': 40.0})}
+    cifar_benchmark.write_tables(results, str(tmp_path))
+    assert '| peft LoRA + LA | 54.0 | 64.0 | 64.0 | 64.0 | 64.0 | 40.0 |' in (
+        tmp_path / 'results.md').read_text()
     assert f'| balanced softmax | {cell("bs", "many")} | {cell("bs", "few")} | ' \
         f'{cell("bs")} | {cell("acckd-bs", "many")} |' in text
     assert '| tuning the teachers | 9 | 10.0 |' in text
+    students = [stat['acckd-tuned' if t == cifar_benchmark.TUNED else f'acckd-{t}']
+                ['all']['mean'] for t in cifar_benchmark.TUNERS]
+    expected = cifar_benchmark.spearman(list(range(9)), students)  # val = 50 + j
+    assert f'with the teacher\'s val accuracy: many {expected:.2f}, ' in text
     assert 'about 125 min of wall time in all' in text
     assert 'Whole benchmark: 100.0 min of wall time with 2 runs at a time.' in text
     meta = json.loads((tmp_path / 'results.json').read_text())['meta']
@@ -396,6 +406,7 @@ def test_cifar10_a_resumed_benchmark_reports_run_time_not_its_own_wall_time(tmp_
     assert 'Whole benchmark: 240 min of run time over 2 runs at a time, about 120 ' \
         'min of wall time (this invocation resumed 40 steps' in text
     assert '3.0 min of wall time' not in text
+    assert '40 of the steps were finished by earlier invocations' in text
 
 
 def test_cifar10_no_cache_estimate_counts_the_views_each_method_needs():
@@ -407,3 +418,25 @@ def test_cifar10_no_cache_estimate_counts_the_views_each_method_needs():
     # ACCKD 600 + 300, KD half of each (450), row 2 600, less the 900 written
     assert cifar_benchmark.teacher_minutes_without_cache(students, writes) == \
         pytest.approx((900 + 450 + 600 - 900) / 60)
+
+
+def test_cifar10_spearman_ranks_ties_by_their_mean_rank():
+    assert cifar_benchmark.spearman([1, 2, 3], [10, 30, 20]) == pytest.approx(0.5)
+    # ties share the mean rank (1.5): ranks (0, 1.5, 1.5) against (0, 1, 2)
+    assert cifar_benchmark.spearman([1, 2, 2], [1, 2, 3]) == pytest.approx(0.8660254)
+    assert cifar_benchmark.spearman([3, 2, 1], [1, 2, 3]) == pytest.approx(-1.0)
+
+
+def test_teacher_marginal_is_the_mean_softmax_against_the_label_prior():
+    import torch
+    marginal_tool = load_script('projects/cifar10_lt/teacher_marginal.py')
+    predictions = [dict(pred_score=torch.tensor(s), gt_label=torch.tensor([y]))
+                   for s, y in (([0.7, 0.2, 0.1], 0), ([0.5, 0.4, 0.1], 0),
+                                ([0.2, 0.2, 0.6], 1), ([0.1, 0.1, 0.8], 2))]
+    accuracy, mean, prior = marginal_tool.marginal(predictions)
+    assert accuracy == 75.0  # the third image is wrong
+    assert mean == pytest.approx([0.375, 0.225, 0.4])
+    assert prior == [0.5, 0.25, 0.25]
+    assert marginal_tool.kl(prior, prior) == 0.0
+    assert marginal_tool.kl([0.5, 0.5], [0.25, 0.75]) == pytest.approx(
+        0.5 * math.log(2) + 0.5 * math.log(2 / 3))
