@@ -49,6 +49,9 @@ PEFT_BASE = "_base_ = ['./clip-vitb16_adaptformer_la_cifar100-lt.py']"
 PEFT_SWAP = "model = dict(backbone=dict(peft=dict(type='LoRA')))"
 PEFT_LIBRARY_SWAP = ("model = dict(backbone=dict(peft=dict(_delete_=True, "
                      "type='PeftTuner', method='LOHA', config=dict(r=8))))")
+CNN_BASE = "_base_ = ['./effnet-lite0_head-only_la_cifar10-lt-n500.py']"
+CNN_PEFT = ("model = dict(backbone=dict(peft=dict(type='PeftTuner', method='LORA', "
+            "config=dict(r=8))))")
 IMPORTS = "custom_imports = dict(imports=['cckd_plugin'], allow_failed_imports=False)"
 TEACHER_SWAP = ("model = dict(teacher='configs/teachers/"
                 "clip-vitb16_zero-shot_imagenet-lt.py', teacher_ckpt=None)")
@@ -80,7 +83,7 @@ MENU_LINES = {
 }
 #: every line above: the README shows these and no other config lines
 TESTED = {IMPORTS, LOSS_SWAP, PEFT_BASE, PEFT_SWAP, PEFT_LIBRARY_SWAP, TEACHER_SWAP,
-          STUDENT_LOSS_SWAP, *DISTILL_SWAPS, *MENU_LINES}
+          STUDENT_LOSS_SWAP, CNN_BASE, CNN_PEFT, *DISTILL_SWAPS, *MENU_LINES}
 DISTILL = 'configs/distill/imagenet_lt/acckd_resnet50_clip-af-la_imagenet-lt.py'
 
 
@@ -88,6 +91,18 @@ def with_base(tmp_path, base: str, *lines: str) -> Config:
     path = tmp_path / f'readme_{uuid.uuid4().hex[:8]}.py'
     path.write_text(f'_base_ = [{osp.join(ROOT, base)!r}]\n' + '\n'.join(lines) + '\n')
     return Config.fromfile(str(path))
+
+
+def config_beside(folder: str, *lines: str) -> Config:
+    """The config of ``lines`` written into ``folder`` (where a README line's
+    relative ``_base_`` points), read, and removed again."""
+    path = osp.join(ROOT, folder, f'_readme_{uuid.uuid4().hex[:8]}.py')
+    try:
+        with open(path, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        return Config.fromfile(path)
+    finally:
+        os.remove(path)
 
 
 def test_the_plugin_import_line_is_what_every_config_inherits():
@@ -123,18 +138,12 @@ def test_the_loss_swap_replaces_the_baselines_loss(base, tmp_path):
 
 def test_the_peft_swap_builds_each_tuner_without_the_old_ones_settings(tmp_path):
     base, code = line(PEFT_BASE), line(PEFT_SWAP)
-    folder = osp.join(ROOT, 'configs', 'teachers')  # where the README's `./` points
+    folder = osp.join('configs', 'teachers')  # where the README's `./` points
     tuners = re.findall(r'\b(AdaptFormer|Adapter|VPTShallow|VPTDeep|LoRA)\b',
                         comment_of(code))
     assert tuners == ['AdaptFormer', 'Adapter', 'VPTShallow', 'VPTDeep', 'LoRA']
     for tuner in tuners:
-        path = osp.join(folder, f'_readme_peft_swap_{uuid.uuid4().hex[:8]}.py')
-        try:
-            with open(path, 'w') as f:
-                f.write(base + '\n' + code.replace("'LoRA'", f"'{tuner}'") + '\n')
-            cfg = Config.fromfile(path)
-        finally:
-            os.remove(path)
+        cfg = config_beside(folder, base, code.replace("'LoRA'", f"'{tuner}'"))
         assert cfg.model.backbone.peft.to_dict() == dict(type=tuner)
         backbone = MODELS.build(tiny_backbone(peft=cfg.model.backbone.peft.to_dict(),
                                               num_classes=10))
@@ -143,20 +152,30 @@ def test_the_peft_swap_builds_each_tuner_without_the_old_ones_settings(tmp_path)
 
 def test_the_peft_library_swap_builds_lohas_of_rank_8(tmp_path):
     base, code = line(PEFT_BASE), line(PEFT_LIBRARY_SWAP)
-    path = osp.join(ROOT, 'configs', 'teachers',
-                    f'_readme_peft_library_{uuid.uuid4().hex[:8]}.py')
-    try:
-        with open(path, 'w') as f:
-            f.write(base + '\n' + code + '\n')
-        cfg = Config.fromfile(path)
-    finally:
-        os.remove(path)
+    cfg = config_beside(osp.join('configs', 'teachers'), base, code)
     peft = cfg.model.backbone.peft.to_dict()
     assert peft == dict(type='PeftTuner', method='LOHA', config=dict(r=8))
     backbone = MODELS.build(tiny_backbone(peft=peft))
     assert backbone.tuner.description == 'PeftTuner(LOHA)'
     fc = backbone.visual.transformer.resblocks[0].mlp.c_fc
     assert fc.hada_w1_a['default'].shape == (fc.out_features, 8)
+
+
+def test_the_cnn_teachers_peft_line_is_the_shipped_lora_teacher():
+    """Over the head-only EfficientNet-Lite0 teacher, the README's line gives the
+    shipped LoRA teacher and puts peft's LoRA (rank 8) on the CNN."""
+    base, code = line(CNN_BASE), line(CNN_PEFT)
+    folder = osp.join('configs', 'teachers', 'cifar10_lt')
+    cfg = config_beside(folder, base, code)
+    shipped = Config.fromfile(osp.join(ROOT, folder,
+                                       'effnet-lite0_lora_la_cifar10-lt-n500.py'))
+    assert cfg.model.to_dict() == shipped.model.to_dict()
+    backbone = MODELS.build(dict(cfg.model.backbone.to_dict(), pretrained=None,
+                                 input_size=32))
+    assert backbone.tuner.description == 'PeftTuner(LORA)'
+    ranks = {m.lora_A['default'].out_channels for m in backbone.modules()
+             if hasattr(m, 'lora_A') and 'default' in m.lora_A}
+    assert ranks == {8}
 
 
 @pytest.mark.parametrize('tuner', ['VPTShallow', 'VPTDeep', 'LoRA', 'Adapter'])
