@@ -83,7 +83,10 @@ def test_killed_in_the_teacher_prior_pass_then_resumed(repo_root, config, tmp_pa
                     'cckd_plugin.models.distillers.class_conditional_distiller:'
                     'ClassConditionalDistiller._teacher_posteriors_of', at=2)
     assert not [f for f in os.listdir(work) if f.endswith('.pth')]
+    # nothing to resume: --resume says so in one line, a plain run starts again
     result = train(repo_root, config, work, '--resume')
+    one_line_error(result, 'FileNotFoundError', '--resume: nothing to resume in')
+    result = train(repo_root, config, work)
     assert result.returncode == 0, result.stderr[-3000:]
     assert safe_torch_load(osp.join(work, 'epoch_2.pth'))['meta']['epoch'] == 2
 

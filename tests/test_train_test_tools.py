@@ -89,6 +89,24 @@ def test_resume_continues_from_checkpoint(trained, repo_root, tmp_path):
     assert ckpt['meta']['iter'] == 32 and ckpt['meta']['class_counts'] == COUNTS
 
 
+@pytest.mark.parametrize('where', ['empty', 'missing'])
+def test_resume_with_nothing_to_resume_is_an_error(where, trained, repo_root,
+                                                   tmp_path):
+    """An explicit --resume into an empty or mistyped work dir stops in one line;
+    it does not start a new run from epoch 1."""
+    work_dir = tmp_path / 'runs'
+    if where == 'empty':
+        work_dir.mkdir()
+    result = run_tool(repo_root, 'train.py', CONFIG, '--work-dir', str(work_dir),
+                      '--resume', '--cfg-options', *trained['opts'])
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f'FileNotFoundError: --resume: nothing to resume in '
+                                f'{work_dir} (no last_checkpoint file'), lines[-3:]
+    assert 'Epoch(train)' not in result.stdout + result.stderr
+    assert not work_dir.exists() or not os.listdir(work_dir)
+
+
 def test_planted_global_refused_by_test_resume_and_load_from(trained, repo_root,
                                                              tmp_path):
     ckpt = torch.load(osp.join(trained['work_dir'], 'epoch_3.pth'), weights_only=False)

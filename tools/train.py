@@ -46,6 +46,22 @@ def parse_args():
     return parse_launch_arguments(parser)
 
 
+def check_something_to_resume(work_dir: str) -> None:
+    """``--resume`` without a checkpoint resumes the latest run in the work
+    directory; where there is none, it is a mistake (a mistyped or another
+    work directory), not a new run from epoch 1.
+
+    Raises:
+        FileNotFoundError: one line naming the work directory.
+    """
+    # a last_checkpoint that names no whole checkpoint is the runner's to report
+    if not osp.isfile(osp.join(work_dir, 'last_checkpoint')):
+        raise FileNotFoundError(
+            f'--resume: nothing to resume in {work_dir} (no last_checkpoint file '
+            f'there): check --work-dir, give --resume CKPT, or '
+            f'start without --resume')
+
+
 def merge_args(cfg, args):
     """Apply the command-line flags to the config."""
     if args.no_validate:
@@ -60,6 +76,7 @@ def merge_args(cfg, args):
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
+        check_something_to_resume(cfg.work_dir)
         cfg.resume = True
         cfg.load_from = None
     elif args.resume is not None:
