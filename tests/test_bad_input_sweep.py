@@ -211,14 +211,16 @@ def cases(d, fmnist_root):
         'data-split': ({
             f'{data}.split': 'training'
         }, 'FashionMNISTLT: split must be one of'),
-        'data-ratio': ({
-            f'{data}.imbalance_ratio': 0.5
+        'data-ratio': ({  # on every split: one split alone is refused earlier
+            f'{data}.imbalance_ratio': 0.5,
+            'val_dataloader.dataset.imbalance_ratio': 0.5
         }, 'imbalance_ratio must be >= 1'),
         'data-missing': (training_set(type='CIFAR100LT', data_root=missing_root,
                                       split='train', download=False),
                          'no_such_folder'),
         'data-truncated': ({
-            f'{data}.data_root': str(d / 'fmnist_truncated')
+            f'{data}.data_root': str(d / 'fmnist_truncated'),
+            'val_dataloader.dataset.data_root': str(d / 'fmnist_truncated')
         }, 'is truncated'),
         'data-list-file-missing': (training_set(type='ImageNetLT', data_root=str(d),
                                                 ann_file=str(d / 'none.txt')),
@@ -380,7 +382,8 @@ def cases(d, fmnist_root):
         'resume-changed-data': ({
             'load_from': 'EARLIER_EPOCH_1',
             'resume': True,
-            f'{data}.imbalance_ratio': 20
+            f'{data}.imbalance_ratio': 20,
+            'val_dataloader.dataset.imbalance_ratio': 20
         }, f'{data}.imbalance_ratio: 10 -> 20'),
         'resume-changed-batch': ({
             'load_from': 'EARLIER_EPOCH_1',
@@ -445,6 +448,36 @@ def cases(d, fmnist_root):
         'student-seesaw-5-classes':
         (student_loss(dict(type='SeesawLoss', num_classes=5)),
          'head.loss.num_classes is 5 but'),
+        # splits of one data set share its profile (val is carved from what train
+        # leaves out): a ratio or seed changed on one split alone is refused
+        'profile-on-the-training-split-only': ({
+            'train_dataloader.dataset.dataset.imbalance_ratio': 20
+        }, 'val_dataloader.dataset.imbalance_ratio is 10 but '
+           'train_dataloader.dataset.dataset.imbalance_ratio is 20: the val split is '
+           'carved from the images the training profile leaves out'),
+        'profile-seed-on-the-val-split-only': ({
+            'val_dataloader.dataset.seed': 1
+        }, 'val_dataloader.dataset.seed is 1 but '
+           'train_dataloader.dataset.dataset.seed is 0'),
+        # LDAM's margins assume cosine logits of its scale
+        'student-ldam-on-a-linear-head': (
+            student_loss(dict(type='LDAMLoss', s=30.0)),
+            'model.student.head.loss is LDAMLoss, whose margins are taken off cosine '
+            "logits of scale s=30.0, but model.student.head is a LinearClsHead"),
+        'student-ldam-scale': ({
+            'model.student.head': dict(
+                _delete_=True, type='CosineClsHead', num_classes=10, in_channels=64,
+                scale=16.0, loss=dict(type='LDAMLoss', s=30.0))
+        }, 'model.student.head.loss.s is 30.0 but model.student.head.scale is 16'),
+        # a deferred re-weighting past the end of the run would never start
+        'student-drw-after-the-last-epoch': ({
+            'model.student.head': dict(
+                _delete_=True, type='CosineClsHead', num_classes=10, in_channels=64,
+                scale=30.0, loss=dict(type='LDAMLoss', s=30.0,
+                                      reweight='effective_number',
+                                      reweight_from_epoch=160))
+        }, 'model.student.head.loss.reweight_from_epoch is 160 (0-based) but '
+            'train_cfg.max_epochs is 1: the re-weighting would never start'),
         'pairs-inside-a-wrapper': ({
             'train_dataloader.dataset':
             dict(_delete_=True, type='ClassBalancedDataset', oversample_thr=0.5,

@@ -440,3 +440,16 @@ def test_teacher_marginal_is_the_mean_softmax_against_the_label_prior():
     assert marginal_tool.kl(prior, prior) == 0.0
     assert marginal_tool.kl([0.5, 0.5], [0.25, 0.75]) == pytest.approx(
         0.5 * math.log(2) + 0.5 * math.log(2 / 3))
+
+
+def test_a_shortened_menu_run_moves_drw_with_it():
+    """The menu's LDAM-DRW rows re-weight from epoch 24 of 30: a 3-epoch run
+    starts it at epoch 2 (the same fraction), or the run would be refused."""
+    baseline = 'configs/baselines/ldam-drw_resnet8_fashion-mnist-lt.py'
+    assert run_menu.deferred_reweighting(baseline, 3) == [
+        'model.head.loss.reweight_from_epoch=2']
+    assert run_menu.deferred_reweighting(
+        run_menu.MENU.format('acckd_resnet8-ldam-drw'), 10) == [
+            'model.student.head.loss.reweight_from_epoch=8']
+    assert run_menu.deferred_reweighting(
+        'configs/baselines/la_resnet8_fashion-mnist-lt.py', 3) == []

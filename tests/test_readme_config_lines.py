@@ -52,6 +52,11 @@ PEFT_LIBRARY_SWAP = ("model = dict(backbone=dict(peft=dict(_delete_=True, "
 CNN_BASE = "_base_ = ['./effnet-lite0_head-only_la_cifar10-lt-n500.py']"
 CNN_PEFT = ("model = dict(backbone=dict(peft=dict(type='PeftTuner', method='LORA', "
             "config=dict(r=8))))")
+RATIO_LINES = ("_base_ = ['./la_resnet8_fashion-mnist-lt.py']",
+               'lt_profile = dict(imbalance_ratio=10, n_max=500, seed=0)',
+               'train_dataloader = dict(dataset=dict(**lt_profile))',
+               'val_dataloader = dict(dataset=dict(**lt_profile))',
+               'test_dataloader = dict(dataset=dict(**lt_profile))')
 IMPORTS = "custom_imports = dict(imports=['cckd_plugin'], allow_failed_imports=False)"
 TEACHER_SWAP = ("model = dict(teacher='configs/teachers/"
                 "clip-vitb16_zero-shot_imagenet-lt.py', teacher_ckpt=None)")
@@ -83,7 +88,8 @@ MENU_LINES = {
 }
 #: every line above: the README shows these and no other config lines
 TESTED = {IMPORTS, LOSS_SWAP, PEFT_BASE, PEFT_SWAP, PEFT_LIBRARY_SWAP, TEACHER_SWAP,
-          STUDENT_LOSS_SWAP, CNN_BASE, CNN_PEFT, *DISTILL_SWAPS, *MENU_LINES}
+          STUDENT_LOSS_SWAP, CNN_BASE, CNN_PEFT, *RATIO_LINES, *DISTILL_SWAPS,
+          *MENU_LINES}
 DISTILL = 'configs/distill/imagenet_lt/acckd_resnet50_clip-af-la_imagenet-lt.py'
 
 
@@ -159,6 +165,29 @@ def test_the_peft_library_swap_builds_lohas_of_rank_8(tmp_path):
     assert backbone.tuner.description == 'PeftTuner(LOHA)'
     fc = backbone.visual.transformer.resblocks[0].mlp.c_fc
     assert fc.hada_w1_a['default'].shape == (fc.out_features, 8)
+
+
+def test_the_ratio_lines_build_every_split_at_ratio_10():
+    """The README's ratio change: every split at ratio 10, which the split
+    profile check accepts; the distillation form in its prose does the same for
+    the pair dataset's training set."""
+    from cckd_plugin.datasets.split_profiles import check_split_profiles
+    lines = [line(code) for code in RATIO_LINES]
+    folder = osp.join('configs', 'baselines')
+    cfg = config_beside(folder, *lines)
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[loader].dataset.imbalance_ratio == 10, loader
+    distill = config_beside(
+        osp.join('configs', 'distill', 'fashion_mnist_lt'),
+        "_base_ = ['./acckd_resnet8_offline-ft_fashion-mnist-lt.py']", lines[1],
+        'train_dataloader = dict(dataset=dict(dataset=dict(**lt_profile)))',
+        *lines[3:])
+    assert 'train_dataloader = dict(dataset=dict(dataset=dict(**lt_profile)))' \
+        in README
+    assert distill.train_dataloader.dataset.dataset.imbalance_ratio == 10
+    assert distill.val_dataloader.dataset.imbalance_ratio == 10
+    for merged in (cfg, distill):
+        check_split_profiles(merged)  # every split at the one profile
 
 
 def test_the_cnn_teachers_peft_line_is_the_shipped_lora_teacher():

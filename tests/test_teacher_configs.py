@@ -54,8 +54,9 @@ def test_offline_teacher_pretrains_and_serves_as_ncm(repo_root, fmnist_root, tmp
     again = run_tool(repo_root, 'test.py',
                      'configs/teachers/ncm_offline-resnet20_fashion-mnist-lt.py',
                      ckpt, '--work-dir', ncm_work, '--cfg-options',
-                     *data_options(fmnist_root),
-                     'train_dataloader.dataset.imbalance_ratio=5')
+                     *data_options(fmnist_root),  # the profile of every split
+                     'train_dataloader.dataset.imbalance_ratio=5',
+                     'val_dataloader.dataset.imbalance_ratio=5')
     assert again.returncode != 0
     assert 'was built from other data' in again.stderr
     # tools/build_teacher_head.py builds the same file ahead of any run

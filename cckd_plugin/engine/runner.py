@@ -1,4 +1,5 @@
 """The runner of the plugin's configs (``runner_type``)."""
+import copy
 import os.path as osp
 import re
 from typing import Callable, Union
@@ -9,9 +10,11 @@ from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_mod
 from mmpretrain.registry import RUNNERS
 from mmpretrain.utils import get_ori_model
 
+from ..datasets.split_profiles import check_split_profiles
 from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
                              check_resume_config)
 from .formatted_once_config import FormattedOnceConfig
+from .run_seed import follow_run_seed
 
 
 @RUNNERS.register_module()
@@ -28,6 +31,8 @@ class KeepConfigRunner(Runner):
       testing and resuming load every weight.
     * Its config formats its text once per content, not at every checkpoint
       (:class:`FormattedOnceConfig`).
+    * The partner and mixing seeds a config leaves unset follow
+      ``randomness.seed`` (:func:`follow_run_seed`).
     * mmengine writes ``<work_dir>/<config name>.py`` at every start, so a run
       that stops on bad input would replace the dump of the run before it in
       the same work directory. Here the work-directory copy is written only
@@ -44,6 +49,17 @@ class KeepConfigRunner(Runner):
         if isinstance(cfg, Config) and not isinstance(cfg, FormattedOnceConfig):
             cfg = FormattedOnceConfig.of(cfg)  # formatted once, not per checkpoint
         super().__init__(*args, cfg=cfg, **kwargs)
+
+    @classmethod
+    def from_cfg(cls, cfg: Config) -> 'KeepConfigRunner':
+        """mmengine's ``from_cfg``, for the plugin's tools and MMPretrain's
+        alike: the splits of a long-tailed data set must share its profile
+        (:func:`check_split_profiles`), and the partner and mixing seeds a
+        config leaves unset follow ``randomness.seed`` (:func:`follow_run_seed`)."""
+        cfg = copy.deepcopy(cfg)
+        check_split_profiles(cfg)
+        follow_run_seed(cfg)
+        return super().from_cfg(cfg)
 
     def dump_config(self) -> None:
         if self.cfg.filename is not None and osp.isfile(

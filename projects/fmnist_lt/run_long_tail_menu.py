@@ -70,6 +70,21 @@ class Step:
         self.source, self.grid, self.options = source, grid, options
 
 
+def deferred_reweighting(config: str, epochs: int) -> List[str]:
+    """A DRW loss's start moved with a shortened run (the same fraction of it:
+    24 of 30 epochs, Cao et al.'s 160 of 200), so that it starts at all."""
+    from cckd_plugin.models.distillers.model_configs import read_model_config
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    model, key = cfg.model.to_dict(), 'model.head.loss'
+    if 'student' in model:
+        model, key = read_model_config(model['student'], 'model.student'), \
+            'model.student.head.loss'
+    start = model.get('head', {}).get('loss', {}).get('reweight_from_epoch')
+    if not start:
+        return []
+    return [f'{key}.reweight_from_epoch={start * epochs // cfg.train_cfg.max_epochs}']
+
+
 def repeat_factor(key: str) -> Callable[[dict], List[str]]:
     return lambda chosen: [f'{key}={chosen["repeat_thr"]}']
 
@@ -138,7 +153,8 @@ class Menu:
             return []
         epochs = 2 if step.kind == 'stage2' else self.args.epochs
         return [f'train_cfg.max_epochs={epochs}', f'param_scheduler.1.end={epochs}',
-                f'train_cfg.val_interval={epochs}']
+                f'train_cfg.val_interval={epochs}'] + deferred_reweighting(
+                    step.config, epochs)
 
     def test(self, step: Step, checkpoint: str, work_dir: str, seed: int,
              options: Sequence[str] = ()) -> dict:

@@ -1,6 +1,9 @@
-"""Hands the training class counts to every component that needs them."""
+"""Hands the training class counts to every component that needs them, and
+checks the losses that depend on them against the head and the schedule."""
+import math
 from typing import List, Optional
 
+import torch
 from mmengine.hooks import Hook
 from mmengine.runner import BaseLoop
 from mmpretrain.registry import HOOKS
@@ -131,3 +134,56 @@ class ClassCountsHook(Hook):
                 key = 'model.' + name.replace('loss_module', 'loss') + '.class_counts'
                 raise ValueError(f'{key} has {len(counts)} entries but '
                                  f'{head_key}.num_classes is {num_classes}')
+        if isinstance(runner._train_loop, BaseLoop):
+            check_ldam_head(model.head, head_key)
+            check_reweighting_starts(model, getattr(runner._train_loop, 'max_epochs',
+                                                    None))
+
+
+def check_ldam_head(head, head_key: str) -> None:
+    """LDAM subtracts ``s * m_y`` from logits it takes to be ``s * cos``: its
+    head must be a ``CosineClsHead`` of fixed scale ``s``.
+
+    Raises:
+        ValueError: one line naming the head's key, type and scale.
+    """
+    loss = getattr(head, 'loss_module', None)
+    if type(loss).__name__ != 'LDAMLoss':
+        return
+    kind = type(head).__name__
+    if kind != 'CosineClsHead':
+        raise ValueError(
+            f'{head_key}.loss is LDAMLoss, whose margins are taken off cosine logits '
+            f'of scale s={loss.s}, but {head_key} is a {kind}: use '
+            f"type='CosineClsHead' with scale={loss.s} (Cao et al.'s NormedLinear)")
+    if isinstance(head.log_scale, torch.nn.Parameter):
+        raise ValueError(
+            f'{head_key}.loss is LDAMLoss, which needs a fixed scale: set '
+            f'{head_key}.learnable_scale=False')
+    scale = float(head.log_scale.exp())
+    if not math.isclose(scale, loss.s, rel_tol=1e-5):
+        raise ValueError(f'{head_key}.loss.s is {loss.s} but {head_key}.scale is '
+                         f'{scale:g}: LDAM\'s margins assume they are the same')
+
+
+def check_reweighting_starts(model, max_epochs: Optional[int]) -> None:
+    """A deferred re-weighting (DRW: ``reweight_from_epoch``) must start within
+    the run.
+
+    Raises:
+        ValueError: one line naming the loss's key and ``train_cfg.max_epochs``.
+    """
+    if not max_epochs:
+        return
+    for name, module in model.named_modules():
+        if name.split('.', 1)[0] == 'teacher':
+            continue  # the frozen teacher's own training loss does not run
+        start = getattr(module, 'reweight_from_epoch', None)
+        if getattr(module, 'reweight', None) is None or not start:
+            continue
+        if start >= max_epochs:
+            key = 'model.' + name.replace('loss_module', 'loss')
+            raise ValueError(
+                f'{key}.reweight_from_epoch is {start} (0-based) but '
+                f'train_cfg.max_epochs is {max_epochs}: the re-weighting would never '
+                f'start; lower it with the schedule (Cao et al.: 160 of 200)')

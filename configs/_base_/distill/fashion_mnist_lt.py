@@ -12,7 +12,7 @@ _base_ = [
 ]
 
 train_dataloader = dict(
-    dataset=dict(_delete_=True, type='ClassBalancedPairDataset', seed=0,
+    dataset=dict(_delete_=True, type='ClassBalancedPairDataset',
                  dataset={{_base_.train_dataloader.dataset}}),
     persistent_workers=False,
 )

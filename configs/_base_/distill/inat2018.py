@@ -12,7 +12,7 @@ _base_ = [
 
 model = dict(priors=dict(teacher='balanced_train'))
 train_dataloader = dict(
-    dataset=dict(_delete_=True, type='ClassBalancedPairDataset', seed=0,
+    dataset=dict(_delete_=True, type='ClassBalancedPairDataset',
                  dataset={{_base_.train_dataloader.dataset}}),
     persistent_workers=False,
 )
