@@ -17,6 +17,7 @@ from mmengine.config import Config, DictAction
 from cckd_plugin.engine import (build_runner, check_inputs, close_distributed,
                                 init_distributed, merge_options, prepare_cfg, run_main)
 from cckd_plugin.engine.tool_args import add_launch_arguments, parse_launch_arguments
+from cckd_plugin.engine.work_dir_lock import lock_work_dir
 
 
 def parse_args():
@@ -107,6 +108,7 @@ def main(args):
     cfg = prepare_cfg(merge_args(cfg, args))
     check_inputs(cfg,
                  'train')  # data, teacher checkpoint, CLIP weights: one line if missing
+    lock_work_dir(cfg.work_dir)  # one training run per work directory at a time
     init_distributed(cfg.launcher, torch.cuda.is_available())  # gloo without CUDA
     build_runner(cfg).train()
     close_distributed()  # after every process finished: gloo aborts at exit otherwise
