@@ -67,7 +67,8 @@ def make_imagenet_lt_folder(root: str, train_images: int, val_images: int,
     """An ImageNet-LT-shaped folder: ``files`` JPEGs of ``size`` (w, h) and split
     files with ``train_images`` long-tailed lines over 1,000 classes (every
     class at least once when there are enough lines) and ``val_images`` lines,
-    reusing the JPEGs."""
+    reusing the JPEGs: the val lines read a quarter of them that the training
+    lines never do (the runner refuses overlapping splits)."""
     from PIL import Image
     rng = np.random.default_rng(seed)
     os.makedirs(osp.join(root, 'images'), exist_ok=True)
@@ -94,9 +95,11 @@ def make_imagenet_lt_folder(root: str, train_images: int, val_images: int,
         labels = np.sort(
             rng.choice(NUM_CLASSES, train_images, p=profile / profile.sum()))
     split = {}
-    for name, lines in (('train', labels), ('val',
-                                            rng.integers(0, NUM_CLASSES, val_images))):
-        picks = rng.integers(0, files, len(lines))
+    held_out = max(1, files // 4)  # the val lines' JPEGs
+    val_labels = rng.integers(0, NUM_CLASSES, val_images)
+    for name, lines, (low, high) in (('train', labels, (0, files - held_out)),
+                                     ('val', val_labels, (files - held_out, files))):
+        picks = rng.integers(low, high, len(lines))
         path = osp.join(root, f'ImageNet_LT_{name}.txt')
         with open(path, 'w') as f:
             f.writelines(f'images/{p:05d}.JPEG {c}\n' for p, c in zip(picks, lines))

@@ -10,6 +10,7 @@ from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_mod
 from mmpretrain.registry import RUNNERS
 from mmpretrain.utils import get_ori_model
 
+from ..datasets.split_overlap import check_split_overlap
 from ..datasets.split_profiles import check_split_profiles
 from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
                              check_resume_config)
@@ -54,10 +55,13 @@ class KeepConfigRunner(Runner):
     def from_cfg(cls, cfg: Config) -> 'KeepConfigRunner':
         """mmengine's ``from_cfg``, for the plugin's tools and MMPretrain's
         alike: the splits of a long-tailed data set must share its profile
-        (:func:`check_split_profiles`), and the partner and mixing seeds a
-        config leaves unset follow ``randomness.seed`` (:func:`follow_run_seed`)."""
+        (:func:`check_split_profiles`), a list-file training split no image
+        with the others (:func:`check_split_overlap`), and the partner and
+        mixing seeds a config leaves unset follow ``randomness.seed``
+        (:func:`follow_run_seed`)."""
         cfg = copy.deepcopy(cfg)
         check_split_profiles(cfg)
+        check_split_overlap(cfg)
         follow_run_seed(cfg)
         return super().from_cfg(cfg)
 
