@@ -136,3 +136,20 @@ default_hooks = dict(logger=dict(interval=5),
 {extra}
 ''')
     return str(path)
+
+
+def launch(repo_root: str, script: str, *args) -> subprocess.CompletedProcess:
+    """``bash tools/SCRIPT ARGS`` (``dist_train.sh`` and the like) from the
+    repository root, on a free port, one thread per process."""
+    env = dict(os.environ, PYTHONWARNINGS='ignore', PYTHON=sys.executable,
+               PORT=str(free_port()), OMP_NUM_THREADS='1')
+    return subprocess.run(['bash', f'tools/{script}', *args], cwd=repo_root, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def assert_same_state(a: dict, b: dict) -> None:
+    """Two state dicts with the same keys and bit-identical tensors."""
+    import torch
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key

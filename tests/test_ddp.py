@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from helpers import free_port, run_tool, small_acckd_config, train
+from helpers import free_port, launch, run_tool, small_acckd_config, train
 from mmengine.dataset import DefaultSampler
 
 from cckd_plugin.compat import safe_torch_load
@@ -17,13 +17,6 @@ from cckd_plugin.datasets import ClassBalancedPairDataset
 
 # end-to-end runs of the tools: `make test-fast` leaves them out
 pytestmark = pytest.mark.e2e
-
-
-def launch(repo_root, script, *args):
-    env = dict(os.environ, PYTHONWARNINGS='ignore', PYTHON=sys.executable,
-               PORT=str(free_port()), OMP_NUM_THREADS='1')
-    return subprocess.run(['bash', f'tools/{script}', *args], cwd=repo_root, env=env,
-                          capture_output=True, text=True, timeout=600)
 
 
 def test_two_processes_train_validate_save_resume_like_one(

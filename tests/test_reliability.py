@@ -4,7 +4,7 @@ import os.path as osp
 
 import pytest
 import torch
-from helpers import small_acckd_config, train
+from helpers import assert_same_state, small_acckd_config, train
 from mmengine.config import Config
 from mmpretrain.registry import MODELS
 
@@ -14,12 +14,6 @@ from cckd_plugin.engine import (NonFiniteLossError, NonFiniteLossHook, build_run
 
 # end-to-end runs of the tools: `make test-fast` leaves them out
 pytestmark = pytest.mark.e2e
-
-
-def assert_same_state(a: dict, b: dict) -> None:
-    assert a.keys() == b.keys()
-    for key in a:
-        assert torch.equal(a[key], b[key]), key
 
 
 KILLABLE = ("custom_imports = dict(imports=['cckd_plugin', 'kill_while_saving'], "

@@ -6,9 +6,7 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from helpers import run_tool, small_acckd_config, train
-from test_ddp import launch
-from test_reliability import assert_same_state
+from helpers import assert_same_state, launch, run_tool, small_acckd_config, train
 
 from cckd_plugin.compat import safe_torch_load
 from cckd_plugin.models.distillers.cached_teacher import CachedTeacher, epoch_ranges
