@@ -1,7 +1,7 @@
-"""Every config line the README shows, run verbatim: each is written into a
-config that inherits a shipped one, and the merged config must build what the
-README says (a swapped loss or tuner replaces the old one, keeps none of its
-arguments)."""
+"""Every config line the README and its reference pages in docs/ show, run
+verbatim: each is written into a config that inherits a shipped one, and the
+merged config must build what the page says (a swapped loss or tuner replaces
+the old one, keeps none of its arguments)."""
 import os
 import os.path as osp
 import re
@@ -17,7 +17,10 @@ from cckd_plugin.models.distillers.model_configs import (read_model_config,
                                                          student_config)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-README = open(osp.join(ROOT, 'README.md')).read()
+#: the README and the reference pages it links to: every config line they show
+PAGES = ('README.md', 'docs/components.md', 'docs/teachers.md', 'docs/distillation.md',
+         'docs/benchmarks.md', 'docs/operations.md')
+README = '\n'.join(open(osp.join(ROOT, page)).read() for page in PAGES)
 
 
 def readme_python_lines() -> list:
