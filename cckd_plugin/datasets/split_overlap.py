@@ -9,21 +9,21 @@ once, before anything is built, and an overlap is refused in one line.
 import os.path as osp
 from typing import Dict, Iterator, List, Tuple
 
+from .loader_datasets import loader_datasets
+
 #: the list-file data sets (``datasets/list_file_dataset.py``)
 LIST_FILE_TYPES = ('ImageNetLT', 'INaturalist2018', 'PlacesLT', 'ListFileDataset')
-LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
 def list_file_splits(cfg) -> Iterator[Tuple[str, dict]]:
-    """(config key, dataset dict) of every list-file split the loaders build,
-    looking through wrappers."""
-    for loader in LOADERS:
-        dataset, key = (cfg.get(loader) or {}).get('dataset'), f'{loader}.dataset'
-        while isinstance(dataset, dict):
-            if dataset.get('type') in LIST_FILE_TYPES and dataset.get('ann_file'):
-                yield key, dataset
-                break
-            dataset, key = dataset.get('dataset'), f'{key}.dataset'
+    """(config key, dataset dict) of every list-file split the loaders build
+    (the first of each loader's wrappers that is one)."""
+    seen = set()
+    for loader, key, dataset in loader_datasets(cfg):
+        if loader not in seen and dataset.get('type') in LIST_FILE_TYPES and \
+                dataset.get('ann_file'):
+            seen.add(loader)
+            yield key, dataset
 
 
 def split_images(dataset: dict) -> Tuple[str, List[str]]:

@@ -15,26 +15,25 @@ import inspect
 import os.path as osp
 from typing import Iterator, Optional, Tuple
 
+from .loader_datasets import loader_datasets
+
 #: the keys that decide which images a split holds, by dataset type
 PROFILE_KEYS = {
     'FashionMNISTLT': ('data_root', 'imbalance_ratio', 'n_max', 'seed', 'counts'),
 }
 #: splits drawn independently of the profile (the official test images)
 INDEPENDENT_SPLITS = ('test', )
-LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
 def profiled_datasets(cfg) -> Iterator[Tuple[str, dict]]:
     """(config key, dataset dict) of every long-tailed split the run's loaders
-    build, looking through wrappers (``dataset=...``)."""
-    for loader in LOADERS:
-        dataset, key = (cfg.get(loader) or {}).get('dataset'), f'{loader}.dataset'
-        while isinstance(dataset, dict):
-            if dataset.get('type') in PROFILE_KEYS and \
-                    dataset.get('split', 'train') not in INDEPENDENT_SPLITS:
+    build (the first of each loader's wrappers that is one)."""
+    seen = set()
+    for loader, key, dataset in loader_datasets(cfg):
+        if loader not in seen and dataset.get('type') in PROFILE_KEYS:
+            seen.add(loader)
+            if dataset.get('split', 'train') not in INDEPENDENT_SPLITS:
                 yield key, dataset
-                break
-            dataset, key = dataset.get('dataset'), f'{key}.dataset'
 
 
 def profile_value(dataset: dict, name: str):

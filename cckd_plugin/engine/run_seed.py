@@ -11,6 +11,8 @@ training split) is part of the data set's definition and does not follow.
 """
 from mmengine.config import Config
 
+from ..datasets.loader_datasets import loader_datasets
+
 #: distiller types whose ``model.seed`` follows the run's
 SEEDED_MODELS = ('ClassConditionalDistiller', )
 #: dataset types whose ``seed`` follows the run's
@@ -27,8 +29,6 @@ def follow_run_seed(cfg: Config) -> None:
     if model is not None and model.get('type') in SEEDED_MODELS and \
             model.get('seed') is None:
         model['seed'] = seed
-    dataset = (cfg.get('train_dataloader') or {}).get('dataset')
-    while isinstance(dataset, dict):
+    for _, _, dataset in loader_datasets(cfg, ['train_dataloader']):
         if dataset.get('type') in SEEDED_DATASETS and dataset.get('seed') is None:
             dataset['seed'] = seed
-        dataset = dataset.get('dataset')

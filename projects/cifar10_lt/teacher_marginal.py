@@ -21,6 +21,7 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
+from cckd_plugin.models.distillers.frozen_teacher import final_checkpoint
 from cckd_plugin.tool_runs import run_tool
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -52,7 +53,8 @@ def main():
         help="the benchmark's work directory (the tuned teacher's checkpoint)")
     parser.add_argument('--tuned', default='full', help='the tuned teacher (tag)')
     args = parser.parse_args()
-    ckpt = osp.join(args.work_dir, 'teachers', args.tuned, 'train', 'epoch_10.pth')
+    ckpt = osp.join(args.work_dir, 'teachers', args.tuned, 'train', osp.basename(
+        final_checkpoint(osp.join(ROOT, TEACHER.format(f'{args.tuned}_la')))))
     if not osp.isfile(ckpt):
         parser.error(f'--work-dir: no {ckpt}; run projects/cifar10_lt/run_benchmark.py '
                      'first')

@@ -131,13 +131,19 @@ class ClassCountsHook(Hook):
             counts = getattr(module, 'class_counts', None)
             if isinstance(module, TakesClassCounts) and counts is not None \
                     and len(counts) != num_classes:
-                key = 'model.' + name.replace('loss_module', 'loss') + '.class_counts'
+                key = config_key(name) + '.class_counts'
                 raise ValueError(f'{key} has {len(counts)} entries but '
                                  f'{head_key}.num_classes is {num_classes}')
         if isinstance(runner._train_loop, BaseLoop):
             check_ldam_head(model.head, head_key)
             check_reweighting_starts(model, getattr(runner._train_loop, 'max_epochs',
                                                     None))
+
+
+def config_key(module_name: str) -> str:
+    """The config key of a model module (``head.loss_module`` ->
+    ``model.head.loss``)."""
+    return 'model.' + module_name.replace('loss_module', 'loss')
 
 
 def check_ldam_head(head, head_key: str) -> None:
@@ -182,7 +188,7 @@ def check_reweighting_starts(model, max_epochs: Optional[int]) -> None:
         if getattr(module, 'reweight', None) is None or not start:
             continue
         if start >= max_epochs:
-            key = 'model.' + name.replace('loss_module', 'loss')
+            key = config_key(name)
             raise ValueError(
                 f'{key}.reweight_from_epoch is {start} (0-based) but '
                 f'train_cfg.max_epochs is {max_epochs}: the re-weighting would never '
