@@ -123,8 +123,9 @@ def small_acckd_config(tmp_path, repo_root: str, fmnist_root: str, teacher_ckpt:
     path = tmp_path / f'acckd_small_w{workers}.py'
     path.write_text(f'''
 _base_ = [{osp.join(repo_root, ACCKD_CONFIG)!r}]
+# the teacher has random weights, at chance on val on purpose: distil anyway
 model = dict(teacher=dict(_delete_=True, **{SMALL_TEACHER!r}),
-             teacher_ckpt={teacher_ckpt!r})
+             teacher_ckpt={teacher_ckpt!r}, weak_teacher='warn')
 profile = dict(data_root={fmnist_root!r}, n_max=60, imbalance_ratio=10, download=False)
 train_dataloader = dict(batch_size=16, num_workers={workers},
                         dataset=dict(dataset=profile))

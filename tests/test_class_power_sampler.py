@@ -104,6 +104,7 @@ def test_a_baseline_and_the_distiller_train_with_it(config, repo_root, fmnist_ro
         options = [o.replace('train_dataloader.dataset.',
                              'train_dataloader.dataset.dataset.') for o in options]
         options += [f'model.teacher_ckpt={small_teacher_ckpt}',
+                    'model.weak_teacher=warn',  # a random teacher, on purpose
                     'model.teacher.backbone.stem_stride=2',
                     'model.teacher.backbone.depth=8']
     done = train(repo_root, config, str(tmp_path), '--cfg-options', *options,

@@ -31,7 +31,8 @@ def test_configs_run_from_another_directory(
         'train_dataloader.dataset.dataset.download=False',
         *[f'train_dataloader.dataset.dataset.{k}={v}' for k, v in PROFILE.items()],
         'model.teacher.backbone.stem_stride=2', 'model.teacher.backbone.depth=8',
-        f'model.teacher_ckpt={small_teacher_ckpt}', 'train_cfg.max_epochs=1']
+        f'model.teacher_ckpt={small_teacher_ckpt}', 'train_cfg.max_epochs=1',
+        'model.weak_teacher=warn']  # a random teacher, on purpose
     result = run_script(osp.join(ROOT, 'tools', 'train.py'), config, '--cfg-options',
                         *opts, cwd=str(elsewhere))
     assert result.returncode == 0, result.stderr[-3000:]

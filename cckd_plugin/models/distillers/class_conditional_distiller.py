@@ -25,6 +25,8 @@ from .pair_data_preprocessor import PairDataPreprocessor
 from .student_settings import (check_class_counts, check_no_batch_augments,
                                check_student_channels, head_takes_targets,
                                is_sigmoid_loss, student_normalisation)
+from .teacher_accuracy_check import (POLICIES, check_teacher_accuracy,
+                                     recorded_val_accuracy)
 
 
 def _drop_teacher_weights(state_dict, prefix, *args) -> None:
@@ -102,6 +104,11 @@ class ClassConditionalDistiller(BaseModel):
             (``TeacherCacheHook`` checks its key first; docs/teacher_cache.md).
         teacher_cache_missing: an epoch the cache lacks ``'stop'``s the run
             (default) or runs the ``'teacher'`` online.
+        weak_teacher: a teacher at or below chance on the validation split, or
+            under half of the validation accuracy its checkpoint recorded (a
+            class order that is not the data's, other data), ``'stop'``s the
+            run before training (default) or gets a ``'warn'``ing
+            (``teacher_accuracy_check.py``).
     """
 
     PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
@@ -121,6 +128,7 @@ class ClassConditionalDistiller(BaseModel):
                  student_only: bool = False,
                  teacher_cache: Optional[str] = None,
                  teacher_cache_missing: str = 'stop',
+                 weak_teacher: str = 'stop',
                  init_cfg=None):
         norm = dict(data_preprocessor or {})
         super().__init__(data_preprocessor=PairDataPreprocessor(), init_cfg=init_cfg)
@@ -129,6 +137,10 @@ class ClassConditionalDistiller(BaseModel):
                 f'model.teacher_precision must be one of {list(self.PRECISIONS)}, '
                 f'got {teacher_precision!r}')
         self.teacher_precision = teacher_precision
+        if weak_teacher not in POLICIES:
+            raise ValueError(f'model.weak_teacher must be one of {list(POLICIES)}, '
+                             f'got {weak_teacher!r}')
+        self.weak_teacher = weak_teacher
         self.settings = resolve_distill(distill)
         self.method = self.settings.method
         self.terms = self.settings.terms
@@ -138,6 +150,8 @@ class ClassConditionalDistiller(BaseModel):
         teacher_ckpt = None if student_only else resolve_teacher_ckpt(teacher,
                                                                       teacher_ckpt)
         teacher_cfg, checkpoint = prepare_teacher(teacher, teacher_ckpt)
+        #: the teacher run's best validation top-1 (%), when its checkpoint says
+        self.teacher_recorded_accuracy = recorded_val_accuracy(checkpoint)
         student_cfg = student_config(dict(student=student, teacher=teacher_cfg,
                                           distill=distill))
         self.num_classes = check_class_counts(student, student_cfg, teacher,
@@ -493,11 +507,14 @@ class ClassConditionalDistiller(BaseModel):
 
         1. the teacher's zero-shot / NCM head (built or loaded; the NCM head
            sees the teacher's view of the pixels), then any of the student's;
-        2. before training, when the objective uses them (CCKD's terms) and no
-           checkpoint restored them, the priors (Eq. 9 and Eq. 4): from the NCM
-           head's pass over the training set when it just ran, else from a
-           teacher pass of their own, and from a pass over the validation
-           split (``priors.teacher='val'``). KD, WKD and DiVE run no pass.
+        2. before training, unless a checkpoint restored the priors or the run
+           starts from one (KD, WKD, DiVE): the teacher's pass over the
+           validation split, whose accuracy must be above chance and at least
+           half of what the teacher's checkpoint recorded (``weak_teacher``);
+        3. then, when the objective uses them (CCKD's terms), the priors (Eq. 9
+           and Eq. 4): from that validation pass (``priors.teacher='val'``) and
+           from the NCM head's pass over the training set when it just ran, else
+           from a teacher pass of their own.
 
         Args:
             data: a ``PreparationData`` (``engine/hooks/prepare_model_hook.py``):
@@ -507,25 +524,32 @@ class ClassConditionalDistiller(BaseModel):
         if self.teacher is not None:
             teacher_pass = prepare_classifier(self.teacher, data, self._teacher_inputs)
         prepare_classifier(self.student, data)
-        if data.stage != 'train' or self.teacher is None or \
-                not self.settings.needs_priors or self.writes_teacher_cache:
+        if data.stage != 'train' or self.teacher is None or self.writes_teacher_cache:
             return
         logger = MMLogger.get_current_instance()
+        estimate = self.settings.needs_priors
         if bool(self.priors_ready):
             logger.info('priors restored from the checkpoint, not re-estimated')
             return
+        if not estimate and not (data.fresh_training and data.has_val):
+            return
         was_training = self.training
         self.eval()
-        use_val = self.prior_sources['teacher'] == 'val' and data.has_val
-        train = val = None
-        if not use_val or self.prior_sources['train'] == 'teacher':
-            train = self._posteriors_of_features(*teacher_pass) if teacher_pass \
-                else data.pass_over('train', self._teacher_posteriors_of)
-        if use_val:
-            val = data.pass_over('val', self._teacher_posteriors_of)
-        accuracy = self.estimate_priors(train=train, val=val)
-        if accuracy is not None:
+        # the teacher on the validation split first: a wrong teacher stops the run
+        # before the (longer) pass over the training set
+        val = data.pass_over('val', self._teacher_posteriors_of) if data.has_val \
+            else None
+        if val is not None:
+            accuracy = check_teacher_accuracy(*val, self.teacher_recorded_accuracy,
+                                              self.weak_teacher)
             logger.info(f'teacher accuracy on the validation split: {accuracy:.2f}%')
+        if estimate:
+            use_val = self.prior_sources['teacher'] == 'val' and val is not None
+            train = None
+            if not use_val or self.prior_sources['train'] == 'teacher':
+                train = self._posteriors_of_features(*teacher_pass) if teacher_pass \
+                    else data.pass_over('train', self._teacher_posteriors_of)
+            self.estimate_priors(train=train, val=val if use_val else None)
         self.train(was_training)
 
     def _teacher_inputs(self, batch: dict) -> Tuple[torch.Tensor, List]:
