@@ -8,6 +8,8 @@ import shutil
 import time
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 import torch
 from helpers import EXPORT, SMALL_TEACHER, TINY_VIT, run_tool, small_acckd_config
@@ -62,10 +64,10 @@ def zero_shot_teacher(**class_names):
     return {'model.teacher': dict(teacher, _delete_=True), 'model.teacher_ckpt': None}
 
 
-def training_set(**dataset):
+def training_set(pipeline=(dict(type='PackInputs'), ), **dataset):
     """The pair dataset's inner training set replaced by ``dataset``."""
     return {'train_dataloader.dataset.dataset': dict(
-        _delete_=True, pipeline=[dict(type='PackInputs')], **dataset)}
+        _delete_=True, pipeline=list(pipeline), **dataset)}
 
 
 def student_loss(loss):
@@ -129,6 +131,28 @@ def files(tmp_path, fmnist_root, small_teacher_ckpt, earlier_work_dir):
         torch.save(edited, d / f'teacher_{name}.pth')
     raw = open(small_teacher_ckpt, 'rb').read()
     write(d / 'teacher_truncated.pth', raw[:len(raw) // 2])
+    # teachers that do not classify the data: one that always says class 3 (at
+    # chance on the balanced val split), and the random one with a recorded 95 %
+    one_class = dict(teacher, state_dict=dict(teacher['state_dict']))
+    bias = torch.zeros_like(one_class['state_dict']['head.fc.bias'])
+    bias[3] = 1e4
+    one_class['state_dict']['head.fc.bias'] = bias
+    torch.save(one_class, d / 'teacher_one_class.pth')
+    recorded = Config(dict(model=SMALL_TEACHER, default_hooks=dict(
+        checkpoint=dict(type='CheckpointHook', save_best='shot/all'))))
+    torch.save(dict(teacher, meta=dict(cfg=recorded.pretty_text),
+                    message_hub=dict(runtime_info=dict(best_score=95.0))),
+               d / 'teacher_recorded_95.pth')
+    # a list-file training set, one image per class, one of them an empty file
+    for label in range(10):
+        image = d / 'images' / f'{label}.png'
+        image.parent.mkdir(exist_ok=True)
+        if label == 4:
+            write(image, b'')
+        else:
+            cv2.imwrite(str(image), np.full((28, 28), 25 * label, np.uint8))
+    write(d / 'one_per_class.txt',
+          ''.join(f'images/{c}.png {c}\n' for c in range(10)).encode())
     # configs a user points model.student / model.teacher at
     write(d / 'no_model.py', b'data_root = "x"\n')
     student_5 = dict(STUDENT, head=dict(STUDENT['head'], num_classes=5))
@@ -513,6 +537,75 @@ def cases(d, fmnist_root):
                                for c in range(10)})),
             'model.teacher_ckpt': None,
         }, "source class 'kitten' is unknown; give its index"),
+        # a teacher that does not classify this data stops the run before training
+        'teacher-at-chance': ({
+            'model.teacher_ckpt': str(d / 'teacher_one_class.pth'),
+            'model.weak_teacher': 'stop'
+        }, 'model.teacher scores 10.00% on the validation split, at or below chance '
+           "(10.00%, always guessing the largest class): is its class order the "
+           "data's? (set model.weak_teacher='warn' to distil from it anyway)"),
+        'teacher-at-chance-kd': ({
+            'model.teacher_ckpt': str(d / 'teacher_one_class.pth'),
+            'model.distill': dict(_delete_=True, method='kd'),
+            'model.weak_teacher': 'stop'
+        }, 'model.teacher scores 10.00% on the validation split, at or below chance'),
+        'teacher-far-below-its-record': ({
+            'model.teacher_ckpt': str(d / 'teacher_recorded_95.pth'),
+            'model.weak_teacher': 'stop'
+        }, 'under half of the 95.00% its checkpoint recorded on its own validation '
+           'split'),
+        'teacher-weak-policy': ({
+            'model.weak_teacher': 'ignore'
+        }, "model.weak_teacher must be one of ['stop', 'warn'], got 'ignore'"),
+        # keys no class takes: named, with the closest valid one
+        'baseline-head-on-a-distiller': ({
+            'model.head': dict(loss=dict(type='LogitAdjustLoss'))
+        }, 'model.head is not a setting of ClassConditionalDistiller: did you mean '
+           'model.student.head? (it takes student, teacher, distill,'),
+        'distiller-key-misspelt': ({
+            'model.distil': dict(method='kd')
+        }, 'model.distil is not a setting of ClassConditionalDistiller: did you mean '
+           'model.distill?'),
+        'teacher-ckpt-key-misspelt': ({
+            'model.teacher_ckpts': None
+        }, 'model.teacher_ckpts is not a setting of ClassConditionalDistiller: did '
+           'you mean model.teacher_ckpt?'),
+        'student-key-misspelt': ({
+            'model.student.nek': dict(type='GlobalAveragePooling')
+        }, 'model.student.nek is not a setting of ImageClassifier: did you mean '
+           'model.student.neck?'),
+        'train-cfg-key-misspelt': ({
+            'train_cfg.max_epoch': 2
+        }, 'train_cfg.max_epoch is not a setting of EpochBasedTrainLoop: did you mean '
+           'train_cfg.max_epochs?'),
+        # what save_best reads must be what the validation reports
+        'save-best-with-stock-accuracy': ({
+            'val_evaluator': dict(_delete_=True, type='Accuracy', topk=(1, ))
+        }, "default_hooks.checkpoint.save_best='shot/all' but val_evaluator "
+           "(Accuracy) reports ['accuracy/top1']"),
+        # 240 training images in batches of 239: the last batch holds one image
+        'last-batch-of-one-under-batchnorm': ({
+            'model.student.neck': dict(_delete_=True, type='LinearNeck', in_channels=64,
+                                       out_channels=64, norm_cfg=dict(type='BN1d')),
+            'train_dataloader.batch_size': 239
+        }, 'train_dataloader: 240 samples per epoch (per process) in batches of 239 '
+           'leave a last batch of 1, on which the BatchNorm model.student.neck.'),
+        # failures inside a data pipeline name the transform and the image
+        'pipeline-colour-augment-on-grey': ({
+            f'{data}.pipeline': [
+                dict(type='RandAugment', policies='timm_increasing', num_policies=2,
+                     total_level=10, magnitude_level=9, magnitude_std=0.5,
+                     hparams=dict(pad_val=[0])),
+                dict(type='PackInputs')]
+        }, 'FashionMNISTLT pipeline step 1 of 2 (RandAugment) failed on sample '),
+        'pipeline-empty-image-file': (dict(training_set(
+            type='CustomDataset', data_root=str(d), ann_file='one_per_class.txt',
+            metainfo=dict(classes=[f'c{c}' for c in range(10)]),
+            pipeline=[dict(type='LoadImageFromFile', color_type='grayscale'),
+                      dict(type='PackInputs')]),
+            **{'model.distill': dict(_delete_=True, method='kd')}),
+            f'CustomDataset pipeline step 1 of 2 (LoadImageFromFile) failed on '
+            f'{d / "images" / "4.png"}: error: OpenCV'),
     }
 
 
@@ -553,7 +646,7 @@ CASES = sorted(cases(Path('/unused'), ''))
 
 
 def test_the_sweep_is_wide():
-    assert len(CASES) >= 80
+    assert len(CASES) >= 100
 
 
 @pytest.mark.parametrize('case', CASES)

@@ -7,6 +7,8 @@ import torch
 from mmengine.dist import all_gather_object, get_dist_info
 from mmengine.runner import Runner
 
+from ..datasets.named_pipeline_errors import name_pipeline_errors
+
 
 def train_eval_loader_cfg(cfg) -> dict:
     """The training set seen through the evaluation pipeline, in order (for
@@ -34,7 +36,9 @@ def ordered_loader(loader_cfg: dict):
     cfg['sampler'] = dict(type='DefaultSampler', shuffle=False, round_up=False)
     cfg.pop('batch_sampler', None)
     cfg['persistent_workers'] = False
-    return Runner.build_dataloader(cfg)
+    loader = Runner.build_dataloader(cfg)
+    name_pipeline_errors(loader.dataset)
+    return loader
 
 
 def gather_ordered(rows: torch.Tensor) -> torch.Tensor:

@@ -10,11 +10,15 @@ from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_mod
 from mmpretrain.registry import RUNNERS
 from mmpretrain.utils import get_ori_model
 
+from ..datasets.named_pipeline_errors import name_pipeline_errors
 from ..datasets.split_overlap import check_split_overlap
 from ..datasets.split_profiles import check_split_profiles
+from ..evaluation.metric_keys import check_save_best
 from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
                              check_resume_config)
+from .config_keys import check_config_keys
 from .formatted_once_config import FormattedOnceConfig
+from .last_batch_check import check_last_batch
 from .run_seed import follow_run_seed
 
 
@@ -54,16 +58,27 @@ class KeepConfigRunner(Runner):
     @classmethod
     def from_cfg(cls, cfg: Config) -> 'KeepConfigRunner':
         """mmengine's ``from_cfg``, for the plugin's tools and MMPretrain's
-        alike: the splits of a long-tailed data set must share its profile
-        (:func:`check_split_profiles`), a list-file training split no image
-        with the others (:func:`check_split_overlap`), and the partner and
-        mixing seeds a config leaves unset follow ``randomness.seed``
-        (:func:`follow_run_seed`)."""
+        alike: every key of the model and loop sections is an argument of
+        its class (:func:`check_config_keys`), the splits of a long-tailed
+        data set must share its profile (:func:`check_split_profiles`), a
+        list-file training split no image with the others
+        (:func:`check_split_overlap`), and the partner and mixing seeds a
+        config leaves unset follow ``randomness.seed`` (:func:`follow_run_seed`)."""
         cfg = copy.deepcopy(cfg)
+        check_config_keys(cfg)
         check_split_profiles(cfg)
         check_split_overlap(cfg)
         follow_run_seed(cfg)
         return super().from_cfg(cfg)
+
+    @staticmethod
+    def build_dataloader(dataloader, seed=None, diff_rank_seed=False):
+        """mmengine's loader, whose pipelines name the transform and the image
+        of any failure (:func:`name_pipeline_errors`)."""
+        loader = Runner.build_dataloader(dataloader, seed=seed,
+                                         diff_rank_seed=diff_rank_seed)
+        name_pipeline_errors(loader.dataset)
+        return loader
 
     def dump_config(self) -> None:
         if self.cfg.filename is not None and osp.isfile(
@@ -72,6 +87,13 @@ class KeepConfigRunner(Runner):
         super().dump_config()
 
     def train(self):
+        """mmengine's ``train``, after two checks that would otherwise fail
+        into the run: ``save_best`` names a key the validation reports
+        (:func:`check_save_best`), and no BatchNorm1d gets a last batch of one
+        (:func:`check_last_batch`, on the training loader built here)."""
+        check_save_best(self.cfg)
+        if self._train_loop is not None:
+            check_last_batch(self.train_dataloader, get_ori_model(self.model))
         self._training = True
         try:
             return super().train()
