@@ -57,7 +57,10 @@ def run_tool(cmd: Sequence[str], log_file: Optional[str] = None,
 
 def last_checkpoint(work_dir: str) -> Optional[str]:
     """The checkpoint named by ``<work_dir>/last_checkpoint``, if any (mmengine's
-    ``find_latest_checkpoint``)."""
+    ``find_latest_checkpoint``, asked only when the file exists: it logs a
+    warning otherwise)."""
+    if not osp.isfile(osp.join(work_dir, 'last_checkpoint')):
+        return None
     return find_latest_checkpoint(work_dir) or None
 
 
@@ -82,12 +85,12 @@ def teacher_cache_folder(config: str, options: Sequence[str], cache_root: str) -
     teacher (config, checkpoint, view, precision), training loader, mixing,
     seeds and epochs agree share one. The cache's own key check refuses a run
     that this grouping would pair with the wrong cache."""
-    from mmengine.config import Config, DictAction
+    from mmengine.config import Config
 
     from cckd_plugin.engine import merge_options
-    cfg = merge_options(Config.fromfile(osp.join(REPO_ROOT, config)), {
-        k: DictAction._parse_iterable(v) for k, v in (o.split('=', 1) for o in options)
-    })
+    from cckd_plugin.engine.tool_args import parse_options
+    cfg = merge_options(Config.fromfile(osp.join(REPO_ROOT, config)),
+                        parse_options(options))
     model = cfg.model
     group = json.dumps([model.get(k) for k in (
         'teacher', 'teacher_ckpt', 'teacher_view', 'teacher_precision', 'mix',

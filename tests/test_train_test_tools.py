@@ -69,6 +69,14 @@ def test_checkpoint_alone_gives_same_numbers_in_test_tool(trained, repo_root, tm
     for key in ('shot/many', 'shot/medium', 'shot/few', 'shot/all'):
         assert metrics[key] == pytest.approx(
             val[key], abs=1e-3)  # no NaN: all groups used
+    # the run ends with the shot-group table of those numbers
+    header, rule, row = result.stdout.rstrip().splitlines()[-3:]
+    names = [c.strip() for c in header.strip('|').split('|')]
+    assert names == ['many', 'medium', 'few', 'all', 'ECE']
+    assert set(rule) == {'|', '-', ':'}
+    values = [float(c) for c in row.strip('|').split('|')]
+    assert values == pytest.approx(
+        [metrics[f'shot/{n.lower()}'] for n in names], abs=0.006)
 
 
 def trained_data_root(trained):

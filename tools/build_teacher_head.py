@@ -14,10 +14,11 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmpretrain.registry import DATASETS
 
 from cckd_plugin.engine import PreparationData, build_runner, merge_options, prepare_cfg
+from cckd_plugin.engine.tool_args import add_cfg_options
 from cckd_plugin.models.heads import PrototypeClsHead
 from cckd_plugin.models.heads.head_preparation import prepare_classifier
 
@@ -29,8 +30,7 @@ def parse_args():
     parser.add_argument('--out', help='where to save (default: the head weights_file, '
                         'else <work_dir>/teacher_heads/<kind>.pth)')
     parser.add_argument('--work-dir', help='work directory')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings of the config, key=value')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 

@@ -20,11 +20,12 @@ warnings.filterwarnings(
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from cckd_plugin.engine import (build_runner, check_inputs, close_distributed,
                                 init_distributed, merge_options, prepare_cfg, run_main)
-from cckd_plugin.engine.tool_args import add_launch_arguments, parse_launch_arguments
+from cckd_plugin.engine.tool_args import (add_cfg_options, add_launch_arguments,
+                                          parse_launch_arguments)
 
 
 def parse_args():
@@ -44,8 +45,7 @@ def parse_args():
     parser.add_argument('--first-epochs', type=int,
                         help='write only the first N epochs (a partial cache)')
     parser.add_argument('--work-dir', help='where the log goes (default: OUT/logs)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings of the config, as tools/train.py')
+    add_cfg_options(parser)
     add_launch_arguments(parser)
     return parse_launch_arguments(parser)
 

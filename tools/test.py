@@ -11,13 +11,15 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmengine
 import torch
-from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.config import Config, ConfigDict
 from mmengine.dist import is_main_process
 from mmengine.evaluator import DumpResults
 
 from cckd_plugin.engine import (build_runner, check_inputs, close_distributed,
                                 init_distributed, merge_options, prepare_cfg, run_main)
-from cckd_plugin.engine.tool_args import add_launch_arguments, parse_launch_arguments
+from cckd_plugin.engine.tool_args import (add_cfg_options, add_launch_arguments,
+                                          parse_launch_arguments)
+from cckd_plugin.evaluation import shot_table
 
 
 def parse_args():
@@ -34,10 +36,7 @@ def parse_args():
     parser.add_argument('--out-item', choices=['metrics', 'pred'],
                         help='to output whether metrics or predictions; defaults to '
                         'output predictions')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override some settings in the used config, the '
-                        'key-value pair in xxx=yyy format will be merged into config '
-                        'file')
+    add_cfg_options(parser)
     parser.add_argument('--show-dir', help='directory where the visualization images '
                         'will be saved')
     parser.add_argument('--show', action='store_true', help='whether to display the '
@@ -101,6 +100,9 @@ def main(args):
     if args.out and args.out_item in ['pred', None]:
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
     metrics = runner.test()
+    table = shot_table(metrics)
+    if table is not None and is_main_process():
+        print(f'\n{osp.basename(args.config)}: top-1 % by shot group\n{table}')
     if args.out and args.out_item == 'metrics' and is_main_process():
         mmengine.dump(metrics, args.out)
     close_distributed()  # after every process finished: gloo aborts at exit otherwise

@@ -12,11 +12,12 @@ warnings.filterwarnings(
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from cckd_plugin.engine import (build_runner, check_inputs, close_distributed,
                                 init_distributed, merge_options, prepare_cfg, run_main)
-from cckd_plugin.engine.tool_args import add_launch_arguments, parse_launch_arguments
+from cckd_plugin.engine.tool_args import (add_cfg_options, add_launch_arguments,
+                                          parse_launch_arguments)
 from cckd_plugin.engine.work_dir_lock import lock_work_dir
 
 
@@ -39,10 +40,7 @@ def parse_args():
     parser.add_argument('--no-persistent-workers', action='store_true',
                         help='whether to disable the persistent_workers option in '
                         'dataloaders')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override some settings in the used config, the '
-                        'key-value pair in xxx=yyy format will be merged into config '
-                        'file')
+    add_cfg_options(parser)
     add_launch_arguments(parser)
     return parse_launch_arguments(parser)
 

@@ -5,6 +5,7 @@ missing data root, teacher checkpoint or CLIP weights file is reported in one
 line, with the config key that gives each, before any model is built or any
 download is tried (offline, open_clip would retry for about a minute).
 """
+import os
 import os.path as osp
 import socket
 from typing import Iterator, List, Optional, Tuple
@@ -17,6 +18,8 @@ from ..datasets.fashion_mnist_lt import find_fashion_mnist
 CIFAR_FOLDERS = {'CIFAR10': 'cifar-10-batches-py', 'CIFAR10LT': 'cifar-10-batches-py',
                  'CIFAR100': 'cifar-100-python', 'CIFAR100LT': 'cifar-100-python'}
 CIFAR_HOST = 'www.cs.toronto.edu'
+#: file names of weights open_clip loads from a path
+WEIGHT_SUFFIXES = ('.bin', '.pt', '.pth', '.safetensors')
 FASHION_MNIST_HOST = 'fashion-mnist.s3-website.eu-central-1.amazonaws.com'
 
 
@@ -52,6 +55,12 @@ def clip_weights_source(model_name: str, tag: str) -> Tuple[bool, str]:
     if url and osp.isfile(osp.join(osp.expanduser('~/.cache/clip'), osp.basename(url))):
         return True, urlparse(url).netloc
     return False, 'huggingface.co' if hub else urlparse(url).netloc
+
+
+def looks_like_a_file(tag: str) -> bool:
+    """Whether an open_clip ``pretrained`` value is a file path rather than a
+    tag (``'openai'``, ``'laion2b_s34b_b88k'``)."""
+    return '/' in tag or os.sep in tag or tag.endswith(WEIGHT_SUFFIXES)
 
 
 def _innermost(dataset: dict, key: str) -> Tuple[dict, str]:
@@ -117,9 +126,15 @@ def _clip_problems(model: dict, key: str, covered: bool) -> Iterator[str]:
                        else f'{key}.backbone.pretrained'))
     options = {}
     for model_name, tag, option in towers:
-        if tag is not None and not osp.isfile(str(tag)):
-            options.setdefault((model_name, tag), []).append(option)
+        keys = options.setdefault((model_name, tag), [])
+        if tag is not None and not osp.isfile(str(tag)) and option not in keys:
+            keys.append(option)
     for (model_name, tag), keys in options.items():
+        if not keys:
+            continue
+        if looks_like_a_file(str(tag)):
+            yield f'the CLIP weights file {tag} of {model_name} ({" and ".join(keys)})'
+            continue
         cached, host = clip_weights_source(model_name, tag)
         if not cached and not reachable(host):
             yield (

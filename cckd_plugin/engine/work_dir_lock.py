@@ -19,19 +19,31 @@ class WorkDirBusyError(RuntimeError):
     """Another training run holds the work directory."""
 
 
+class WorkDirNotWritableError(PermissionError):
+    """The work directory cannot be created or written to."""
+
+
 def lock_work_dir(work_dir: str) -> None:
     """Take the work directory for this process (no-op on ranks other than 0,
     which share rank 0's run).
 
     Raises:
+        WorkDirNotWritableError: one line naming the directory and why it
+            cannot be written (before any model or data is built).
         WorkDirBusyError: one line naming the directory and the other run's pid.
     """
     global _held
     rank = os.environ.get('RANK', os.environ.get('SLURM_PROCID', '0'))
     if int(rank) != 0:
         return
-    os.makedirs(work_dir, exist_ok=True)
-    handle = open(osp.join(work_dir, LOCK_NAME), 'a+')
+    try:
+        os.makedirs(work_dir, exist_ok=True)
+        handle = open(osp.join(work_dir, LOCK_NAME), 'a+')
+    except OSError as err:
+        raise WorkDirNotWritableError(
+            f'work_dir {work_dir} cannot be written ({err.strerror}: '
+            f'{err.filename}): give --work-dir a folder this user can write to'
+        ) from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -1,3 +1,4 @@
-from .shot_group_accuracy import GROUPS, SHOT_KEYS, ShotGroupAccuracy, shot_groups
+from .shot_group_accuracy import (GROUPS, SHOT_KEYS, ShotGroupAccuracy, shot_groups,
+                                  shot_table)
 
-__all__ = ['GROUPS', 'SHOT_KEYS', 'ShotGroupAccuracy', 'shot_groups']
+__all__ = ['GROUPS', 'SHOT_KEYS', 'ShotGroupAccuracy', 'shot_groups', 'shot_table']

@@ -16,6 +16,24 @@ GROUPS = ('many', 'medium', 'few')
 SHOT_KEYS = GROUPS + ('all', )
 
 
+def shot_table(metrics: dict, prefix: str = 'shot') -> Optional[str]:
+    """The many / medium / few / all top-1 (%) and, when reported, the ECE (%)
+    of a :class:`ShotGroupAccuracy`'s ``metrics`` as a Markdown table; ``None``
+    without ``{prefix}/all``. A group the metric did not report shows ``-``."""
+    if f'{prefix}/all' not in metrics:
+        return None
+    columns = [(name, metrics.get(f'{prefix}/{name}')) for name in SHOT_KEYS]
+    if f'{prefix}/ece' in metrics:
+        columns.append(('ECE', metrics[f'{prefix}/ece']))
+    cells = [f'{v:.2f}' if v is not None else '-' for _, v in columns]
+    widths = [max(len(name), len(cell)) for (name, _), cell in zip(columns, cells)]
+    row = lambda items: '| ' + ' | '.join(  # noqa: E731
+        f'{item:>{w}}' for item, w in zip(items, widths)) + ' |'
+    return '\n'.join([row([name for name, _ in columns]),
+                      '|' + '|'.join('-' * (w + 1) + ':' for w in widths) + '|',
+                      row(cells)])
+
+
 def calibration_bins(confidence: np.ndarray, correct: np.ndarray,
                      bins: int = 15) -> tuple:
     """Per equal-width confidence bin ``(k/bins, (k+1)/bins]`` of top-1

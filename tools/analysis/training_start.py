@@ -31,12 +31,13 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 import torch
 import torch.nn as nn
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from cckd_plugin.engine import (build_runner, check_inputs, merge_options, prepare_cfg,
                                 run_main)
+from cckd_plugin.engine.tool_args import add_cfg_options
 
 #: terms that train the classifier's output, against feature imitation's
 FEATURE_TERMS = ('loss_fi', 'loss_fi_mix')
@@ -198,7 +199,7 @@ def parse_args():
                         help='training iterations to record (default 100)')
     parser.add_argument('--work-dir', help='default: a temporary directory')
     parser.add_argument('--out', help='write the measurements as JSON')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_cfg_options(parser)
     parser.add_argument('--debug', action='store_true',
                         help='show the traceback of an error instead of one line')
     return parser.parse_args()
