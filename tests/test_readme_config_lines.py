@@ -8,6 +8,7 @@ import re
 import uuid
 
 import pytest
+import torch
 from helpers import tiny_backbone
 from mmengine.config import Config
 from mmpretrain.registry import MODELS
@@ -60,6 +61,10 @@ RATIO_LINES = ("_base_ = ['./la_resnet8_fashion-mnist-lt.py']",
                'train_dataloader = dict(dataset=dict(**lt_profile))',
                'val_dataloader = dict(dataset=dict(**lt_profile))',
                'test_dataloader = dict(dataset=dict(**lt_profile))')
+NORM_LINES = ("_base_ = ['./acckd_resnet8_offline-ft_fashion-mnist-lt.py']",
+              'data_preprocessor = dict(mean=[127.5], std=[127.5])',
+              'model = dict(student=dict(data_preprocessor=dict(mean=[127.5], '
+              'std=[127.5])))')
 IMPORTS = "custom_imports = dict(imports=['cckd_plugin'], allow_failed_imports=False)"
 TEACHER_SWAP = ("model = dict(teacher='configs/teachers/"
                 "clip-vitb16_zero-shot_imagenet-lt.py', teacher_ckpt=None)")
@@ -91,7 +96,8 @@ MENU_LINES = {
 }
 #: every line above: the README shows these and no other config lines
 TESTED = {IMPORTS, LOSS_SWAP, PEFT_BASE, PEFT_SWAP, PEFT_LIBRARY_SWAP, TEACHER_SWAP,
-          STUDENT_LOSS_SWAP, CNN_BASE, CNN_PEFT, *RATIO_LINES, *DISTILL_SWAPS,
+          STUDENT_LOSS_SWAP, CNN_BASE, CNN_PEFT, *RATIO_LINES, *NORM_LINES,
+          *DISTILL_SWAPS,
           *MENU_LINES}
 DISTILL = 'configs/distill/imagenet_lt/acckd_resnet50_clip-af-la_imagenet-lt.py'
 
@@ -168,6 +174,28 @@ def test_the_peft_library_swap_builds_lohas_of_rank_8(tmp_path):
     assert backbone.tuner.description == 'PeftTuner(LOHA)'
     fc = backbone.visual.transformer.resblocks[0].mlp.c_fc
     assert fc.hada_w1_a['default'].shape == (fc.out_features, 8)
+
+
+def test_the_normalisation_lines_normalise_the_student_and_not_the_teacher():
+    """The README's normalisation change of a distillation config: the
+    student sees (x - 127.5) / 127.5, the teacher its own statistics; the
+    top-level line alone is refused."""
+    lines = [line(code) for code in NORM_LINES]
+    folder = osp.join('configs', 'distill', 'fashion_mnist_lt')
+    cfg = config_beside(folder, *lines)
+    model = MODELS.build(dict(cfg.model, teacher_ckpt=None,
+                              data_preprocessor=cfg.data_preprocessor))
+    pixels = torch.full((1, 1, 28, 28), 255.0)
+    assert torch.allclose(model.student_view(pixels), torch.ones(1, 1, 28, 28))
+    original = config_beside(folder, lines[0])
+    teacher = MODELS.build(dict(original.model, teacher_ckpt=None,
+                                data_preprocessor=original.data_preprocessor))
+    assert torch.equal(model.teacher_view(pixels), teacher.teacher_view(pixels))
+    alone = config_beside(folder, *lines[:2])
+    with pytest.raises(ValueError, match=r'data_preprocessor.mean=\[72.94\] but the '
+                       r"distiller's data_preprocessor.mean=\[127.5\]"):
+        MODELS.build(dict(alone.model, teacher_ckpt=None,
+                          data_preprocessor=alone.data_preprocessor))
 
 
 def test_the_ratio_lines_build_every_split_at_ratio_10():
