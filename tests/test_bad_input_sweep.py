@@ -578,6 +578,10 @@ def cases(d, fmnist_root):
             'train_cfg.max_epoch': 2
         }, 'train_cfg.max_epoch is not a setting of EpochBasedTrainLoop: did you mean '
            'train_cfg.max_epochs?'),
+        'metric-key-left-by-the-base': ({
+            'val_evaluator.type': 'Accuracy'  # ShotGroupAccuracy's ece_bins stays
+        }, 'val_evaluator.ece_bins is not a setting of Accuracy (it takes topk, thrs, '
+           'collect_device, prefix)'),
         # what save_best reads must be what the validation reports
         'save-best-with-stock-accuracy': ({
             'val_evaluator': dict(_delete_=True, type='Accuracy', topk=(1, ))

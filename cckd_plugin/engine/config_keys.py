@@ -4,13 +4,13 @@ mmengine passes a config section to its class's constructor, so a misspelt or
 misplaced key ends in Python's ``TypeError: __init__() got an unexpected
 keyword argument`` with neither the config key nor a correction. Here each of
 ``model`` (and a distiller's ``student`` / ``teacher`` classifiers given
-inline or as a file with overrides),
-``train_cfg``, ``val_cfg`` and ``test_cfg`` is compared with the signature of
-the class it builds, and the first unknown key is named in one line with the
-closest valid one."""
+inline or as a file with overrides), ``train_cfg``, ``val_cfg``, ``test_cfg``
+and the metrics of ``val_evaluator`` / ``test_evaluator`` is compared with the
+signature of the class it builds, and the first unknown key is named in one
+line with the closest valid one."""
 import difflib
 import inspect
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
@@ -20,6 +20,8 @@ from ..models.distillers.model_configs import read_model_config
 REGISTRY_KEYS = ('type', '_scope_')
 #: arguments mmengine's runner supplies to a loop itself
 LOOP_SUPPLIED = ('runner', 'dataloader', 'evaluator')
+#: evaluator sections whose metrics are checked like the loops
+EVALUATORS = ('val_evaluator', 'test_evaluator')
 #: the loop mmengine builds for a section without ``type``
 DEFAULT_LOOPS = dict(train_cfg=lambda c: 'EpochBasedTrainLoop' if c.get('by_epoch')
                      else 'IterBasedTrainLoop' if 'by_epoch' in c else None,
@@ -86,14 +88,14 @@ def _as_dict(section) -> Optional[dict]:
 
 def check_config_keys(cfg: Config) -> None:
     """Every key of ``model``, a distiller's student and teacher (inline or a
-    file's with overrides), and
-    the loop sections is an argument of the class it builds (classes that take
-    ``**kwargs`` are left out).
+    file's with overrides), the loop sections and the evaluators' metrics is
+    an argument of the class it builds (classes that take ``**kwargs`` are
+    left out).
 
     Raises:
         ValueError: one line, see :func:`check_section_keys`.
     """
-    from mmpretrain.registry import LOOPS, MODELS
+    from mmpretrain.registry import LOOPS, METRICS, MODELS
     model = _as_dict(cfg.get('model'))
     cls = _registered(MODELS, (model or {}).get('type'))
     if cls is not None:
@@ -120,3 +122,22 @@ def check_config_keys(cfg: Config) -> None:
         loop_cls = _registered(LOOPS, loop.get('type') or default(loop))
         if loop_cls is not None:
             check_section_keys(loop, loop_cls, name, supplied=LOOP_SUPPLIED)
+    for name in EVALUATORS:
+        for key, metric in _metrics(cfg.get(name), name):
+            metric_cls = _registered(METRICS, metric.get('type'))
+            if metric_cls is not None:
+                check_section_keys(metric, metric_cls, key)
+
+
+def _metrics(evaluator, name: str) -> List[Tuple[str, dict]]:
+    """(config key, metric config) of each metric of an evaluator config: a
+    metric, a list of them, or an ``Evaluator`` with ``metrics``."""
+    if isinstance(evaluator, (list, tuple)):
+        return [(f'{name}[{i}]', _as_dict(m)) for i, m in enumerate(evaluator)
+                if _as_dict(m)]
+    evaluator = _as_dict(evaluator)
+    if not evaluator:
+        return []
+    if 'metrics' in evaluator:
+        return _metrics(evaluator['metrics'], f'{name}.metrics')
+    return [(name, evaluator)]
