@@ -9,12 +9,10 @@
   refused with :class:`UnsafeCheckpointError`, naming the file and the global.
 * ``persistent_workers=True`` with ``num_workers=0`` is an error in torch's
   ``DataLoader``; :func:`fix_dataloader_workers` turns it off for such loaders.
-* mmpretrain 1.2's ``LoRAModel`` drops, from whatever model holds it, every
-  weight whose name lacks ``.lora_`` when a state dict is taken, and hides
-  every such missing or unexpected key when one is loaded: inside a distiller
-  its checkpoints lose the student and the priors, and a checkpoint missing
-  them would load. :func:`patch_lora_model_state_dict` keeps both to the
-  ``LoRAModel``'s own frozen weights.
+* mmpretrain 1.2's ``LoRAModel`` drops every non-LoRA weight of the model
+  that holds it from checkpoints; nothing here changes it: the plugin registers
+  ``ScopedLoRAModel`` (``models/peft/scoped_lora_model.py``) and a distiller
+  refuses a plain ``LoRAModel``.
 * mmpretrain 1.2 imports its multimodal models (BLIP, ...) whenever
   ``pycocotools`` and ``transformers>=4.28`` are installed, and their code
   needs names that transformers 5 (which ``peft`` brings) removed, so
@@ -23,7 +21,8 @@
   ``mmpretrain.models`` with those models left as mmpretrain's own
   placeholders (they raise "requires extra multi-modal dependencies" if built).
 
-Importing :mod:`cckd_plugin` registers the safe loader once. Atomic checkpoint
+Importing :mod:`cckd_plugin` registers the safe loader once (a scheme of
+mmengine's ``CheckpointLoader``, its own extension point). Atomic checkpoint
 writes, the kept config dump and CPU distributed runs go through mmengine's
 extension points instead (``cckd_plugin.engine``: a file backend and a
 checkpoint hook, a ``runner_type``, an explicit call in the tools).
@@ -175,43 +174,12 @@ def skip_unimportable_multimodal_models() -> None:
         dependency.WITH_MULTIMODAL = True
 
 
-def _lora_model_state_dict_hooks(self) -> None:
-    """``LoRAModel._register_state_dict_hooks`` limited to the module's own
-    frozen weights (module docstring)."""
-
-    def drop_frozen(module, state_dict, prefix, local_metadata):
-        for key in [k for k in state_dict if k.startswith(prefix)]:
-            if '.lora_' not in key[len(prefix):]:  # its frozen, not LoRA, weights
-                state_dict.pop(key)
-
-    def ignore_frozen(module, incompatible_keys):
-        own = {n for n, _ in module.named_parameters() if '.lora_' not in n}
-        own |= {n for n, _ in module.named_buffers() if '.lora_' not in n}
-
-        def frozen(key: str) -> bool:
-            return any(key == n or key.endswith('.' + n) for n in own)
-
-        for keys in (incompatible_keys.missing_keys,
-                     incompatible_keys.unexpected_keys):
-            keys[:] = [k for k in keys if not frozen(k)]
-
-    self._register_state_dict_hook(drop_frozen)
-    self.register_load_state_dict_post_hook(ignore_frozen)
-
-
-def patch_lora_model_state_dict() -> None:
-    """Give mmpretrain's ``LoRAModel`` the hooks above (idempotent)."""
-    from mmpretrain.models.peft import LoRAModel
-    LoRAModel._register_state_dict_hooks = _lora_model_state_dict_hooks
-
-
 def apply_patches() -> None:
     """Register the safe checkpoint loader for local files with mmengine's
-    ``CheckpointLoader`` (idempotent), make ``mmpretrain.models`` importable and
-    keep ``LoRAModel``'s state dict to itself."""
+    ``CheckpointLoader`` (its extension point; idempotent) and make
+    ``mmpretrain.models`` importable."""
     CheckpointLoader.register_scheme(prefixes='', loader=_load_from_local, force=True)
     skip_unimportable_multimodal_models()
-    patch_lora_model_state_dict()
 
 
 apply_patches()

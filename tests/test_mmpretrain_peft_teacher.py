@@ -76,8 +76,8 @@ def test_lora_model_trains_its_lora_weights_only(tiny_tower):
     torch.manual_seed(0)
     model = MODELS.build(dict(
         type='ImageClassifier',
-        backbone=dict(type='LoRAModel', rank=2, alpha=2, targets=[dict(type='qkv')],
-                      module=tiny_vit_cfg(path)),
+        backbone=dict(type='ScopedLoRAModel', rank=2, alpha=2,
+                      targets=[dict(type='qkv')], module=tiny_vit_cfg(path)),
         head=dict(type='CosineClsHead', num_classes=4, in_channels=64,
                   loss=dict(type='LogitAdjustLoss', class_counts=[8, 4, 2, 1]))))
     model.init_weights()
@@ -117,18 +117,24 @@ def test_a_checkpoint_over_another_frozen_vit_is_refused():
         check_teacher_checkpoint(meta, rank, 'lora.pth', 'model.teacher')
 
 
-def test_lora_model_keeps_its_state_dict_to_itself(tiny_tower):
-    """mmpretrain 1.2's LoRAModel drops every weight without ``.lora_`` from the
-    whole model's state dict (the student, the priors, inside a distiller) and
-    hides every such missing key on loading; the plugin's patch limits both to
-    its own frozen weights."""
-    _, path = tiny_tower
-    lora = dict(type='LoRAModel', rank=2, alpha=2, targets=[dict(type='qkv')],
-                module=tiny_vit_cfg(path))
+def holder_of(lora: dict) -> torch.nn.Module:
     holder = torch.nn.Module()
     holder.before = torch.nn.Linear(2, 2)
     holder.lora = MODELS.build(lora)
     holder.after = torch.nn.Linear(2, 2)
+    return holder
+
+
+def test_scoped_lora_model_keeps_its_state_dict_to_itself(tiny_tower):
+    """mmpretrain 1.2's LoRAModel drops every weight without ``.lora_`` from the
+    whole model's state dict (inside a distiller: the student, the priors) and
+    hides every such missing key on loading; ScopedLoRAModel limits both to its
+    own frozen weights, without changing LoRAModel itself."""
+    _, path = tiny_tower
+    lora = dict(rank=2, alpha=2, targets=[dict(type='qkv')], module=tiny_vit_cfg(path))
+    stock = holder_of(dict(lora, type='LoRAModel'))
+    assert 'before.weight' not in stock.state_dict()  # what the subclass is for
+    holder = holder_of(dict(lora, type='ScopedLoRAModel'))
     keys = set(holder.state_dict())
     assert {'before.weight', 'before.bias', 'after.weight', 'after.bias'} <= keys
     assert {k for k in keys if k.startswith('lora.')} == {
@@ -139,6 +145,18 @@ def test_lora_model_keeps_its_state_dict_to_itself(tiny_tower):
     del state['before.weight']
     with pytest.raises(RuntimeError, match='Missing key.*before.weight'):
         holder.load_state_dict(state)
+
+
+def test_a_distiller_refuses_a_plain_lora_model():
+    cfg = Config.fromfile(STUDENT)
+    teacher = Config.fromfile(TEACHER).model.to_dict()
+    teacher['backbone']['type'] = 'LoRAModel'
+    with pytest.raises(ValueError, match=r"^model.teacher.backbone.type='LoRAModel' "
+                       r'would take every non-LoRA weight of the distiller \(the '
+                       r"student, the priors\) out of its checkpoints \(mmpretrain "
+                       r"1.2\): use type='ScopedLoRAModel'"):
+        MODELS.build(dict(cfg.model, teacher=teacher, teacher_ckpt=None,
+                          data_preprocessor=cfg.data_preprocessor))
 
 
 @pytest.mark.e2e

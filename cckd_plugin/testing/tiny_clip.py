@@ -24,7 +24,7 @@ def shrink_clip_teacher(model_cfg: dict) -> dict:
     weights (its ``init_cfg`` file dropped). Other teachers are returned
     unchanged."""
     backbone = model_cfg['backbone']
-    if backbone['type'] == 'LoRAModel':
+    if backbone['type'] in ('LoRAModel', 'ScopedLoRAModel'):
         backbone['module'].pop('init_cfg', None)
     if backbone['type'] == 'CLIPVisionBackbone':
         backbone.update(model_name='tiny-vit', model_cfg=TINY_VIT, pretrained=None)

@@ -19,8 +19,8 @@ from .cached_teacher import CachedTeacher, json_hash, weights_hash
 from .distill_settings import resolve_distill
 from .frozen_teacher import build_frozen_teacher, prepare_teacher, resolve_teacher_ckpt
 from .image_view import ImageView, teacher_view_of
-from .model_configs import (feature_dim, read_model_config, spec_key, student_config,
-                            teacher_feature_dim)
+from .model_configs import (check_no_plain_lora_model, feature_dim, read_model_config,
+                            spec_key, student_config, teacher_feature_dim)
 from .pair_data_preprocessor import PairDataPreprocessor
 from .student_settings import (check_class_counts, check_no_batch_augments,
                                check_student_channels, head_takes_targets,
@@ -156,6 +156,8 @@ class ClassConditionalDistiller(BaseModel):
                                           distill=distill))
         self.num_classes = check_class_counts(student, student_cfg, teacher,
                                               teacher_cfg)
+        check_no_plain_lora_model(student_cfg, 'model.student')
+        check_no_plain_lora_model(teacher_cfg, 'model.teacher')
         as_written = read_model_config(student, 'model.student')  # its preprocessor
         norm = student_normalisation(
             norm, as_written, spec_key(student, 'model.student', 'data_preprocessor'))

@@ -177,3 +177,28 @@ def aligned_student_config(student: dict, teacher_dim: int) -> dict:
                                                      tuple)) else [neck]) + [align]
     student['head']['in_channels'] = teacher_dim
     return student
+
+
+def check_no_plain_lora_model(model_cfg: dict, key: str) -> None:
+    """Refuse MMPretrain's ``LoRAModel`` anywhere in a distiller's student or
+    teacher: its checkpoint hooks act on the whole distiller (the student and
+    the priors would be left out of every checkpoint). ``ScopedLoRAModel`` is
+    the same tuner with the hooks kept to itself.
+
+    Raises:
+        ValueError: one line naming the config key.
+    """
+    def walk(value, where):
+        if isinstance(value, dict):
+            if str(value.get('type', '')).split('.')[-1] == 'LoRAModel':
+                raise ValueError(
+                    f"{where}.type='LoRAModel' would take every non-LoRA weight of "
+                    f'the distiller (the student, the priors) out of its checkpoints '
+                    f"(mmpretrain 1.2): use type='ScopedLoRAModel', the same tuner "
+                    f'with its checkpoint hooks kept to itself')
+            for name, inner in value.items():
+                walk(inner, f'{where}.{name}')
+        elif isinstance(value, (list, tuple)):
+            for i, inner in enumerate(value):
+                walk(inner, f'{where}[{i}]')
+    walk(model_cfg, key)

@@ -2,14 +2,16 @@
 # own VisionTransformer holding the offline tower (converted from its open_clip
 # checkpoint by tools/model_converters/open_clip_to_mmpretrain_vit.py, the same
 # network: its class token equals CLIPVisionBackbone's to 4e-7) under MMPretrain's
-# LoRAModel (rank 8 on the fused q/k/v projection of every block), the same cosine
-# head, LA loss and schedule. LoRAModel saves only its LoRA weights and the head;
+# LoRAModel (as ScopedLoRAModel, whose checkpoint hooks stay inside it; rank 8 on
+# the fused q/k/v projection of every block), the same cosine head, LA loss and
+# schedule. LoRAModel saves only its LoRA weights and the head;
 # the frozen ViT comes from init_cfg, which the teacher check compares too.
 _base_ = ['./fmnist-vit_adaptformer_la_fashion-mnist-lt.py']
 
 model = dict(
     backbone=dict(
-        _delete_=True, type='LoRAModel', rank=8, alpha=8, targets=[dict(type='qkv')],
+        _delete_=True, type='ScopedLoRAModel', rank=8, alpha=8,
+        targets=[dict(type='qkv')],
         module=dict(
             type='VisionTransformer',
             arch=dict(embed_dims=96, num_layers=4, num_heads=3,
