@@ -2,6 +2,7 @@
 import os
 import os.path as osp
 
+import numpy as np
 import pytest
 import torch
 from helpers import ACCKD_CONFIG, TINY_VIT, run_tool, scalars
@@ -328,6 +329,38 @@ class InMemoryPreparation:
         outputs = [step(dict(inputs=list(x), data_samples=s))
                    for x, s in zip(pixels.split(8), samples)]
         return tuple(torch.cat(parts) for parts in zip(*outputs))
+
+
+class DrawingPreparation(InMemoryPreparation):
+    """Each pass draws from the global generators, as a data loader does (its
+    sampler seed from NumPy, its base seed from torch)."""
+
+    def pass_over(self, split, step):
+        np.random.randint(2**31)
+        torch.empty((), dtype=torch.int64).random_()
+        return super().pass_over(split, step)
+
+
+def test_the_kd_teacher_check_leaves_the_random_draws_as_they_were(tmp_path):
+    """KD ran no preparation pass before the teacher check: its validation pass
+    must not move the run's draws (same numbers as before the check), while
+    CCKD's passes draw as they always did."""
+    from mmpretrain.structures import DataSample
+    x, _ = batch_of(20, seed=2)
+    labels = [DataSample().set_gt_label(int(y)) for y in torch.arange(20) % 10]
+    splits = dict(train=(x, labels), val=(x, labels))
+    for method, moved in (('kd', False), ('cckd', True)):
+        model = with_counts(build(distill=dict(method=method)))
+        data = DrawingPreparation(splits, str(tmp_path))
+        torch.manual_seed(5)
+        np.random.seed(5)
+        model.prepare(data)
+        assert 'val' in data.passes, method
+        after = (float(torch.rand(1)), float(np.random.rand()))
+        torch.manual_seed(5)
+        np.random.seed(5)
+        assert (after != (float(torch.rand(1)), float(np.random.rand()))) == moved, \
+            method
 
 
 def test_the_distiller_prepares_its_teacher_head_then_its_priors_in_one_pass(

@@ -1,5 +1,6 @@
 """ClassConditionalDistiller: a student, a frozen pre-trained teacher and the
 KD / WKD / DiVE / CCKD / ACCKD objectives (docs/conventions.md)."""
+import contextlib
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -26,7 +27,7 @@ from .student_settings import (check_class_counts, check_no_batch_augments,
                                check_student_channels, head_takes_targets,
                                is_sigmoid_loss, student_normalisation)
 from .teacher_accuracy_check import (POLICIES, check_teacher_accuracy,
-                                     recorded_val_accuracy)
+                                     recorded_val_accuracy, unchanged_random_state)
 
 
 def _drop_teacher_weights(state_dict, prefix, *args) -> None:
@@ -538,9 +539,12 @@ class ClassConditionalDistiller(BaseModel):
         was_training = self.training
         self.eval()
         # the teacher on the validation split first: a wrong teacher stops the run
-        # before the (longer) pass over the training set
-        val = data.pass_over('val', self._teacher_posteriors_of) if data.has_val \
-            else None
+        # before the (longer) pass over the training set. KD-type objectives ran no
+        # pass before this check: theirs leaves the run's random draws as they were
+        val = None
+        if data.has_val:
+            with contextlib.nullcontext() if estimate else unchanged_random_state():
+                val = data.pass_over('val', self._teacher_posteriors_of)
         if val is not None:
             accuracy = check_teacher_accuracy(*val, self.teacher_recorded_accuracy,
                                               self.weak_teacher)

@@ -5,8 +5,11 @@ another class list, class names in another order) or that was trained on other
 data still produces confident logits, and the distillation runs and reports a
 number. Its accuracy on the validation split gives it away: at or below chance,
 or far below what its own training run recorded."""
-from typing import Optional
+import contextlib
+import random
+from typing import Iterator, Optional
 
+import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.logging import MMLogger
@@ -16,6 +19,20 @@ ACCURACY_KEYS = ('shot/all', 'accuracy/top1')
 #: below this fraction of its recorded accuracy a teacher counts as far below it
 FAR_BELOW = 0.5
 POLICIES = ('stop', 'warn')
+
+
+@contextlib.contextmanager
+def unchanged_random_state() -> Iterator[None]:
+    """Run a block that may draw from the global random generators (a data
+    loader's sampler seed and base seed) and put Python's, NumPy's and torch's
+    CPU generators back as they were: a check must not move a run's draws."""
+    states = random.getstate(), np.random.get_state(), torch.get_rng_state()
+    try:
+        yield
+    finally:
+        random.setstate(states[0])
+        np.random.set_state(states[1])
+        torch.set_rng_state(states[2])
 
 
 def recorded_val_accuracy(checkpoint: Optional[dict]) -> Optional[float]:
