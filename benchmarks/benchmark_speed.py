@@ -131,7 +131,7 @@ def step_times(model, batch_size: int, shape, iters: int,
         student_opt.step()
 
     def teacher_forward():
-        model.teacher_forward(x2)
+        model.teacher_outputs.compute(x2)
 
     def distill_step():
         losses = model.loss(x, samples, p, partner_samples)

@@ -39,8 +39,7 @@ import torch
 from benchmark_speed import CASES, IMAGENET, batch, build_distiller
 
 from cckd_plugin.engine.teacher_cache_loop import write_teacher_step
-from cckd_plugin.models.distillers.cached_teacher import CachedTeacher
-from cckd_plugin.models.distillers.teacher_cache import TeacherCache, row_bytes
+from cckd_plugin.teacher_cache import CachedTeacher, TeacherCache, row_bytes
 from cckd_plugin.tool_runs import last_val_metrics, log, run_tool, scalar_records
 
 ACCKD = CASES['fmnist'][1]
@@ -162,7 +161,7 @@ def cached_reader(model, steps: List[tuple], folder: str) -> CachedTeacher:
     layout = dict(batch_size=b, steps_per_epoch=len(steps), views=2,
                   rows_per_epoch=2 * b * len(steps), epochs=1,
                   num_classes=model.num_classes,
-                  feature_dim=int(model.teacher_forward(x[:1])[1].size(1)),
+                  feature_dim=int(model.teacher_outputs.compute(x[:1])[1].size(1)),
                   logits='fp32', features='fp32')
     cache = TeacherCache.create(folder, {}, layout)
     for s, (x, samples, p, partner_samples) in enumerate(steps):
@@ -195,7 +194,7 @@ def step_times(config: str, shape, batch_size: int, iters: int, warmup: int,
     for s, (x, samples, p, partner_samples) in enumerate(steps):
         order = ('online', 'cached') if s % 2 == 0 else ('cached', 'online')
         for mode in order:
-            model.cached_teacher = reader if mode == 'cached' else None
+            model.teacher_outputs.cache = reader if mode == 'cached' else None
             reader.epoch, reader.step = 0, s
             model.rng = np.random.default_rng([0, s])
             start = time.perf_counter()

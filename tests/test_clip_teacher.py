@@ -370,7 +370,7 @@ def test_text_feature_head_initialisation_is_lifts(tiny_clip_file, tmp_path):
     model.init_weights()
     dataset = SimpleNamespace(metainfo=dict(classes=names))
     runner = SimpleNamespace(model=model, iter=0, cfg=Config(dict(load_from=None)),
-                             work_dir=str(tmp_path),
+                             work_dir=str(tmp_path), train_loop=object(),
                              train_dataloader=SimpleNamespace(dataset=dataset))
     PrepareModelHook().before_train(runner)
     clip = create_open_clip('tiny-vit', tiny_clip_file, TINY_VIT).eval()

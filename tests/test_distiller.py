@@ -301,6 +301,7 @@ def test_priors_in_the_model_are_not_re_estimated():
     runner = SimpleNamespace(model=model, logger=MMLogger.get_current_instance(),
                              cfg=dict(load_from=None),  # a resumed run: no data needed
                              iter=5, work_dir='unused', val_loop=object(),
+                             train_loop=object(),  # a training loop, not the cache's
                              train_dataloader=SimpleNamespace(dataset=pairs))
     PrepareModelHook().before_train(runner)
     assert torch.equal(model.teacher_prior, saved)
@@ -388,8 +389,9 @@ def test_the_distiller_prepares_its_teacher_head_then_its_priors_in_one_pass(
     assert bool(first.teacher.head.built) and bool(first.priors_ready)
     # Eq. 9 on val and Eq. 4 on train, by hand from the teacher's own forward
     with torch.no_grad():
-        val_probs = torch.softmax(first.teacher_forward(splits['val'][0])[0], -1)
-        train_probs = torch.softmax(first.teacher_forward(splits['train'][0])[0], -1)
+        outputs = first.teacher_outputs
+        val_probs = torch.softmax(outputs.compute(splits['val'][0])[0], -1)
+        train_probs = torch.softmax(outputs.compute(splits['train'][0])[0], -1)
     teacher_prior = val_probs.mean(0)
     torch.testing.assert_close(first.teacher_prior, teacher_prior / teacher_prior.sum())
     train_prior = torch.softmax(safe_log(train_probs) - safe_log(first.teacher_prior),
@@ -473,7 +475,7 @@ def test_no_align_layer_where_feature_sizes_are_equal(align):
     x, samples = batch_of()
     losses = model.loss(x, samples)
     feats = model.student.extract_feat(model.student_view(x))[-1]
-    _, t_feats = model.teacher_forward(x)
+    _, t_feats = model.teacher_outputs.compute(x)
     gap = 1 - torch.nn.functional.cosine_similarity(feats, t_feats, dim=-1)
     counts = model.class_counts
     labels = torch.cat([s.gt_label for s in samples])
@@ -523,7 +525,7 @@ def test_zero_shot_teacher_is_imitated_through_its_class_token():
                                                   torch.nn.Sequential)
     model.teacher.head.set_weights(torch.randn(10, 32), 100.0)  # as if built
     x, samples = batch_of()
-    logits, feats = model.teacher_forward(x)
+    logits, feats = model.teacher_outputs.compute(x)
     assert logits.shape == (6, 10) and feats.shape == (6, 64)
     view = model.teacher_view(x)
     token, projected = model.teacher.backbone(view)
@@ -590,14 +592,14 @@ def test_teacher_autocast_is_a_setting_tested_on_cpu():
     fp32 = ready(build(distill=dict(method='acckd'), teacher_precision='fp32'))
     bf16 = ready(build(distill=dict(method='acckd'), teacher_precision='bf16'))
     bf16.load_state_dict(fp32.state_dict())
-    assert fp32.teacher_autocast_dtype(torch.device('cpu')) is None
-    assert bf16.teacher_autocast_dtype(torch.device('cpu')) == torch.bfloat16
+    assert fp32.teacher_outputs.autocast_dtype(torch.device('cpu')) is None
+    assert bf16.teacher_outputs.autocast_dtype(torch.device('cpu')) == torch.bfloat16
     auto = build(distill=dict(method='kd'))
-    assert auto.teacher_autocast_dtype(
+    assert auto.teacher_outputs.autocast_dtype(
         torch.device('cpu')) is None  # 'auto': fp32 on CPU
     x, samples = batch_of(n=8)
-    ref_logits, ref_feats = fp32.teacher_forward(x)
-    logits, feats = bf16.teacher_forward(x)
+    ref_logits, ref_feats = fp32.teacher_outputs.compute(x)
+    logits, feats = bf16.teacher_outputs.compute(x)
     assert logits.dtype == feats.dtype == torch.float32
     assert torch.isfinite(logits).all() and not torch.equal(logits, ref_logits)
     torch.testing.assert_close(logits, ref_logits, rtol=0.05, atol=0.1)

@@ -9,10 +9,8 @@ import torch
 from helpers import assert_same_state, launch, run_tool, small_acckd_config, train
 
 from cckd_plugin.compat import safe_torch_load
-from cckd_plugin.models.distillers.cached_teacher import CachedTeacher, epoch_ranges
-from cckd_plugin.models.distillers.teacher_cache import (TeacherCache,
-                                                         TeacherCacheError,
-                                                         key_difference, row_bytes)
+from cckd_plugin.teacher_cache import (CachedTeacher, TeacherCache, TeacherCacheError,
+                                       epoch_ranges, key_difference, row_bytes)
 
 KEY = {'seed': 0, 'batch size': 4, 'teacher weights': 'ab' * 32}
 

@@ -13,11 +13,9 @@ from mmpretrain.utils import get_ori_model
 
 from ..datasets.class_balanced_pair_dataset import ClassBalancedPairDataset
 from ..datasets.replayable_views import ReplayableViewsMixin
-from ..models.distillers.cached_teacher import epoch_ranges
-from ..models.distillers.teacher_cache import (FEATURE_STORAGE, LOGIT_STORAGE,
-                                               TeacherCache, TeacherCacheError,
-                                               row_bytes)
-from .hooks.teacher_cache_hook import teacher_cache_key
+from ..teacher_cache import (FEATURE_STORAGE, LOGIT_STORAGE, TeacherCache,
+                             TeacherCacheError, epoch_ranges, row_bytes,
+                             teacher_cache_key)
 
 
 def _size(num_bytes: float) -> str:
@@ -40,7 +38,7 @@ def write_teacher_step(model, cache: TeacherCache, epoch: int, step: int, data: 
         data['inputs'], labels, data.get('partner_inputs'),
         data.get('partner_data_samples'), data.get('mix_inputs'),
         data.get('mix_data_samples'), mix)
-    logits, feats = model.teacher_forward(pixels)
+    logits, feats = model.teacher_outputs.compute(pixels)
     cache.write(epoch, step, logits, feats if cache.has_features else None,
                 row_labels, pixels)
 
@@ -64,6 +62,9 @@ class TeacherCacheLoop(EpochBasedTrainLoop):
         first_epochs: write only the first epochs (a partial cache).
     """
 
+    #: what PrepareModelHook tells the model: build the teacher's head, no priors
+    preparation_stage = 'cache'
+
     def __init__(self, runner, dataloader, max_epochs: int, out: str,
                  logits: str = 'fp32', features: str = 'fp32', mixed: bool = True,
                  first_epochs: Optional[int] = None, **kwargs):
@@ -75,6 +76,13 @@ class TeacherCacheLoop(EpochBasedTrainLoop):
         self.out, self.logits, self.features = out, logits, features
         self.mixed, self.first_epochs = mixed, first_epochs
 
+    @property
+    def needs_partners(self) -> bool:
+        """The mixed images are cached, so the pair dataset decodes partners
+        whatever the model's objective (``EpochSeedHook`` asks)."""
+        return self.mixed and isinstance(self.dataloader.dataset,
+                                         ClassBalancedPairDataset)
+
     def _layout(self, model, views: int) -> dict:
         loader = self.dataloader
         steps, batch = len(loader), loader.batch_size
@@ -82,8 +90,8 @@ class TeacherCacheLoop(EpochBasedTrainLoop):
         probe = loader.dataset.dataset[0] if isinstance(
             loader.dataset, ClassBalancedPairDataset) else loader.dataset[0]
         pixels = torch.zeros((1, ) + tuple(probe['inputs'].shape),
-                             device=next(model.teacher.parameters()).device)
-        _, feats = model.teacher_forward(pixels)
+                             device=model.teacher_outputs.device)
+        _, feats = model.teacher_outputs.compute(pixels)
         return dict(batch_size=batch, steps_per_epoch=steps, views=views,
                     rows_per_epoch=samples * views, epochs=self.max_epochs,
                     num_classes=model.num_classes, feature_dim=int(feats.size(1)),
@@ -92,8 +100,7 @@ class TeacherCacheLoop(EpochBasedTrainLoop):
     def run(self):
         runner, logger = self.runner, MMLogger.get_current_instance()
         model = get_ori_model(runner.model)
-        model.writes_teacher_cache = True  # its preparation skips the priors
-        runner.call_hook('before_train')
+        runner.call_hook('before_train')  # PrepareModelHook: stage 'cache'
         dataset = self.dataloader.dataset
         if not isinstance(dataset, (ClassBalancedPairDataset, ReplayableViewsMixin)):
             raise TeacherCacheError(
@@ -101,9 +108,7 @@ class TeacherCacheLoop(EpochBasedTrainLoop):
                 f'from the workers\' random states; a teacher cache needs views that '
                 f'a seed replays (ClassBalancedPairDataset, or a dataset with '
                 f'ReplayableViewsMixin)')
-        views = 2 if self.mixed and isinstance(dataset, ClassBalancedPairDataset) else 1
-        if views == 2:
-            dataset.with_partner = True
+        views = 2 if self.needs_partners else 1
         key, layout = teacher_cache_key(runner), self._layout(model, views)
         rank, world = get_dist_info()
         last = self.max_epochs if self.first_epochs is None else min(

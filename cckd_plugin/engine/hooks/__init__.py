@@ -3,10 +3,9 @@ from .epoch_seed_hook import EpochSeedHook
 from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .prepare_model_hook import PreparationData, PrepareModelHook
 from .tau_norm_hook import TauNormHook
-from .teacher_cache_hook import TeacherCacheHook, teacher_cache_key
+from .teacher_cache_hook import TeacherCacheHook
 
 __all__ = [
     'ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossError', 'NonFiniteLossHook',
-    'PreparationData', 'PrepareModelHook', 'TauNormHook', 'TeacherCacheHook',
-    'teacher_cache_key'
+    'PreparationData', 'PrepareModelHook', 'TauNormHook', 'TeacherCacheHook'
 ]

@@ -37,7 +37,8 @@ class EpochSeedHook(Hook):
     priority = 'VERY_HIGH'
 
     def before_train(self, runner) -> None:
-        """The pair dataset decodes partners only for a model that mixes; a
+        """The pair dataset decodes partners only for a model that mixes (or a
+        loop that says it ``needs_partners``: the teacher cache's); a
         model that mixes needs a pair dataset (said now, not at the first step).
         A training set whose draws follow the epoch cannot live in persistent
         data-loader workers, whose copies would keep the first epoch's."""
@@ -53,8 +54,9 @@ class EpochSeedHook(Hook):
         model = get_ori_model(runner.model)
         if not isinstance(model, MixingModel):
             return
-        if hasattr(dataset, 'with_partner'):
-            dataset.with_partner = model.needs_mix
+        if hasattr(dataset, 'with_partner'):  # or a loop that caches mixed views
+            dataset.with_partner = model.needs_mix or getattr(
+                runner.train_loop, 'needs_partners', False)
         elif model.needs_mix:
             raise ValueError(f"distill.method='{model.method}' mixes images: set "
                              f"train_dataloader.dataset to a ClassBalancedPairDataset, "

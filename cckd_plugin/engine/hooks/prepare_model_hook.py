@@ -1,5 +1,4 @@
 """The one trigger of a model's preparation before its first epoch."""
-import hashlib
 import json
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
@@ -11,6 +10,7 @@ from mmpretrain.models import ImageClassifier
 from mmpretrain.registry import HOOKS
 from mmpretrain.utils import get_ori_model
 
+from ...fingerprint import array_hash
 from ...models.heads.head_preparation import prepare_classifier
 from ..dataset_pass import gather_ordered, ordered_loader, train_eval_loader_cfg
 from .model_interface import PreparesItself
@@ -25,7 +25,8 @@ class PreparationData:
             ``val_dataloader`` the ``'val'`` split).
         work_dir: where built class-weight files go by default.
         class_names: the dataset's ``metainfo['classes']`` (``None`` if unknown).
-        stage: ``'train'``, ``'val'`` or ``'test'``: the loop about to start.
+        stage: ``'train'``, ``'val'``, ``'test'`` or ``'cache'`` (a teacher
+            replay cache's writing loop): the loop about to start.
         fresh_training: the loop about to start is a training run from
             scratch (not resumed, no ``load_from``): only then do trained heads
             get their initial weights.
@@ -72,7 +73,7 @@ class PreparationData:
                 default=str)),
             num_samples=len(dataset),
             labels=None if labels is None else
-            hashlib.sha1(labels.tobytes()).hexdigest()[:16])
+            array_hash(labels))
 
     @torch.no_grad()
     def pass_over(self, split: str,
@@ -126,7 +127,10 @@ class PrepareModelHook(Hook):
         self._done = True
 
     def before_train(self, runner) -> None:
-        self._prepare(runner, 'train', runner.train_dataloader)
+        # a loop that trains no model names its own stage (TeacherCacheLoop:
+        # 'cache', heads built, nothing that only training reads)
+        stage = getattr(runner.train_loop, 'preparation_stage', 'train')
+        self._prepare(runner, stage, runner.train_dataloader)
 
     def before_val(self, runner) -> None:
         self._prepare(runner, 'val', runner.val_dataloader)

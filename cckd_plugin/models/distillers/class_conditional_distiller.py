@@ -12,11 +12,11 @@ from mmengine.model import BaseModel
 from mmpretrain.registry import BATCH_AUGMENTS, MODELS
 
 from ...registry_check import check_type
+from ...teacher_cache import CachedTeacher
 from ..heads.head_preparation import prepare_classifier
 from ..losses import ClassCountsLoss
 from ..losses.functional import check_prior, safe_log
 from ..utils import ClassBalancedMix
-from .cached_teacher import CachedTeacher, json_hash, weights_hash
 from .distill_settings import resolve_distill
 from .frozen_teacher import build_frozen_teacher, prepare_teacher, resolve_teacher_ckpt
 from .image_view import ImageView, teacher_view_of
@@ -28,6 +28,7 @@ from .student_settings import (check_class_counts, check_no_batch_augments,
                                is_sigmoid_loss, student_normalisation)
 from .teacher_accuracy_check import (POLICIES, check_teacher_accuracy,
                                      recorded_val_accuracy, unchanged_random_state)
+from .teacher_outputs import PRECISIONS, TeacherOutputs
 
 
 def _drop_teacher_weights(state_dict, prefix, *args) -> None:
@@ -112,8 +113,6 @@ class ClassConditionalDistiller(BaseModel):
             (``teacher_accuracy_check.py``).
     """
 
-    PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
-
     def __init__(self,
                  student: Union[dict, str],
                  teacher: Union[dict, str],
@@ -133,11 +132,9 @@ class ClassConditionalDistiller(BaseModel):
                  init_cfg=None):
         norm = dict(data_preprocessor or {})
         super().__init__(data_preprocessor=PairDataPreprocessor(), init_cfg=init_cfg)
-        if teacher_precision not in self.PRECISIONS:
-            raise ValueError(
-                f'model.teacher_precision must be one of {list(self.PRECISIONS)}, '
-                f'got {teacher_precision!r}')
-        self.teacher_precision = teacher_precision
+        if teacher_precision not in PRECISIONS:  # before anything is built
+            raise ValueError(f'model.teacher_precision must be one of '
+                             f'{list(PRECISIONS)}, got {teacher_precision!r}')
         if weak_teacher not in POLICIES:
             raise ValueError(f'model.weak_teacher must be one of {list(POLICIES)}, '
                              f'got {weak_teacher!r}')
@@ -195,13 +192,15 @@ class ClassConditionalDistiller(BaseModel):
         check_type(BATCH_AUGMENTS, mix, 'model.mix', ClassBalancedMix,
                    'class-balanced mix')
         self.mix = BATCH_AUGMENTS.build(mix)
-        self.seed = seed
-        self._teacher_spec = dict(config=teacher_cfg, mix=mix)
-        self.cached_teacher = None if teacher_cache is None else CachedTeacher(
-            teacher_cache, teacher_cache_missing, self.settings.feature_imitation)
-        #: set by tools/cache_teacher.py's loop: preparation builds the teacher's
-        #: head but no priors (the cache does not depend on them)
-        self.writes_teacher_cache = False
+        #: the mixing's config and seed (with the epoch and rank): part of the
+        #: views a teacher replay cache is written for
+        self.mix_cfg, self.seed = mix, seed
+        #: the teacher's outputs on a batch, computed or read from the replay cache
+        self.teacher_outputs = None if student_only else TeacherOutputs(
+            self.teacher, self.teacher_view, teacher_precision, channels_last,
+            teacher_cfg, None if teacher_cache is None else CachedTeacher(
+                teacher_cache, teacher_cache_missing,
+                self.settings.feature_imitation))
         self.set_epoch(0)
 
         priors = dict(priors or {})
@@ -279,8 +278,8 @@ class ClassConditionalDistiller(BaseModel):
         calls it before every epoch, so a resumed run mixes as the original)."""
         rank, _ = get_dist_info()
         self.rng = np.random.default_rng([self.seed, epoch, rank])
-        if self.cached_teacher is not None:
-            self.cached_teacher.set_epoch(epoch)
+        if self.teacher_outputs is not None:
+            self.teacher_outputs.set_epoch(epoch)
 
     @property
     def needs_mix(self) -> bool:
@@ -307,35 +306,6 @@ class ClassConditionalDistiller(BaseModel):
         if self.teacher is not None:
             self.teacher.eval()  # frozen, always
         return self
-
-    def teacher_autocast_dtype(self, device: torch.device) -> Optional[torch.dtype]:
-        """The autocast dtype of the teacher's forward on ``device`` (``None``: fp32).
-
-        ``teacher_precision='auto'``: bf16 on a GPU that supports it, else fp16
-        on a GPU, fp32 on the CPU; ``'bf16'`` / ``'fp16'`` / ``'fp32'`` force one.
-        """
-        precision = self.teacher_precision
-        if precision == 'auto':
-            if device.type != 'cuda':
-                return None
-            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        return dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)[precision]
-
-    @torch.no_grad()
-    def teacher_forward(self,
-                        pixels: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Raw pixels ``(B, C, H, W)`` -> teacher ``(logits (B, K), features (B, D))``,
-        both fp32 (the forward itself under autocast per ``teacher_precision``);
-        the features are those feature imitation reads."""
-        view = self._layout(self.teacher_view(pixels))
-        dtype = self.teacher_autocast_dtype(view.device)
-        with torch.autocast(device_type=view.device.type, dtype=dtype or torch.float32,
-                            enabled=dtype is not None):
-            feats = self.teacher.extract_feat(view)
-            logits = self.teacher.head(feats)
-        # g_t: the CLIP class token whatever the head reads (docs/conventions.md, 5)
-        imitated = feats[getattr(self.teacher.backbone, 'imitated_output', -1)]
-        return logits.float(), imitated.float()
 
     def _layout(self, images: torch.Tensor) -> torch.Tensor:
         if self.channels_last and images.dim() == 4:
@@ -392,11 +362,7 @@ class ClassConditionalDistiller(BaseModel):
             inputs, labels, partner_inputs, partner_data_samples, mix_inputs,
             mix_data_samples, needs_mix)
         n = inputs.size(0)
-        if self.cached_teacher is None:
-            t_logits, t_feats = self.teacher_forward(batch)
-        else:
-            t_logits, t_feats = self.cached_teacher.outputs(batch, row_labels, n,
-                                                            self.teacher_forward)
+        t_logits, t_feats = self.teacher_outputs(batch, row_labels, n)
         s_logits, s_feats = self.student_forward(batch)
         z, t = s_logits[:n], t_logits[:n]
         losses = {}
@@ -465,27 +431,6 @@ class ClassConditionalDistiller(BaseModel):
         return (torch.cat([inputs, mixed]), base_labels,
                 torch.cat([labels, partner_labels]))
 
-    def teacher_cache_identity(self) -> Dict[str, str]:
-        """What the teacher's outputs on a view depend on, for a replay cache's
-        key: the teacher config, its weights as prepared (checkpoint, NCM or
-        zero-shot head), its view of the pixels, its precision and device type,
-        the mixing."""
-        view = self.teacher_view
-        device = next(self.teacher.parameters(), torch.empty(0)).device
-        return {
-            'teacher config': json_hash(self._teacher_spec['config']),
-            'teacher weights': weights_hash(self.teacher),
-            'teacher view': json_hash([weights_hash(view), view.size,
-                                       view.interpolation, view.to_rgb]),
-            # the autocast it resolves to on its device ('auto': fp32 on the CPU)
-            'teacher precision': str(self.teacher_autocast_dtype(device) or
-                                     torch.float32).replace('torch.', ''),
-            'teacher device': device.type,
-            'channels last': self.channels_last,
-            'mix': json_hash(self._teacher_spec['mix']),
-            'mixing seed': self.seed,
-        }
-
     def _check_priors(self) -> None:
         """CCKD needs estimated priors; uniform stand-ins would train silently wrong."""
         if self._priors_checked:
@@ -527,7 +472,7 @@ class ClassConditionalDistiller(BaseModel):
         if self.teacher is not None:
             teacher_pass = prepare_classifier(self.teacher, data, self._teacher_inputs)
         prepare_classifier(self.student, data)
-        if data.stage != 'train' or self.teacher is None or self.writes_teacher_cache:
+        if data.stage != 'train' or self.teacher is None:  # 'cache': no priors
             return
         logger = MMLogger.get_current_instance()
         estimate = self.settings.needs_priors
@@ -567,7 +512,7 @@ class ClassConditionalDistiller(BaseModel):
         """A loader batch -> the teacher's softmax ``(B, K)`` at temperature 1
         and the labels ``(B,)``."""
         data = self.data_preprocessor(batch, False)
-        logits, _ = self.teacher_forward(data['inputs'])
+        logits, _ = self.teacher_outputs.compute(data['inputs'])
         return (torch.softmax(logits, dim=-1),
                 torch.cat([s.gt_label for s in data['data_samples']]))
 

@@ -10,7 +10,7 @@ from mmengine.logging import MMLogger
 from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 
-from ..utils import weights_digest
+from ...fingerprint import weights_hash
 from .class_weights_file import cached_class_weights, load_class_weights
 from .ncm_cls_head import training_class_means
 from .zero_shot_cls_head import encode_prompts, readable_class_names, resolve_templates
@@ -167,7 +167,7 @@ class CosineClsHead(ClsHead):
         clip_cfg.update(self.clip_cfg)
         provenance = dict(kind='text-feat', model_name=clip_cfg['model_name'],
                           pretrained=clip_cfg['pretrained'], class_names=names,
-                          templates=self.templates, projection=weights_digest(
+                          templates=self.templates, projection=weights_hash(
                               torch.nn.ParameterList([proj])))
 
         def build():  # LIFT's text features, mapped into the class-token space

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from mmengine.logging import MMLogger
 from mmpretrain.registry import MODELS
 
-from ..utils import weights_digest
+from ...fingerprint import weights_hash
 from .class_weights_file import cached_class_weights
 from .prototype_cls_head import PrototypeClsHead
 
@@ -47,7 +47,7 @@ def training_class_means(
         dataset order (``None`` when the means came from the file).
     """
     provenance = dict(kind=kind, **data.fingerprint('train'),
-                      backbone=weights_digest(classifier.backbone))
+                      backbone=weights_hash(classifier.backbone))
     ran = []
 
     def build():

@@ -1,6 +1,5 @@
 """How a saved state dict differs from a model's: the one comparison behind
 every strict load (checkpoints, teacher checkpoints, open_clip files)."""
-import hashlib
 from typing import Dict, List, Mapping, Tuple
 
 
@@ -19,13 +18,3 @@ def shape_note(key: str, own: Dict, saved: Dict) -> str:
     """``key is (..) in the file, (..) in the model``."""
     return (f'{key} is {tuple(saved[key].shape)} in the file, '
             f'{tuple(own[key].shape)} in the model')
-
-
-def weights_digest(module) -> str:
-    """A 16-hex-digit fingerprint of a module's weights (which backbone built a
-    class-weight file)."""
-    sha = hashlib.sha1()
-    for name, tensor in sorted(module.state_dict().items()):
-        sha.update(name.encode())
-        sha.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-    return sha.hexdigest()[:16]

@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 import torch
 
-from ...fileio import atomic_write
+from ..fileio import atomic_write
 
 LOGIT_STORAGE = ('fp32', 'fp16')
 FEATURE_STORAGE = ('fp32', 'fp16', 'int8', 'none')
@@ -58,6 +58,17 @@ def key_difference(cached: Dict[str, Any], expected: Dict[str, Any]) -> Optional
         else v[:12] + '...'  # noqa: E731  (hashes)
     return '; '.join(f'{k}: {shown(cached.get(k))!s} in the cache, '
                      f'{shown(expected.get(k))!s} here' for k in names)
+
+
+def epoch_ranges(epochs) -> str:
+    """``[0, 1, 2, 5]`` -> ``'0-2, 5'``."""
+    parts, epochs = [], sorted(epochs)
+    for e in epochs:
+        if parts and e == parts[-1][1] + 1:
+            parts[-1][1] = e
+        else:
+            parts.append([e, e])
+    return ', '.join(f'{a}-{b}' if a != b else f'{a}' for a, b in parts)
 
 
 class TeacherCacheError(ValueError):

@@ -1,33 +1,13 @@
-"""The distiller's side of the teacher replay cache: the teacher's outputs read
-in training order (``model.teacher_cache``), its identity for the cache key."""
-import hashlib
-import json
+"""Reading a teacher replay cache in training order (``model.teacher_cache``):
+the rows of each step, or the teacher online for an epoch the cache lacks."""
 from typing import Any, Callable, Dict, Optional, Tuple
 
 import torch
-import torch.nn as nn
 from mmengine.logging import MMLogger
 
-from .teacher_cache import TeacherCache, TeacherCacheError, key_difference
+from .cache_file import TeacherCache, TeacherCacheError, epoch_ranges, key_difference
 
 MISSING = ('stop', 'teacher')
-
-
-def json_hash(value: Any) -> str:
-    """sha256 of a config value's canonical JSON."""
-    text = json.dumps(value, sort_keys=True, default=repr)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def weights_hash(module: nn.Module) -> str:
-    """sha256 of a module's state dict (names, dtypes, shapes, values)."""
-    digest = hashlib.sha256()
-    for name, tensor in module.state_dict().items():
-        tensor = tensor.detach().cpu().contiguous()
-        digest.update(f'{name}:{tensor.dtype}:{tuple(tensor.shape)}'.encode())
-        digest.update(tensor.view(-1).view(torch.uint8).numpy().tobytes()
-                      if tensor.numel() else b'')
-    return digest.hexdigest()
 
 
 class CachedTeacher:
@@ -108,14 +88,3 @@ class CachedTeacher:
             MMLogger.get_current_instance().info(
                 f'epoch {self.epoch} is not in the teacher cache: teacher online')
         return online(pixels)
-
-
-def epoch_ranges(epochs) -> str:
-    """``[0, 1, 2, 5]`` -> ``'0-2, 5'``."""
-    parts, epochs = [], sorted(epochs)
-    for e in epochs:
-        if parts and e == parts[-1][1] + 1:
-            parts[-1][1] = e
-        else:
-            parts.append([e, e])
-    return ', '.join(f'{a}-{b}' if a != b else f'{a}' for a, b in parts)
