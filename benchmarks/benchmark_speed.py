@@ -41,7 +41,7 @@ from cckd_plugin.datasets.long_tail_profile import long_tail_counts
 from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
 from cckd_plugin.models.distillers.model_configs import read_model_config
 from cckd_plugin.testing import shrink_clip_teacher
-from cckd_plugin.tool_runs import run_tool, scalar_records
+from tools.tool_runs import run_tool, scalar_records
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CASES = {

@@ -40,7 +40,7 @@ from benchmark_speed import CASES, IMAGENET, batch, build_distiller
 
 from cckd_plugin.engine.teacher_cache_loop import write_teacher_step
 from cckd_plugin.teacher_cache import CachedTeacher, TeacherCache, row_bytes
-from cckd_plugin.tool_runs import last_val_metrics, log, run_tool, scalar_records
+from tools.tool_runs import last_val_metrics, log, run_tool, scalar_records
 
 ACCKD = CASES['fmnist'][1]
 KD = ACCKD.replace('acckd_', 'kd_')

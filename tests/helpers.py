@@ -15,7 +15,7 @@ from types import ModuleType
 import preloaded_python
 
 from cckd_plugin.testing import TINY_RESNET, TINY_VIT, shrink_clip_teacher  # noqa: F401
-from cckd_plugin.tool_runs import scalar_records as scalars  # noqa: F401
+from tools.tool_runs import scalar_records as scalars  # noqa: F401
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 

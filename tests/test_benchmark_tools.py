@@ -7,7 +7,7 @@ import pytest
 from helpers import ROOT, load_script, run_script
 from mmengine.config import Config
 
-from cckd_plugin import tool_runs
+from tools import tool_runs
 
 benchmark_speed = load_script('benchmarks/benchmark_speed.py')
 plot_ablations = load_script('projects/fmnist_lt/plot_ablations.py')
@@ -301,7 +301,7 @@ def test_a_cached_test_without_a_key_asked_for_is_run_again(tmp_path, monkeypatc
     tests again when one is missing (written before the metric reported it)."""
     import json
 
-    from cckd_plugin import tool_runs
+    from tools import tool_runs
     runs = []
 
     def fake_run(cmd, log_file=None, threads=None):

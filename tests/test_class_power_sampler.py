@@ -9,7 +9,7 @@ from synthetic_data import LabelsOnly as Labelled
 
 import cckd_plugin.datasets.class_power_sampler as sampler_module
 from cckd_plugin.datasets import ClassPowerSampler
-from cckd_plugin.tool_runs import scalar_records
+from tools.tool_runs import scalar_records
 
 COUNTS = [100, 10, 1]  # Labelled()'s
 

@@ -15,7 +15,7 @@ from mmpretrain.structures import DataSample
 
 from cckd_plugin.models import create_open_clip
 from cckd_plugin.models.distillers.frozen_teacher import check_teacher_checkpoint
-from cckd_plugin.tool_runs import last_val_metrics
+from tools.tool_runs import last_val_metrics
 
 CONVERTER = 'tools/model_converters/open_clip_to_mmpretrain_vit.py'
 TEACHER = ('configs/teachers/fmnist_vit/'

@@ -287,7 +287,7 @@ def test_the_benchmark_runner_groups_runs_by_what_the_cache_depends_on(tmp_path)
     """tool_runs.teacher_cache_folder: the methods, tau and the Table 3 rows of
     one teacher and seed share a folder; another seed, teacher or
     mix_sampling gets its own."""
-    from cckd_plugin.tool_runs import teacher_cache_folder
+    from tools.tool_runs import teacher_cache_folder
     root = 'configs/distill/fashion_mnist_lt/'
     seed0 = ['randomness.seed=0', 'model.seed=0', 'train_dataloader.dataset.seed=0']
     seed1 = [o.replace('=0', '=1') for o in seed0]

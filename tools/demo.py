@@ -28,7 +28,7 @@ warnings.filterwarnings(
 from mmengine.config import Config
 
 from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
-from cckd_plugin.tool_runs import REPO_ROOT, SHOT_KEYS, test, train
+from tools.tool_runs import REPO_ROOT, SHOT_KEYS, test, train
 
 TEACHER = 'configs/teachers/offline_resnet20_fashion-mnist-pool.py'
 LA = 'configs/baselines/la_resnet8_fashion-mnist-lt.py'

@@ -48,7 +48,7 @@ import numpy as np
 import torch
 
 from cckd_plugin.datasets.long_tail_profile import long_tail_counts
-from cckd_plugin.tool_runs import run_tool, scalar_records
+from tools.tool_runs import run_tool, scalar_records
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/acckd_r18_imagenet-lt.py'
@@ -177,8 +177,8 @@ def cifar_rows(args) -> List[str]:
     """Step 5: the standard profile's LA ResNet-32 (and, with ``--cifar-acckd``,
     the tuned teacher and its ACCKD student) trained and tested on the CIFAR-10
     files of ``--cifar-root``; table rows."""
-    from cckd_plugin.tool_runs import test as test_tool
-    from cckd_plugin.tool_runs import train as train_tool
+    from tools.tool_runs import test as test_tool
+    from tools.tool_runs import train as train_tool
     root = args.cifar_root
     if not osp.isdir(osp.join(root, 'cifar-10-batches-py')):
         return [f'| {CIFAR_LA} | not measured: no cifar-10-batches-py in {root} | | |']

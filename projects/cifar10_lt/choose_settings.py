@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from cckd_plugin.tool_runs import last_val_metrics, test, train
+from tools.tool_runs import last_val_metrics, test, train
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TEACHER = 'configs/teachers/cifar10_lt/effnet-lite0_{}_cifar10-lt-n500.py'

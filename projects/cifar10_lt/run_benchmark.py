@@ -39,9 +39,9 @@ from mmengine.config import Config
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 from cckd_plugin.models.distillers.frozen_teacher import final_checkpoint
-from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_val_metrics, log,
-                                   seed_options, stat_cell, summarise, teacher_cache,
-                                   teacher_cache_folder, test, train)
+from tools.tool_runs import (TrainingDiverged, git_commit, last_val_metrics, log,
+                             seed_options, stat_cell, summarise, teacher_cache,
+                             teacher_cache_folder, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 HERE = osp.relpath(osp.dirname(osp.abspath(__file__)), ROOT)

@@ -22,7 +22,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from cckd_plugin.models.distillers.frozen_teacher import final_checkpoint
-from cckd_plugin.tool_runs import run_tool
+from tools.tool_runs import run_tool
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TEACHER = 'configs/teachers/cifar10_lt/effnet-lite0_{}_cifar10-lt-n500.py'

@@ -26,9 +26,9 @@ from mmengine.config import Config
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
 from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
-from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
-                                   last_val_metrics, log, run_tool, seed_options,
-                                   stat_cell, summarise, teacher_cache, test, train)
+from tools.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
+                             last_val_metrics, log, run_tool, seed_options, stat_cell,
+                             summarise, teacher_cache, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 HERE = osp.relpath(osp.dirname(osp.abspath(__file__)), ROOT)

@@ -34,9 +34,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from mmengine.config import Config
 
 from cckd_plugin.models.distillers.frozen_teacher import teacher_ckpt_of
-from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
-                                   last_val_metrics, log, mean_and_std, run_tool,
-                                   seed_options, test, train)
+from tools.tool_runs import (TrainingDiverged, git_commit, last_checkpoint,
+                             last_val_metrics, log, mean_and_std, run_tool,
+                             seed_options, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 OUT_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'long_tail_menu')

@@ -32,8 +32,8 @@ from typing import Dict, List, Optional
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from cckd_plugin.evaluation.shot_group_accuracy import SHOT_KEYS
-from cckd_plugin.tool_runs import (TrainingDiverged, git_commit, last_val_metrics, log,
-                                   run_tool, test, train)
+from tools.tool_runs import (TrainingDiverged, git_commit, last_val_metrics, log,
+                             run_tool, test, train)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 OUT_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'vit_teachers')

@@ -1,5 +1,7 @@
 """Running ``tools/train.py`` / ``tools/test.py`` as subprocesses, resumably:
-shared by ``tools/demo.py``, the benchmark runners and the tests."""
+shared by ``tools/demo.py``, the benchmark runners and the tests. A harness of
+this checkout, not part of the installed plugin: it runs the tools from the
+repository root, which it takes from its own location."""
 import hashlib
 import json
 import os
