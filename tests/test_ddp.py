@@ -59,7 +59,9 @@ def test_two_processes_train_validate_save_resume_like_one(
     m1, m2 = (json.load(open(o)) for o in outs)
     for key in ('shot/many', 'shot/medium', 'shot/few', 'shot/all'):
         assert m2[key] == pytest.approx(m1[key], abs=1e-9, nan_ok=True), key
-    assert m1['shot/all'] > 0
+    # real numbers, not the NaN of an empty split (which the comparison allows)
+    assert all(0.0 <= m1[k] <= 100.0 for k in ('shot/many', 'shot/medium',
+                                               'shot/few', 'shot/all'))
 
 
 class Labels:
