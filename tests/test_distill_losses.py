@@ -30,7 +30,7 @@ def build(cfg):
 @pytest.mark.parametrize('tau', [1.0, 2.0, 4.0])
 def test_kd(tau):
     expected = tau**2 * kl_rows(softmax(T, tau), softmax(Z, tau)).mean()
-    loss = build(dict(type='KDLoss', tau=tau, loss_weight=1.0))
+    loss = build(dict(type='KDLoss', tau=tau))
     assert float(loss(t(Z), t(T))) == pytest.approx(expected, rel=1e-5)
     w = np.array([1.0, 0.0, 2.0, 0.5])
     expected_w = tau**2 * (w * kl_rows(softmax(T, tau), softmax(Z, tau))).mean()
@@ -140,11 +140,19 @@ def test_feature_imitation():
     rng = np.random.default_rng(0)
     s, g = rng.normal(size=(4, 6)), rng.normal(size=(4, 6))
     cos = (s * g).sum(1) / np.linalg.norm(s, axis=1) / np.linalg.norm(g, axis=1)
-    loss = build(dict(type='FeatureImitationLoss', loss_weight=2.0))
-    assert float(loss(t(s), t(g))) == pytest.approx(2 * (1 - cos).mean(), rel=1e-5)
+    loss = build(dict(type='FeatureImitationLoss'))
+    assert float(loss(t(s), t(g))) == pytest.approx((1 - cos).mean(), rel=1e-5)
     w = 1 / COUNTS[Y]
     assert float(loss(t(s), t(g), torch.tensor(Y), COUNTS)) == pytest.approx(
-        2 * (w * (1 - cos)).sum() / w.sum(), rel=1e-5)
+        (w * (1 - cos)).sum() / w.sum(), rel=1e-5)
     assert float(loss(t(s), t(3 * s))) == pytest.approx(0.0, abs=1e-6)
     with pytest.raises(ValueError, match='differ'):
         loss(t(s), t(g[:, :5]))
+
+
+@pytest.mark.parametrize('kind', ['KDLoss', 'WKDLoss', 'DiVELoss', 'CCKDLoss',
+                                  'CCKDMixLoss', 'FeatureImitationLoss', 'SupMixLoss'])
+def test_distillation_losses_have_no_weight_of_their_own(kind):
+    """One weighting for the objective: the distiller's alpha1 / alpha2."""
+    with pytest.raises(TypeError, match='loss_weight'):
+        build(dict(type=kind, loss_weight=2.0))

@@ -35,15 +35,13 @@ class CCKDLoss(nn.Module):
 
     Args:
         tau: temperature (2 in the paper).
-        loss_weight: multiplier of the loss.
     """
 
-    def __init__(self, tau: float = 2.0, loss_weight: float = 1.0):
+    def __init__(self, tau: float = 2.0):
         super().__init__()
         if tau <= 0:
             raise ValueError(f'{type(self).__name__}: tau must be positive, got {tau}')
         self.tau = tau
-        self.loss_weight = loss_weight
 
     def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
                 teacher_prior: torch.Tensor, train_prior: torch.Tensor,
@@ -59,7 +57,7 @@ class CCKDLoss(nn.Module):
         test_prior = check_prior(test_prior, num_classes,
                                  'test_prior').to(device).float()
         shifted = student_logits.float() + safe_log(train_prior) - safe_log(test_prior)
-        return self.loss_weight * soft_kl(target, shifted, self.tau)
+        return soft_kl(target, shifted, self.tau)
 
 
 @MODELS.register_module()
@@ -72,4 +70,4 @@ class CCKDMixLoss(CCKDLoss):
     def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
                 teacher_prior: torch.Tensor) -> torch.Tensor:
         target = class_conditional_target(teacher_logits, teacher_prior, self.tau)
-        return self.loss_weight * soft_kl(target, student_logits.float(), self.tau)
+        return soft_kl(target, student_logits.float(), self.tau)

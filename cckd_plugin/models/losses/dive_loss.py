@@ -19,18 +19,15 @@ class DiVELoss(nn.Module):
         tau: distillation temperature (1 in the paper's comparison).
         power: flattening exponent of the teacher distribution (0.5).
         alpha: weight of the distillation term; ``1 - alpha`` weighs BSCE.
-        loss_weight: multiplier of the loss.
     """
 
-    def __init__(self, tau: float = 1.0, power: float = 0.5, alpha: float = 0.5,
-                 loss_weight: float = 1.0):
+    def __init__(self, tau: float = 1.0, power: float = 0.5, alpha: float = 0.5):
         super().__init__()
         if tau <= 0 or power <= 0 or not 0 <= alpha <= 1:
             raise ValueError(
                 f'DiVELoss: need tau > 0, power > 0 and 0 <= alpha <= 1, got '
                 f'tau={tau}, power={power}, alpha={alpha}')
         self.tau, self.power, self.alpha = tau, power, alpha
-        self.loss_weight = loss_weight
 
     def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
                 labels: torch.Tensor, class_counts) -> torch.Tensor:
@@ -42,4 +39,4 @@ class DiVELoss(nn.Module):
             teacher_logits.detach().float() / self.tau, dim=-1)**self.power
         teacher = teacher / teacher.sum(dim=-1, keepdim=True)
         kl = soft_kl(teacher, z, self.tau)
-        return self.loss_weight * ((1 - self.alpha) * bsce + self.alpha * kl)
+        return (1 - self.alpha) * bsce + self.alpha * kl

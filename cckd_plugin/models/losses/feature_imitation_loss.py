@@ -18,12 +18,10 @@ class FeatureImitationLoss(nn.Module):
     over the sum of weights); without them (``D_mix``) it is the plain mean.
 
     Args:
-        loss_weight: multiplier of the loss.
     """
 
-    def __init__(self, loss_weight: float = 1.0):
+    def __init__(self):
         super().__init__()
-        self.loss_weight = loss_weight
 
     def forward(self, student_features_aligned: torch.Tensor,
                 teacher_features: torch.Tensor, labels: Optional[torch.Tensor] = None,
@@ -40,6 +38,6 @@ class FeatureImitationLoss(nn.Module):
             dim=-1,
             eps=1e-8)
         if labels is None or class_counts is None:
-            return self.loss_weight * gap.mean()
+            return gap.mean()
         weight = inverse_frequency_weights(class_counts, labels)  # prop. to 1 / n_y
-        return self.loss_weight * (weight * gap).sum() / weight.sum()
+        return (weight * gap).sum() / weight.sum()

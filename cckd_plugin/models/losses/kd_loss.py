@@ -15,19 +15,16 @@ class KDLoss(nn.Module):
 
     Args:
         tau: temperature (1 for the comparison methods of the paper).
-        loss_weight: multiplier of the loss.
     """
 
-    def __init__(self, tau: float = 1.0, loss_weight: float = 1.0):
+    def __init__(self, tau: float = 1.0):
         super().__init__()
         if tau <= 0:
             raise ValueError(f'{type(self).__name__}: tau must be positive, got {tau}')
         self.tau = tau
-        self.loss_weight = loss_weight
 
     def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
                 weight: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Logits ``(B, C)``, optional per-sample weights ``(B,)`` -> scalar."""
         target = F.softmax(teacher_logits.detach().float() / self.tau, dim=-1)
-        return self.loss_weight * soft_kl(target, student_logits.float(), self.tau,
-                                          weight)
+        return soft_kl(target, student_logits.float(), self.tau, weight)

@@ -12,12 +12,10 @@ class SupMixLoss(nn.Module):
     ``p_s = softmax(z)``. With ``y_a == y_b`` it is cross-entropy on that label.
 
     Args:
-        loss_weight: multiplier of the loss.
     """
 
-    def __init__(self, loss_weight: float = 1.0):
+    def __init__(self):
         super().__init__()
-        self.loss_weight = loss_weight
 
     @staticmethod
     def teacher_weighted_target(teacher_logits: torch.Tensor, labels: torch.Tensor,
@@ -38,4 +36,4 @@ class SupMixLoss(nn.Module):
         """Logits ``(B, C)``; each mixed sample's two labels ``(B,)``, its own
         and its partner's. Cross-entropy with :meth:`teacher_weighted_target`."""
         target = self.teacher_weighted_target(teacher_logits, labels, partner_labels)
-        return self.loss_weight * F.cross_entropy(student_logits.float(), target)
+        return F.cross_entropy(student_logits.float(), target)

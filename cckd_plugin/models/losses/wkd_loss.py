@@ -24,7 +24,6 @@ class WKDLoss(KDLoss):
 
     Args:
         tau: temperature.
-        loss_weight: multiplier of the loss.
     """
 
     def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
