@@ -6,8 +6,13 @@
 # images are in memory (batched pipeline, no workers). verify_md5=False: the
 # offline benchmark reads a re-encoded (JPEG) copy whose md5 sums are not the
 # official ones; with the official files it may be True.
-_base_ = ['./cifar10_lt.py']
+# It sits on the CIFAR-100-LT base (pipelines, loaders, metric) as the standard
+# profile does, with CIFAR-10's files and classes.
+_base_ = ['./cifar100_lt.py']
 
+dataset_type = 'CIFAR10LT'
+data_root = 'data/cifar10'
+data_preprocessor = dict(num_classes=10)
 lt_profile = dict(imbalance_ratio=100, n_max=500, seed=0, ldam_subset=True,
                   val_per_class=100, verify_md5=False)
 split_loader = dict(num_workers=0, persistent_workers=False,
