@@ -52,8 +52,8 @@ def stage(msg: str, work_dir: str) -> str:
 def show_failure(err: RuntimeError, lines: int = 15) -> int:
     """Print a failed step's error and the end of its log; the exit status."""
     print(f'\n{err}', file=sys.stderr)
-    log_file = str(err).partition(', see ')[2].partition(':')[0]
-    if osp.isfile(log_file):
+    log_file = getattr(err, 'log_file', None)  # a tool's (ToolRunError)
+    if log_file and osp.isfile(log_file):
         with open(log_file) as f:
             tail = f.read().splitlines()[-lines:]
         print('\n'.join(['', f'last {len(tail)} lines of {log_file}:'] + tail),

@@ -31,6 +31,15 @@ def git_commit() -> str:
                           capture_output=True, text=True).stdout.strip()
 
 
+class ToolRunError(RuntimeError):
+    """A tool exited with an error; ``log_file`` holds its output (or ``None``
+    when it went to the terminal)."""
+
+    def __init__(self, message: str, log_file: Optional[str] = None):
+        super().__init__(message)
+        self.log_file = log_file
+
+
 def run_tool(cmd: Sequence[str], log_file: Optional[str] = None,
              threads: Optional[int] = None,
              env: Optional[Dict[str, str]] = None) -> None:
@@ -53,8 +62,8 @@ def run_tool(cmd: Sequence[str], log_file: Optional[str] = None,
                 env=env).returncode
     if code:
         where = f', see {log_file}' if log_file else ''
-        raise RuntimeError(f'command failed with exit code {code}{where}: ' +
-                           ' '.join(cmd))
+        raise ToolRunError(f'command failed with exit code {code}{where}: ' +
+                           ' '.join(cmd), log_file)
 
 
 def last_checkpoint(work_dir: str) -> Optional[str]:

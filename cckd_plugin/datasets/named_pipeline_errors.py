@@ -28,14 +28,15 @@ class NamedStepsCompose(Compose):
         self.owner = owner
 
     def __call__(self, data: dict) -> Optional[dict]:
-        sample = (data.get('img_path') or f"sample {data.get('sample_idx', '?')}"
-                  ) if isinstance(data, dict) else 'a sample'
         for step, transform in enumerate(self.transforms):
             try:
                 data = transform(data)
             except PipelineStepError:
                 raise
-            except Exception as err:
+            except Exception as err:  # ``data`` is the failing transform's input
+                sample = (data.get('img_path') or
+                          f"sample {data.get('sample_idx', '?')}"
+                          ) if isinstance(data, dict) else 'a sample'
                 detail = ' '.join(str(err).split())  # OpenCV's are several lines
                 raise PipelineStepError(
                     f'{self.owner} pipeline step {step + 1} of '

@@ -10,10 +10,11 @@ signature of the class it builds, and the first unknown key is named in one
 line with the closest valid one."""
 import difflib
 import inspect
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
 from mmengine.config import Config
 
+from ..evaluation.metric_keys import evaluator_metrics, plain_dict
 from ..models.distillers.model_configs import read_model_config
 
 #: keys every config section may carry besides the constructor's arguments
@@ -80,12 +81,6 @@ def _registered(registry, kind) -> Optional[type]:
         return None
 
 
-def _as_dict(section) -> Optional[dict]:
-    if section is None or not hasattr(section, 'keys'):
-        return None
-    return section.to_dict() if hasattr(section, 'to_dict') else dict(section)
-
-
 def check_config_keys(cfg: Config) -> None:
     """Every key of ``model``, a distiller's student and teacher (inline or a
     file's with overrides), the loop sections and the evaluators' metrics is
@@ -96,7 +91,7 @@ def check_config_keys(cfg: Config) -> None:
         ValueError: one line, see :func:`check_section_keys`.
     """
     from mmpretrain.registry import LOOPS, METRICS, MODELS
-    model = _as_dict(cfg.get('model'))
+    model = plain_dict(cfg.get('model'))
     cls = _registered(MODELS, (model or {}).get('type'))
     if cls is not None:
         hints = {}
@@ -116,28 +111,14 @@ def check_config_keys(cfg: Config) -> None:
             if part_cls is not None:
                 check_section_keys(part, part_cls, key)
     for name, default in DEFAULT_LOOPS.items():
-        loop = _as_dict(cfg.get(name))
+        loop = plain_dict(cfg.get(name))
         if not loop:
             continue
         loop_cls = _registered(LOOPS, loop.get('type') or default(loop))
         if loop_cls is not None:
             check_section_keys(loop, loop_cls, name, supplied=LOOP_SUPPLIED)
     for name in EVALUATORS:
-        for key, metric in _metrics(cfg.get(name), name):
+        for key, metric in evaluator_metrics(cfg.get(name), name):
             metric_cls = _registered(METRICS, metric.get('type'))
             if metric_cls is not None:
                 check_section_keys(metric, metric_cls, key)
-
-
-def _metrics(evaluator, name: str) -> List[Tuple[str, dict]]:
-    """(config key, metric config) of each metric of an evaluator config: a
-    metric, a list of them, or an ``Evaluator`` with ``metrics``."""
-    if isinstance(evaluator, (list, tuple)):
-        return [(f'{name}[{i}]', _as_dict(m)) for i, m in enumerate(evaluator)
-                if _as_dict(m)]
-    evaluator = _as_dict(evaluator)
-    if not evaluator:
-        return []
-    if 'metrics' in evaluator:
-        return _metrics(evaluator['metrics'], f'{name}.metrics')
-    return [(name, evaluator)]

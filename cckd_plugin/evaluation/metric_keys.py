@@ -5,7 +5,7 @@ mmengine looks the ``save_best`` key up in the metrics after the first
 validation; a key the evaluator does not report (MMPretrain's ``Accuracy``
 under a config that saves the best ``shot/all``) ends in a ``KeyError`` a whole
 validation interval into the run."""
-from typing import List, Optional, Set
+from typing import List, Optional, Set, Tuple
 
 from mmengine.config import Config
 
@@ -39,16 +39,34 @@ def _metric_keys(metric: dict) -> Optional[Set[str]]:
     return None
 
 
+def plain_dict(section) -> Optional[dict]:
+    """A config section (``ConfigDict`` or dict) as a plain dict; ``None`` for
+    what is not a mapping."""
+    if section is None or not hasattr(section, 'keys'):
+        return None
+    return section.to_dict() if hasattr(section, 'to_dict') else dict(section)
+
+
+def evaluator_metrics(evaluator, name: str) -> List[Tuple[str, dict]]:
+    """(config key, metric config) of each metric of an evaluator config: a
+    metric, a list of them, or an ``Evaluator`` with ``metrics``."""
+    if isinstance(evaluator, (list, tuple)):
+        return [(f'{name}[{i}]', plain_dict(m)) for i, m in enumerate(evaluator)
+                if plain_dict(m)]
+    evaluator = plain_dict(evaluator)
+    if not evaluator:
+        return []
+    if 'metrics' in evaluator:
+        return evaluator_metrics(evaluator['metrics'], f'{name}.metrics')
+    return [(name, evaluator)]
+
+
 def reported_keys(evaluator) -> Optional[Set[str]]:
     """The keys an evaluator config (a metric, a list of them, or an
     ``Evaluator`` with ``metrics``) reports; ``None`` if any metric's are unknown."""
-    if hasattr(evaluator, 'keys') and 'metrics' in evaluator:
-        evaluator = evaluator['metrics']
-    metrics: List[dict] = list(evaluator) if isinstance(evaluator, (list, tuple)) \
-        else [evaluator]
     keys: Set[str] = set()
-    for metric in metrics:
-        found = _metric_keys(dict(metric))
+    for _, metric in evaluator_metrics(evaluator, 'val_evaluator'):
+        found = _metric_keys(metric)
         if found is None:
             return None
         keys |= found
@@ -74,10 +92,9 @@ def check_save_best(cfg: Config) -> None:
         return
     missing = [k for k in wanted if k != 'auto' and k not in reported]
     if missing:
-        kinds = sorted({m.get('type') for m in (
-            evaluator.get('metrics', [evaluator]) if hasattr(evaluator, 'keys')
-            else evaluator)})
+        kinds = sorted({str(metric.get('type')) for _, metric in
+                        evaluator_metrics(evaluator, 'val_evaluator')})
         raise ValueError(
             f'default_hooks.checkpoint.save_best={save_best!r} but val_evaluator '
-            f'({", ".join(map(str, kinds))}) reports {sorted(reported)}: save the '
+            f'({", ".join(kinds)}) reports {sorted(reported)}: save the '
             f'best by one of those, or evaluate with ShotGroupAccuracy (shot/all)')

@@ -28,7 +28,7 @@ from .student_settings import (check_class_counts, check_no_batch_augments,
                                is_sigmoid_loss, student_normalisation)
 from .teacher_accuracy_check import (POLICIES, check_teacher_accuracy,
                                      recorded_val_accuracy, unchanged_random_state)
-from .teacher_outputs import PRECISIONS, TeacherOutputs
+from .teacher_outputs import TeacherOutputs, check_precision
 
 
 def _drop_teacher_weights(state_dict, prefix, *args) -> None:
@@ -132,9 +132,7 @@ class ClassConditionalDistiller(BaseModel):
                  init_cfg=None):
         norm = dict(data_preprocessor or {})
         super().__init__(data_preprocessor=PairDataPreprocessor(), init_cfg=init_cfg)
-        if teacher_precision not in PRECISIONS:  # before anything is built
-            raise ValueError(f'model.teacher_precision must be one of '
-                             f'{list(PRECISIONS)}, got {teacher_precision!r}')
+        check_precision(teacher_precision)  # before anything is built
         if weak_teacher not in POLICIES:
             raise ValueError(f'model.weak_teacher must be one of {list(POLICIES)}, '
                              f'got {weak_teacher!r}')

@@ -15,6 +15,15 @@ from .image_view import ImageView
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
 
 
+def check_precision(precision: str) -> str:
+    """``precision`` if it is one of :data:`PRECISIONS`, else a one-line error
+    naming ``model.teacher_precision``."""
+    if precision not in PRECISIONS:
+        raise ValueError(f'model.teacher_precision must be one of {list(PRECISIONS)}, '
+                         f'got {precision!r}')
+    return precision
+
+
 class TeacherOutputs:
     """A frozen teacher seen through its view of the raw pixels.
 
@@ -25,7 +34,9 @@ class TeacherOutputs:
     Args:
         teacher: the frozen classifier (eval mode, no gradients).
         view: its :class:`ImageView` of the raw pixels.
-        precision: the forward's autocast, one of :data:`PRECISIONS`.
+        precision: the forward's autocast, one of :data:`PRECISIONS`
+            (:func:`check_precision`, which the distiller calls before it
+            builds anything).
         channels_last: feed 4-D views in the channels-last layout.
         config: the teacher's model config (part of a cache's identity).
         cache: a replay cache reader, or ``None`` to compute every batch.
@@ -34,9 +45,6 @@ class TeacherOutputs:
     def __init__(self, teacher: nn.Module, view: ImageView, precision: str = 'auto',
                  channels_last: bool = True, config: Optional[dict] = None,
                  cache: Optional[CachedTeacher] = None):
-        if precision not in PRECISIONS:
-            raise ValueError(f'model.teacher_precision must be one of '
-                             f'{list(PRECISIONS)}, got {precision!r}')
         self.teacher, self.view, self.precision = teacher, view, precision
         self.channels_last, self.config, self.cache = channels_last, config, cache
 

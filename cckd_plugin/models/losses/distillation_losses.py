@@ -13,6 +13,13 @@ from mmpretrain.registry import MODELS
 from .functional import check_prior, safe_log, soft_kl
 
 
+def positive_tau(owner: nn.Module, tau: float) -> float:
+    """``tau``, refused in one line naming the loss unless positive."""
+    if tau <= 0:
+        raise ValueError(f'{type(owner).__name__}: tau must be positive, got {tau}')
+    return tau
+
+
 # -- Knowledge distillation (Hinton et al. 2015) --------------------------
 @MODELS.register_module()
 class KDLoss(nn.Module):
@@ -24,9 +31,7 @@ class KDLoss(nn.Module):
 
     def __init__(self, tau: float = 1.0):
         super().__init__()
-        if tau <= 0:
-            raise ValueError(f'{type(self).__name__}: tau must be positive, got {tau}')
-        self.tau = tau
+        self.tau = positive_tau(self, tau)
 
     def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
                 weight: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -128,9 +133,7 @@ class CCKDLoss(nn.Module):
 
     def __init__(self, tau: float = 2.0):
         super().__init__()
-        if tau <= 0:
-            raise ValueError(f'{type(self).__name__}: tau must be positive, got {tau}')
-        self.tau = tau
+        self.tau = positive_tau(self, tau)
 
     def forward(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
                 teacher_prior: torch.Tensor, train_prior: torch.Tensor,
