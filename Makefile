@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/python -m isort --check-only --quiet .
 
 # the full suite (CI); `make test-fast` leaves out the end-to-end runs (`e2e`) and
-# the per-config sweeps (`sweep`).
+# the config sweep (`sweep`).
 # Both run in $(JOBS) pytest-xdist workers, a test file per worker at a time (its
 # module fixtures are built once), each worker and the tools it runs with
 # $(THREADS) CPU threads: OpenMP threads of several processes on the same cores

@@ -6,9 +6,16 @@
 # cross-entropy on class-balanced batches for 10 epochs. (The tau-normalised
 # classifier and LWS are left out for this network: its cosine head normalises the
 # class weights, so their norms carry nothing.)
-_base_ = ['./ce_resnet18_imagenet-lt.py']
+_base_ = [
+    '../_base_/models/resnet18_cosine_la.py',
+    '../_base_/datasets/imagenet_lt.py',
+    '../_base_/schedules/imagenet_lt_200e.py',
+    '../_base_/default_runtime.py',
+]
 
-model = dict(backbone=dict(frozen_stages=4, norm_eval=True))
+model = dict(
+    backbone=dict(frozen_stages=4, norm_eval=True),
+    head=dict(loss=dict(_delete_=True, type='CrossEntropyLoss', loss_weight=1.0)))
 load_from = 'work_dirs/ce_resnet18_imagenet-lt/epoch_200.pth'
 load_from_skip = ['neck.', 'head.']
 train_dataloader = dict(

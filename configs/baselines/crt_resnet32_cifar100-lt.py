@@ -4,9 +4,16 @@
 # weights and BatchNorm statistics; its classifier is re-initialised and re-trained
 # with cross-entropy on class-balanced batches for 10 epochs (cosine from the
 # baseline's rate).
-_base_ = ['./ce_resnet32_cifar100-lt.py']
+_base_ = [
+    '../_base_/models/cifar_resnet32.py',
+    '../_base_/datasets/cifar100_lt.py',
+    '../_base_/schedules/cifar_lt_200e.py',
+    '../_base_/default_runtime.py',
+]
 
-model = dict(backbone=dict(frozen_stages=3, norm_eval=True))
+model = dict(
+    backbone=dict(frozen_stages=3, norm_eval=True),
+    head=dict(loss=dict(_delete_=True, type='CrossEntropyLoss', loss_weight=1.0)))
 load_from = 'work_dirs/ce_resnet32_cifar100-lt/epoch_200.pth'
 load_from_skip = ['head.']
 train_dataloader = dict(

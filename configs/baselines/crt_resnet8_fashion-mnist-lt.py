@@ -6,9 +6,16 @@
 # of the same schedule shape. Stage 1 may be any checkpoint of this network, an
 # exported distilled student included:
 #   --cfg-options load_from=PATH
-_base_ = ['./ce_resnet8_fashion-mnist-lt.py']
+_base_ = [
+    '../_base_/models/fmnist_resnet8.py',
+    '../_base_/datasets/fashion_mnist_lt.py',
+    '../_base_/schedules/fmnist_lt_30e.py',
+    '../_base_/default_runtime.py',
+]
 
-model = dict(backbone=dict(frozen_stages=3, norm_eval=True))
+model = dict(
+    backbone=dict(frozen_stages=3, norm_eval=True),
+    head=dict(loss=dict(_delete_=True, type='CrossEntropyLoss', loss_weight=1.0)))
 load_from = 'work_dirs/ce_resnet8_fashion-mnist-lt/epoch_30.pth'
 load_from_skip = ['head.']
 train_dataloader = dict(

@@ -6,7 +6,6 @@
 # loss were not used."). This profile has no validation split, so the teacher
 # prior comes from the training set resampled class-balanced.
 _base_ = [
-    '../datasets/cifar10_lt.py',
     '../schedules/cifar_lt_200e.py',
     '../default_runtime.py',
     './class_conditional.py',
@@ -14,8 +13,3 @@ _base_ = [
 
 model = dict(distill=dict(feature_imitation=False),
              priors=dict(teacher='balanced_train'))
-train_dataloader = dict(
-    dataset=dict(_delete_=True, type='ClassBalancedPairDataset',
-                 dataset={{_base_.train_dataloader.dataset}}),
-    persistent_workers=False,
-)

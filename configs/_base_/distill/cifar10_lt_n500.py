@@ -1,4 +1,4 @@
-# Distillation on CIFAR-10-LT's CPU profile (1,236 images): its data and schedule,
+# Distillation on CIFAR-10-LT's CPU profile (1,236 images): its schedule,
 # ACCKD by default; tau, a1 and a2 are the distiller's defaults
 # (docs/conventions.md). The CIFAR recipe of the paper's Appendix C: "In the ACCKD
 # experiments on CIFAR-100, ... the feature align layer and feature imitation loss
@@ -6,15 +6,9 @@
 # table row's ACCKD leaf (configs/distill/cifar10_lt/acckd_*.py) names its student
 # and teacher; the row's other methods inherit that leaf.
 _base_ = [
-    '../datasets/cifar10_lt_n500.py',
     '../schedules/cifar10_lt_n500.py',
     '../default_runtime.py',
     './class_conditional.py',
 ]
 
 model = dict(distill=dict(feature_imitation=False))
-train_dataloader = dict(
-    dataset=dict(_delete_=True, type='ClassBalancedPairDataset',
-                 dataset={{_base_.train_dataloader.dataset}}),
-    persistent_workers=False,
-)

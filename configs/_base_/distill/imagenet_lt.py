@@ -1,4 +1,4 @@
-# Distillation on ImageNet-LT (the paper's Appendix C): the ImageNet-LT data and
+# Distillation on ImageNet-LT (the paper's Appendix C): the ImageNet-LT
 # schedule (batch 256, 200 epochs, SGD lr 0.2, momentum 0.9, weight decay 5e-4,
 # cosine), ACCKD by default. tau (2 for CCKD / ACCKD, 1 for KD / WKD / DiVE),
 # a1 = 1 and a2 = 2 are the distiller's defaults (docs/conventions.md). Each
@@ -6,15 +6,7 @@
 # and teacher; the row's other methods inherit that leaf. The teacher prior is
 # estimated on the ImageNet-LT validation split.
 _base_ = [
-    '../datasets/imagenet_lt.py',
     '../schedules/imagenet_lt_200e.py',
     '../default_runtime.py',
     './class_conditional.py',
 ]
-
-# every sample comes with a class-balanced partner for the mixed data (Algorithm 1)
-train_dataloader = dict(
-    dataset=dict(_delete_=True, type='ClassBalancedPairDataset',
-                 dataset={{_base_.train_dataloader.dataset}}),
-    persistent_workers=False,
-)

@@ -1,9 +1,20 @@
 # ACCKD with plain cross-entropy as L_sup: the student of
 # configs/baselines/ce_resnet18_imagenet-lt.py, CLIP ViT-B/16 AdaptFormer + LA
 # teacher, ImageNet-LT (the long-tail menu).
-_base_ = ['../acckd_resnet18_clip-af-la_imagenet-lt.py']
+_base_ = [
+    '../../../_base_/datasets/imagenet_lt.py',
+    '../../../_base_/distill/imagenet_lt.py',
+]
+
+# each training image comes with a class-balanced partner (the mixed data of
+# Algorithm 1)
+train_dataloader = dict(
+    dataset=dict(_delete_=True, type='ClassBalancedPairDataset',
+                 dataset={{_base_.train_dataloader.dataset}}))
 
 model = dict(
     student=dict(config='{{fileDirname}}/../../../baselines/'
                         'ce_resnet18_imagenet-lt.py'),
+    teacher='{{fileDirname}}/../../../teachers/'
+            'clip-vitb16_adaptformer_la_imagenet-lt.py',
 )
