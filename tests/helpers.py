@@ -10,6 +10,7 @@ import os.path as osp
 import socket
 import subprocess
 import sys
+from functools import lru_cache
 from types import ModuleType
 
 import preloaded_python
@@ -29,6 +30,14 @@ def load_script(path: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@lru_cache(maxsize=None)
+def load_config(path: str):
+    """The mmengine Config at ``path``, read once per test session (each
+    xdist worker): callers must not change it (copy it first)."""
+    from mmengine.config import Config
+    return Config.fromfile(path)
 
 
 def free_port() -> int:
