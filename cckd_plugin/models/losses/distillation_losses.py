@@ -10,7 +10,27 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .functional import check_prior, safe_log, soft_kl
+from .functional import check_prior, safe_log
+
+
+def soft_kl(target: torch.Tensor, student_logits: torch.Tensor, tau: float,
+            weight: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """``tau^2 * mean_i w_i KL(target_i || softmax(z_i / tau))``, a scalar.
+
+    ``F.kl_div`` (``0 log 0 = 0``); with per-sample weights the mean still
+    divides by ``B``.
+
+    Args:
+        target: target distributions ``(B, C)`` (rows sum to 1).
+        student_logits: ``z`` ``(B, C)``.
+        tau: temperature of the student softmax.
+        weight: per-sample weights ``(B,)``.
+    """
+    log_student = F.log_softmax(student_logits / tau, dim=-1)
+    if weight is None:
+        return tau**2 * F.kl_div(log_student, target, reduction='batchmean')
+    kl = F.kl_div(log_student, target, reduction='none').sum(dim=-1)
+    return tau**2 * (kl * weight).mean()
 
 
 def positive_tau(owner: nn.Module, tau: float) -> float:

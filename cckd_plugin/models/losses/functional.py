@@ -1,7 +1,5 @@
-"""Shared pieces of the losses (docs/conventions.md, section 2): the one home of
-the probability clamp, the prior check and the temperature-scaled KL."""
-from typing import Optional
-
+"""Shared pieces of the losses and the metrics (docs/conventions.md, section 2):
+the one home of the probability clamp, the prior check and one-hot label scores."""
 import torch
 import torch.nn.functional as F
 
@@ -39,23 +37,3 @@ def check_prior(prior: torch.Tensor, num_classes: int, name: str) -> torch.Tenso
     if abs(total - 1.0) > 1e-3:
         raise ValueError(f'{name} must sum to 1, sums to {total:.6f}')
     return prior
-
-
-def soft_kl(target: torch.Tensor, student_logits: torch.Tensor, tau: float,
-            weight: Optional[torch.Tensor] = None) -> torch.Tensor:
-    """``tau^2 * mean_i w_i KL(target_i || softmax(z_i / tau))``, a scalar.
-
-    ``F.kl_div`` (``0 log 0 = 0``); with per-sample weights the mean still
-    divides by ``B``.
-
-    Args:
-        target: target distributions ``(B, C)`` (rows sum to 1).
-        student_logits: ``z`` ``(B, C)``.
-        tau: temperature of the student softmax.
-        weight: per-sample weights ``(B,)``.
-    """
-    log_student = F.log_softmax(student_logits / tau, dim=-1)
-    if weight is None:
-        return tau**2 * F.kl_div(log_student, target, reduction='batchmean')
-    kl = F.kl_div(log_student, target, reduction='none').sum(dim=-1)
-    return tau**2 * (kl * weight).mean()
