@@ -14,8 +14,9 @@ each model of its registry:
 - the long-tail menu's resampling configs load their training data as the GPU
   runs will (synthetic CIFAR pickles and ImageNet-style list files).
 
-The recipe checks that are not per leaf (the CIFAR schedule epoch by epoch, the
-generated recipe table) are in ``test_paper_recipes.py``.
+The generated recipe table (docs/recipes.md) is checked here too, from the same
+cache; the recipe checks that are not per leaf (the CIFAR schedule epoch by
+epoch) are in ``test_paper_recipes.py``.
 """
 import ast
 import copy
@@ -29,7 +30,7 @@ from functools import lru_cache
 import numpy as np
 import pytest
 import torch
-from helpers import ROOT, load_config, shrink_clip_teacher
+from helpers import ROOT, load_config, load_script, shrink_clip_teacher
 from mmengine.registry import DefaultScope, init_default_scope
 from mmengine.runner import Runner
 from mmpretrain.registry import MODELS
@@ -44,6 +45,8 @@ from cckd_plugin.models.distillers.model_configs import (feature_dim, read_model
                                                          teacher_feature_dim)
 
 pytestmark = pytest.mark.sweep
+
+RECIPE_TABLE = load_script('.dev_scripts/recipe_table.py')
 
 LEAVES = sorted(
     osp.relpath(p, ROOT)
@@ -540,6 +543,19 @@ def check_training_data_loads(cfg, path: str, roots: dict) -> None:
 
 
 # -- the sweep ------------------------------------------------------------------------
+@pytest.fixture(scope='module', autouse=True)
+def model_files_read_once():
+    """The student and teacher files the distiller and the checks read, each read
+    once for the sweep (no file changes during it): the distiller's own reader
+    behind a cache keyed by the path, a copy handed out each time."""
+    from cckd_plugin.models.distillers import model_configs
+    read = lru_cache(maxsize=None)(model_configs._read_file)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model_configs, '_read_file',
+                      lambda path, key: copy.deepcopy(read(osp.normpath(path), key)))
+        yield
+
+
 @pytest.mark.parametrize('path', LEAVES)
 def test_leaf(path, menu_data):
     cfg = load(path)
@@ -572,3 +588,13 @@ def test_leaf(path, menu_data):
         check_la_at_tau_one(cfg, path)
     if resampling(path):
         check_training_data_loads(cfg, path, menu_data)
+
+
+def test_recipe_table_is_current():
+    """docs/recipes.md is what .dev_scripts/recipe_table.py writes today (after
+    the sweep in this file, so each config comes from the session's cache)."""
+    with open(RECIPE_TABLE.OUT) as f:
+        committed = f.read()
+    rows = [RECIPE_TABLE.recipe(p, load(p)) for p in RECIPE_TABLE.config_paths()]
+    assert committed == RECIPE_TABLE.render(rows), \
+        'docs/recipes.md is stale: run python .dev_scripts/recipe_table.py'

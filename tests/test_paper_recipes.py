@@ -1,18 +1,16 @@
 """The paper's recipes (Appendix C) that are not a property of one config: the
-CIFAR schedule epoch by epoch, DiVE's teacher power, a baseline checkpoint in its
-row's students, and the generated recipe table kept current. Each config's own
-recipe is checked in the leaf sweep (test_config_leaves.py)."""
+CIFAR schedule epoch by epoch, DiVE's teacher power and a baseline checkpoint in
+its row's students. Each config's own recipe, and the generated recipe table, are
+checked in the leaf sweep (test_config_leaves.py)."""
 import os.path as osp
 import warnings
 
 import pytest
 import torch
-from helpers import ROOT, load_config, load_script
+from helpers import ROOT, load_config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import PARAM_SCHEDULERS, init_default_scope
 from mmpretrain.registry import MODELS
-
-RECIPE_TABLE = load_script('.dev_scripts/recipe_table.py')
 
 
 def ldam_learning_rate(epoch: int, base_lr: float = 0.1) -> float:
@@ -65,12 +63,3 @@ def test_a_baseline_checkpoint_loads_into_the_distilled_student(depth):
         distiller = MODELS.build(dict(cfg.model.to_dict(), student_only=True,
                                       data_preprocessor=cfg.data_preprocessor))
         distiller.student.load_state_dict(weights, strict=True)
-
-
-def test_recipe_table_is_current():
-    """docs/recipes.md is what .dev_scripts/recipe_table.py writes today."""
-    with open(RECIPE_TABLE.OUT) as f:
-        committed = f.read()
-    rows = [RECIPE_TABLE.recipe(p) for p in RECIPE_TABLE.config_paths()]
-    assert committed == RECIPE_TABLE.render(rows), \
-        'docs/recipes.md is stale: run python .dev_scripts/recipe_table.py'

@@ -2,14 +2,12 @@
 bins by hand, post-hoc adjustment as the metric does it, one-line refusals."""
 import json
 import os.path as osp
-import subprocess
-import sys
 
 import mmengine
 import numpy as np
 import pytest
 import torch
-from helpers import ROOT, load_script
+from helpers import load_script, run_script
 
 from cckd_plugin.evaluation.shot_group_accuracy import expected_calibration_error
 
@@ -84,9 +82,8 @@ def test_bad_input_is_one_line(tmp_path, break_it, message):
         (tmp_path / 'per_class.json').write_text(json.dumps(dict(class_counts=[5, 6])))
     else:
         mmengine.dump({'accuracy/top1': 50.0}, preds)
-    done = subprocess.run([sys.executable, 'tools/analysis/plot_shot_groups.py', preds,
-                           per_class, '--out-dir', str(tmp_path / 'x')], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = run_script('tools/analysis/plot_shot_groups.py', preds, per_class,
+                      '--out-dir', str(tmp_path / 'x'))
     assert done.returncode == 1
     lines = [line for line in done.stderr.splitlines() if 'Warning' not in line
              and 'warnings.warn' not in line]
