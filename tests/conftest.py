@@ -31,7 +31,7 @@ def repo_root():
 
 @pytest.fixture(scope='session')
 def fmnist_root(tmp_path_factory):
-    from synthetic_data import write_fashion_mnist
+    from helpers import write_fashion_mnist
     return write_fashion_mnist(str(tmp_path_factory.mktemp('fashion_mnist')))
 
 

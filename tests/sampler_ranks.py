@@ -3,15 +3,19 @@ through mmengine without a seed, so the ranks must agree on one
 (``sync_random_seed``) although their global random states differ; each draws
 three epochs. Rank 0 writes the seeds and every rank's indices to argv[1]."""
 import json
+import os.path as osp
 import sys
 
 import numpy as np
 import torch.distributed as dist
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
-from synthetic_data import LabelsOnly
 
 import cckd_plugin  # noqa: F401  (registers the sampler)
+
+# the tests' helpers import the repository's tools package
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from helpers import LabelsOnly  # noqa: E402
 
 
 def main(out: str) -> None:

@@ -12,12 +12,12 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from helpers import EXPORT, SMALL_TEACHER, TINY_VIT, run_tool, small_acckd_config
+from helpers import (EXPORT, SMALL_TEACHER, TINY_VIT, run_tool, small_acckd_config,
+                     write_cifar)
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
 from mmpretrain.registry import HOOKS, MODELS
-from synthetic_data import write_cifar
 
 from cckd_plugin.engine import build_runner, merge_options, prepare_cfg
 

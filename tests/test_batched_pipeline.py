@@ -3,8 +3,8 @@ pipeline, draws that depend on (seed, epoch, index, role) only."""
 import numpy as np
 import pytest
 import torch
+from helpers import write_cifar
 from mmpretrain.registry import DATASETS
-from synthetic_data import write_cifar
 
 from cckd_plugin.datasets import BatchedPipeline
 

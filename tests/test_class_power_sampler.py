@@ -2,10 +2,10 @@
 hand; disjoint and covering over ranks; a function of (seed, epoch) alone."""
 import numpy as np
 import pytest
+from helpers import LabelsOnly as Labelled
 from helpers import data_options, train
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
-from synthetic_data import LabelsOnly as Labelled
 
 import cckd_plugin.datasets.class_power_sampler as sampler_module
 from cckd_plugin.datasets import ClassPowerSampler

@@ -30,11 +30,11 @@ from functools import lru_cache
 import numpy as np
 import pytest
 import torch
-from helpers import ROOT, load_config, load_script, shrink_clip_teacher
+from helpers import (ROOT, load_config, load_script, shrink_clip_teacher, write_cifar,
+                     write_list_dataset)
 from mmengine.registry import DefaultScope, init_default_scope
 from mmengine.runner import Runner
 from mmpretrain.registry import MODELS
-from synthetic_data import write_cifar, write_list_dataset
 
 from cckd_plugin.datasets import ClassPowerSampler
 from cckd_plugin.engine import prepare_cfg

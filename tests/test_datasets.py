@@ -3,8 +3,8 @@ import os.path as osp
 
 import numpy as np
 import pytest
+from helpers import write_cifar, write_list_dataset
 from mmpretrain.registry import DATASETS
-from synthetic_data import write_cifar, write_list_dataset
 
 from cckd_plugin.datasets import get_class_counts, long_tail_counts
 

@@ -104,7 +104,7 @@ def test_class_power_sampler_under_torchrun(tmp_path):
     """Two torchrun processes: one shared seed although the ranks' random
     states differ, disjoint shares that interleave to the one-process draw of
     every epoch (padded to a multiple of the world size)."""
-    from synthetic_data import LabelsOnly
+    from helpers import LabelsOnly
 
     from cckd_plugin.datasets import ClassPowerSampler
     out = str(tmp_path / 'ranks.json')

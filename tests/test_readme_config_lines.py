@@ -282,9 +282,9 @@ def test_the_distiller_switches(tmp_path):
 def test_the_long_tail_menu_lines(tmp_path):
     """Each menu line over the CIFAR-100-LT CE baseline builds its component with
     the README's settings and nothing of what it replaced."""
+    from helpers import LabelsOnly
     from mmengine.registry import DefaultScope
     from mmengine.runner import Runner
-    from synthetic_data import LabelsOnly
 
     from cckd_plugin.engine import prepare_cfg
     from cckd_plugin.engine.hooks import TauNormHook

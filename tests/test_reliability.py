@@ -114,7 +114,7 @@ def file_based_data(root: str) -> str:
     """Extra config lines: every split as image files listed in split files
     (MMPretrain's CustomDataset, grey PNGs), training through per-sample random
     transforms that draw from the global random state in MMPretrain."""
-    from synthetic_data import write_list_dataset
+    from helpers import write_list_dataset
     counts = [12, 8, 6, 4, 3, 2, 2, 1, 1, 1]
     write_list_dataset(root, 'train.txt', [c for c, n in enumerate(counts)
                                            for _ in range(n)], size=32)

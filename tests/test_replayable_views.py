@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import torch
+from helpers import write_list_dataset
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmpretrain.registry import DATASETS
-from synthetic_data import write_list_dataset
 
 from cckd_plugin.datasets import ClassBalancedPairDataset
 from cckd_plugin.datasets.replayable_views import seeded_view, view_seed

@@ -76,7 +76,7 @@ def test_stock_backbone_and_randaugment_on_cifar(tmp_path):
     """A stock MMPretrain backbone (ResNet_CIFAR, at a quarter of its width) as the
     student of CIFAR-10-LT with RandAugment in the pipeline (which runs per sample,
     in two workers) trains and lowers its loss."""
-    from synthetic_data import write_cifar
+    from helpers import write_cifar
     root = write_cifar(str(tmp_path / 'cifar'), 10, 40, 4)
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/baselines/la_resnet32_cifar100-lt.py'))
