@@ -175,8 +175,8 @@ def iteration_stats(work_dir: str) -> Dict[str, float]:
 
 def cifar_rows(args) -> List[str]:
     """Step 5: the standard profile's LA ResNet-32 (and, with ``--cifar-acckd``,
-    the tuned teacher and its ACCKD student) trained and tested on the CIFAR-10
-    files of ``--cifar-root``; table rows."""
+    the tuned teacher, trained only, and its ACCKD student) trained and the
+    students tested on the CIFAR-10 files of ``--cifar-root``; table rows."""
     from tools.tool_runs import test as test_tool
     from tools.tool_runs import train as train_tool
     root = args.cifar_root
