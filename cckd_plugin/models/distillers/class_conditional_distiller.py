@@ -518,7 +518,7 @@ class ClassConditionalDistiller(BaseModel):
                                 chunk: int = 4096) -> Tuple[torch.Tensor, torch.Tensor]:
         """The teacher's softmax ``(N, K)`` from its last features ``(N, D)``
         (the NCM head's pass), with the labels ``(N,)``."""
-        device = next(self.teacher.parameters(), torch.empty(0)).device
+        device = self.teacher_outputs.device
         probs = [
             torch.softmax(self.teacher.head((part.to(device), )).float(), dim=-1).cpu()
             for part in features.split(chunk)
